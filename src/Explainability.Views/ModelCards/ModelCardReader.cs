@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace Explainability.Views.ModelCards;
+
+/// <summary>Reads and validates model cards.</summary>
+public static class ModelCardReader
+{
+    /// <summary>JSON options used for model cards: camelCase, comments and trailing commas allowed.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+    };
+
+    /// <summary>Reads the card at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">No file at the path.</exception>
+    /// <exception cref="InvalidDataException">The JSON is malformed or a required field is missing or invalid; the message names it.</exception>
+    public static ModelCard Read(string path)
+    {
+        ModelCard? card;
+        try
+        {
+            card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(path), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"model card {path} is not valid: {e.Message}", e);
+        }
+
+        if (card is null)
+        {
+            throw new InvalidDataException($"model card {path} is empty");
+        }
+
+        Validate(card, path);
+        return card;
+    }
+
+    private static void Validate(ModelCard card, string path)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in card.Features)
+        {
+            if (!names.Add(f.Name))
+            {
+                throw new InvalidDataException($"model card {path}: feature '{f.Name}' is listed twice");
+            }
+
+            if (f.Type is not ("numeric" or "categorical"))
+            {
+                throw new InvalidDataException($"model card {path}: feature '{f.Name}' has type '{f.Type}', expected 'numeric' or 'categorical'");
+            }
+
+            if (!f.DisplayName.ContainsKey("en"))
+            {
+                throw new InvalidDataException($"model card {path}: feature '{f.Name}' has no English display name (displayName.en)");
+            }
+
+            foreach (var tag in f.Tags)
+            {
+                if (tag is not ("protected" or "internal" or "actionable"))
+                {
+                    throw new InvalidDataException($"model card {path}: feature '{f.Name}' has unknown tag '{tag}' (expected protected, internal or actionable)");
+                }
+            }
+
+            if (f["actionable"] && f.ActionableDirection is not ("increase" or "decrease" or "any"))
+            {
+                throw new InvalidDataException($"model card {path}: actionable feature '{f.Name}' needs actionableDirection increase, decrease or any");
+            }
+        }
+    }
+}
