@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Explainability.Core.Explanations;
+using Explainability.Core.Trees;
+
+namespace Explainability.Core.Shap;
+
+/// <summary>
+/// Explains rows of a tree-ensemble model exactly with TreeSHAP and reports the SHAP values on the raw input
+/// features (through a <see cref="FeatureMap"/>), in margin space, as a full-fidelity <see cref="Explanation"/>.
+/// </summary>
+public static class TreeShapExplainer
+{
+    /// <summary>Explains <paramref name="rows"/>.</summary>
+    /// <param name="ensemble">The model in margin space over its input columns. Its covers, if any, are used by the path-dependent method.</param>
+    /// <param name="map">Maps the ensemble's input columns to raw features.</param>
+    /// <param name="link">The model's link from margin to its served output (recorded, not applied).</param>
+    /// <param name="outputNames">Output names, <c>[outputs]</c>.</param>
+    /// <param name="rows">Rows to explain, <c>[rows, columns]</c> in the ensemble's input columns.</param>
+    /// <param name="background">Background rows <c>[rows, columns]</c>: the expectation for <c>interventional</c>, the
+    /// reference rows whose routing gives the covers for <c>tree_path_dependent</c> when the ensemble has none. May be empty
+    /// for the path-dependent method when the ensemble carries covers.</param>
+    /// <param name="method">The feature perturbation.</param>
+    /// <param name="degreeOfParallelism">Threads over rows; 1 for sequential.</param>
+    /// <returns>SHAP values <c>[rows, features, outputs]</c>, base values and margins <c>[rows, outputs]</c>, residuals.</returns>
+    /// <exception cref="ArgumentException">Shapes disagree, or the method needs a background that is missing (the message says what to supply).</exception>
+    public static Explanation Explain(
+        TreeEnsemble ensemble,
+        FeatureMap map,
+        LinkFunction link,
+        IReadOnlyList<string> outputNames,
+        ReadOnlySpan<double> rows,
+        ReadOnlySpan<double> background,
+        TreeShapMethod method,
+        int degreeOfParallelism = 1)
+    {
+        int c = ensemble.FeatureCount, outputs = ensemble.OutputCount, features = map.FeatureCount;
+        if (map.ColumnCount != c)
+        {
+            throw new ArgumentException($"the feature map has {map.ColumnCount} columns, the ensemble {c}", nameof(map));
+        }
+
+        if (outputNames.Count != outputs)
+        {
+            throw new ArgumentException($"{outputNames.Count} output names for {outputs} outputs", nameof(outputNames));
+        }
+
+        if (c > 0 && rows.Length % c != 0)
+        {
+            throw new ArgumentException($"{rows.Length} values is not a whole number of rows of {c} columns", nameof(rows));
+        }
+
+        int n = c == 0 ? 0 : rows.Length / c;
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["feature_perturbation"] = MethodNames.Of(method),
+            ["model_output"] = "margin",
+        };
+        int backgroundRows = c == 0 ? 0 : background.Length / c;
+        if (backgroundRows > 0)
+        {
+            parameters["background_rows"] = backgroundRows.ToString(CultureInfo.InvariantCulture);
+            parameters["background_sha256"] = HashOf(background);
+        }
+
+        Action<int, double[], object> explainRow;
+        Func<object> createWorkspace;
+        double[] expected;
+        var rowsCopy = rows.ToArray();
+        if (method == TreeShapMethod.Interventional)
+        {
+            if (backgroundRows == 0)
+            {
+                throw new ArgumentException("interventional TreeSHAP needs a background dataset: supply background rows (the model card's background file or --background)");
+            }
+
+            var explainer = new TreeShapInterventional(ensemble, background);
+            expected = explainer.ExpectedValue;
+            createWorkspace = explainer.CreateWorkspace;
+            explainRow = (r, colPhi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), colPhi, (TreeShapInterventional.Workspace)ws);
+        }
+        else
+        {
+            var withCovers = ensemble;
+            if (ensemble.Covers is null)
+            {
+                if (backgroundRows == 0)
+                {
+                    throw new ArgumentException("path-dependent TreeSHAP needs node covers and this model carries none: supply reference rows (the model card's background file or --background) to count them, or use the interventional method with a background");
+                }
+
+                withCovers = ensemble.WithCovers(CoverCounter.Count(ensemble, background), $"counted from {backgroundRows} background rows");
+            }
+
+            parameters["covers_source"] = withCovers.CoversSource!;
+            parameters["zero_cover_rule"] = CoverCounter.ZeroCoverRule;
+            var explainer = new TreeShapPathDependent(withCovers);
+            expected = explainer.ExpectedValue;
+            createWorkspace = explainer.CreateWorkspace;
+            explainRow = (r, colPhi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), colPhi, (TreeShapPathDependent.Workspace)ws);
+        }
+
+        var shap = new double[n * features * outputs];
+        var baseValues = new double[n * outputs];
+        var margins = new double[n * outputs];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) };
+        Parallel.For(0, n, options, () => (Col: new double[c * outputs], Workspace: createWorkspace()), (r, _, buffers) =>
+        {
+            explainRow(r, buffers.Col, buffers.Workspace);
+            map.SumIntoFeatures(buffers.Col, shap.AsSpan(r * features * outputs, features * outputs), outputs);
+            ensemble.Evaluate(rowsCopy.AsSpan(r * c, c), margins.AsSpan(r * outputs, outputs));
+            expected.CopyTo(baseValues.AsSpan(r * outputs, outputs));
+            return buffers;
+        }, _ => { });
+
+        return new Explanation
+        {
+            FeatureNames = map.FeatureNames,
+            OutputNames = outputNames,
+            OutputSpace = OutputSpace.Margin,
+            Link = link,
+            Method = MethodNames.Of(method),
+            Parameters = parameters,
+            RowCount = n,
+            ShapValues = shap,
+            BaseValues = baseValues,
+            ModelOutputs = margins,
+            AdditivityResiduals = Explanation.Residuals(n, features, outputs, shap, baseValues, margins),
+        };
+    }
+
+    private static string HashOf(ReadOnlySpan<double> values)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(values);
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+}

@@ -1,0 +1,33 @@
+namespace Explainability.Core.Shap;
+
+/// <summary>The feature perturbation of TreeSHAP, named as in the SHAP literature and the API.</summary>
+public enum TreeShapMethod
+{
+    /// <summary><c>tree_path_dependent</c>: node covers stand in for the data distribution.</summary>
+    PathDependent,
+
+    /// <summary><c>interventional</c>: expectation over a background dataset.</summary>
+    Interventional,
+}
+
+/// <summary>Names of explanation methods as they appear in requests, CSV and views.</summary>
+public static class MethodNames
+{
+    /// <summary>Path-dependent TreeSHAP.</summary>
+    public const string TreePathDependent = "tree_path_dependent";
+
+    /// <summary>Interventional TreeSHAP.</summary>
+    public const string Interventional = "interventional";
+
+    /// <summary>The request name of <paramref name="method"/>.</summary>
+    public static string Of(TreeShapMethod method) => method == TreeShapMethod.PathDependent ? TreePathDependent : Interventional;
+
+    /// <summary>Parses a request name.</summary>
+    /// <exception cref="ArgumentException">Unknown method; the message lists the known ones.</exception>
+    public static TreeShapMethod Parse(string name) => name switch
+    {
+        TreePathDependent or "path_dependent" or "" => TreeShapMethod.PathDependent,
+        Interventional => TreeShapMethod.Interventional,
+        _ => throw new ArgumentException($"unknown method '{name}': expected {TreePathDependent} or {Interventional}", nameof(name)),
+    };
+}

@@ -1,0 +1,91 @@
+using Explainability.Core.Explanations;
+using Explainability.Core.Shap;
+using Explainability.Core.Trees;
+using static Explainability.Core.Trees.TreeNodeSpec;
+
+namespace Explainability.Core.Tests.Shap;
+
+public class TreeShapExplainerTests
+{
+    // Columns: 0 = age, 1 = "housing is own" (one-hot), 2 = "housing is rent" (one-hot). Raw features: age, housing.
+    private static TreeEnsemble OneHotModel()
+    {
+        var b = new TreeEnsembleBuilder(3);
+        b.AddTree(Branch(1, NodeMode.BranchGt, 0.5, Leaf(-1), Leaf(1)));
+        b.AddTree(Branch(2, NodeMode.BranchGt, 0.5, Leaf(2), Leaf(0)));
+        b.AddTree(Branch(0, NodeMode.BranchLeq, 30, Leaf(0.5), Leaf(-0.5)));
+        return b.Build([0.25]);
+    }
+
+    [Fact]
+    public void One_hot_columns_are_summed_into_their_raw_feature_and_stay_additive()
+    {
+        var map = new FeatureMap(["age", "housing"], [0, 1, 1]);
+        double[] rows = [25, 0, 1, 40, 1, 0];
+        double[] background = [35, 1, 0, 22, 0, 1, 50, 0, 0];
+        foreach (var method in new[] { TreeShapMethod.PathDependent, TreeShapMethod.Interventional })
+        {
+            var ex = TreeShapExplainer.Explain(OneHotModel(), map, LinkFunction.Logistic, ["bad"], rows, background, method);
+            Assert.Equal(2, ex.FeatureCount);
+            var columnPhi = ColumnPhi(method, rows.AsSpan(0, 3).ToArray(), background);
+            Assert.Equal(columnPhi[0], ex.Phi(0, 0, 0), 12);
+            Assert.Equal(columnPhi[1] + columnPhi[2], ex.Phi(0, 1, 0), 12);
+            for (int r = 0; r < 2; r++)
+            {
+                Assert.True(Math.Abs(ex.AdditivityResiduals[r]) < 1e-12, $"{method} row {r} residual {ex.AdditivityResiduals[r]}");
+            }
+        }
+    }
+
+    private static double[] ColumnPhi(TreeShapMethod method, double[] x, double[] background)
+    {
+        var e = OneHotModel();
+        var phi = new double[3];
+        if (method == TreeShapMethod.Interventional)
+        {
+            var iv = new TreeShapInterventional(e, background);
+            iv.Explain(x, phi, iv.CreateWorkspace());
+        }
+        else
+        {
+            var pd = new TreeShapPathDependent(e.WithCovers(CoverCounter.Count(e, background), "test"));
+            pd.Explain(x, phi, pd.CreateWorkspace());
+        }
+
+        return phi;
+    }
+
+    [Fact]
+    public void Path_dependent_records_that_covers_were_counted_from_the_background()
+    {
+        var ex = TreeShapExplainer.Explain(OneHotModel(), FeatureMap.Identity(["a", "b", "c"]), LinkFunction.Identity, ["y"], [25, 0, 1], [35, 1, 0, 22, 0, 1], TreeShapMethod.PathDependent);
+        Assert.Equal("counted from 2 background rows", ex.Parameters["covers_source"]);
+        Assert.Equal(CoverCounter.ZeroCoverRule, ex.Parameters["zero_cover_rule"]);
+        Assert.Equal("tree_path_dependent", ex.Method);
+
+        // Base = mean margin over the two reference rows when covers are counted from them: (0.25 + 1 + 0 - 0.5) + (0.25 - 1 + 2 + 0.5) / 2.
+        Assert.Equal(((0.25 + 1 + 0 - 0.5) + (0.25 - 1 + 2 + 0.5)) / 2, ex.Base(0, 0), 12);
+    }
+
+    [Fact]
+    public void A_model_without_covers_or_background_is_refused_with_what_to_supply()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TreeShapExplainer.Explain(OneHotModel(), FeatureMap.Identity(["a", "b", "c"]), LinkFunction.Identity, ["y"], [25, 0, 1], [], TreeShapMethod.PathDependent));
+        Assert.Contains("covers", e.Message, StringComparison.Ordinal);
+        Assert.Contains("background", e.Message, StringComparison.Ordinal);
+        var i = Assert.Throws<ArgumentException>(() => TreeShapExplainer.Explain(OneHotModel(), FeatureMap.Identity(["a", "b", "c"]), LinkFunction.Identity, ["y"], [25, 0, 1], [], TreeShapMethod.Interventional));
+        Assert.Contains("background", i.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nodes_hitrates_style_covers_of_all_ones_are_not_needed_when_real_covers_are_counted()
+    {
+        // Covers counted from data, not 1.0 per node: with three of four rows going left the base is weighted 3:1.
+        var b = new TreeEnsembleBuilder(1);
+        b.AddTree(Branch(0, NodeMode.BranchLeq, 0, Leaf(0), Leaf(4)));
+        var e = b.Build();
+        var ex = TreeShapExplainer.Explain(e, FeatureMap.Identity(["x"]), LinkFunction.Identity, ["y"], [1], [-1, -1, -1, 1], TreeShapMethod.PathDependent);
+        Assert.Equal(1.0, ex.Base(0, 0), 12);
+        Assert.Equal(3.0, ex.Phi(0, 0, 0), 12);
+    }
+}
