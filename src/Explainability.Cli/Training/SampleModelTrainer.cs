@@ -238,7 +238,7 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
     /// <exception cref="InvalidDataException">The difference exceeds 1e-5 or the ONNX output of the card is missing.</exception>
     private static double CheckExport(MLContext ml, SampleModelSpec spec, LightGbmModel model, byte[] onnx, FeatureTable rows)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"explainability-{spec.Id}-{Environment.ProcessId}-background.csv");
+        string path = Path.Combine(Path.GetTempPath(), $"explainability-{spec.Id}-{Guid.NewGuid():N}-background.csv");
         var columns = spec.Card.Features
             .Select(f => new TextLoader.Column(f.Name, f.Type == "categorical" ? DataKind.String : DataKind.Single, rows.IndexOf(f.Name)))
             .ToArray();
@@ -328,6 +328,34 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
         sb.AppendLine("The shipped model is then trained with the same settings on all rows; its metrics on the training rows are not reported.");
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"ONNX Runtime and ML.NET agree on the probability of every background row (largest difference {report.MaxOnnxDifference.ToString("G3", CultureInfo.InvariantCulture)}).");
+        sb.AppendLine();
+        sb.AppendLine("## Reproducibility");
+        sb.AppendLine();
+        sb.AppendLine("Re-running the command writes the same `model.onnx` byte for byte (checked: two runs in separate processes on Linux x64,");
+        sb.AppendLine(".NET 10, ML.NET 5.0.1, LightGBM 4.6.0 gave the same sha256). Other platforms may differ in the last float bits, so");
+        sb.AppendLine("the test `Shipped_model_gives_the_same_scores_and_probabilities_as_a_fresh_retraining_on_every_background_row`");
+        sb.AppendLine("(tests/Explainability.Cli.Tests) pins predictions (ONNX Runtime, `Score.output` and `Probability.output`, to 1e-6) rather than bytes.");
+        sb.AppendLine();
+        sb.AppendLine("## Reading the ONNX graph");
+        sb.AppendLine();
+        sb.AppendLine("- Inputs: one per card feature, in card order, `[N, 1]`; `float` for numeric, `string` for categorical features. No label input.");
+        if (spec.Card.Features.Any(f => f.Type == "categorical"))
+        {
+            sb.AppendLine("- Categorical feature: `LabelEncoder` (string -> int64; keys sorted ordinally, values 1..k; an unknown string gives");
+            sb.AppendLine("  `default_int64` 0) -> `Cast` to uint32 (to=12, ML.NET's key type) -> `Cast` to int64 (to=7) -> `OneHotEncoder`");
+            sb.AppendLine("  (`cats_int64s` 1..k, `zeros=1`, so 0 becomes all zeros) giving `[N, 1, k]` (ML.NET declares `[N, k]`; ONNX Runtime");
+            sb.AppendLine("  warns about the mismatch and merges leniently).");
+            sb.AppendLine("- LightGBM splits on a one-hot column as `BRANCH_LEQ` with threshold 1E-35: true branch = category absent.");
+        }
+
+        sb.AppendLine("- `FeatureVectorizer` concatenates the inputs in card order (`inputdimensions`: 1 per numeric, k per categorical),");
+        sb.AppendLine("  then `Cast` to float gives `Features`; `nodes_featureids` of the tree ensemble index this vector.");
+        sb.AppendLine("- `TreeEnsembleRegressor`: SUM, `base_values` 0, `post_transform` NONE; its output `Score` is the margin. LightGBM's initial");
+        sb.AppendLine("  score is folded into the leaves of the first tree. `nodes_missing_value_tracks_true` is all 0.");
+        sb.AppendLine("- Probability: `Sigmoid(Score * Slope + Offset)` with initializers `Slope` 0.5 and `Offset` 0: ML.NET's Platt calibrator");
+        sb.AppendLine("  for LightGBM uses LightGBM's sigmoid parameter (0.5), so the log-odds are `0.5 * Score`, not `Score`.");
+        sb.AppendLine("- `PredictedLabel`: `Binarizer` on `Score` (threshold 0, i.e. probability above 0.5) then `Cast` to bool.");
+        sb.AppendLine("- Outputs (`Identity` copies): `PredictedLabel.output` bool, `Score.output` float, `Probability.output` float, each `[N, 1]`.");
         sb.AppendLine();
         sb.AppendLine("## ONNX graph");
         sb.AppendLine();
