@@ -389,16 +389,3 @@ internal sealed record OnnxGraphSummary(
         public string String => Bytes.ToStringUtf8();
     }
 }
-
-/// <summary>A graph input or output: name, type (<c>tensor(float)</c>, <c>seq(map(int64,float))</c>), shape.</summary>
-internal sealed record OnnxValueInfo(string Name, string Type, string Shape);
-
-/// <summary>A graph initializer: name, element type, dims, first values.</summary>
-internal sealed record OnnxInitializerInfo(string Name, string Type, string Dims, string Values);
-
-/// <summary>A graph node: op type, domain, inputs and outputs, and attributes summarised as <c>name=value</c>.</summary>
-internal sealed record OnnxNodeInfo(string Name, string Domain, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<string> Attributes)
-{
-    /// <summary><c>ai.onnx.ml.TreeEnsembleRegressor</c> for non-default domains, <c>Concat</c> for the default one.</summary>
-    public string QualifiedOpType => Domain.Length == 0 ? OpType : $"{Domain}.{OpType}";
-}

@@ -303,7 +303,7 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
         sb.AppendLine("dotnet run --project src/Explainability.Cli -- train-samples --data-dir models --out models");
         sb.AppendLine("```");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Code: `src/Explainability.Cli/Training/` (`SampleModelTrainer`, the card in `{(spec.Id == "credit-risk" ? "CreditRiskSample" : "CardFraudSample")}.cs`). ML.NET pipeline:");
+        sb.AppendLine("Code: `src/Explainability.Cli/Training/`: `SampleModelTrainer`; the cards and data facts in `CreditRiskSample.cs` and `CardFraudSample.cs`. ML.NET pipeline:");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"1. label: `{spec.LabelColumn} == \"{spec.PositiveLabelValue}\"` (not part of the model);");
         sb.AppendLine(spec.Card.Features.Any(f => f.Type == "categorical")
