@@ -1,0 +1,51 @@
+namespace Explainability.Cli.Tests;
+
+public sealed class CliAppTests
+{
+    [Fact]
+    public void Train_samples_without_training_data_exits_2_and_names_the_missing_file_on_stderr()
+    {
+        using var temp = new TempFolder();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int code = CliApp.Run(["train-samples", "--data-dir", temp.Path, "--out", temp.Path], output, error);
+
+        Assert.Equal(2, code);
+        Assert.Contains(Path.Combine(temp.Path, "credit-risk", "training-data.csv"), error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_option_exits_2_with_the_parse_error_on_stderr()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int code = CliApp.Run(["train-samples", "--no-such-option"], output, error);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--no-such-option", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+    }
+
+    [Fact]
+    public void Train_samples_writes_both_model_folders_and_reports_them_on_stdout()
+    {
+        using var temp = new TempFolder();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int code = CliApp.Run(["train-samples", "--data-dir", Path.Combine(RepoRoot.Path, "models"), "--out", temp.Path], output, error);
+
+        Assert.Equal(0, code);
+        Assert.Empty(error.ToString());
+        foreach (var id in new[] { "credit-risk", "card-fraud" })
+        {
+            Assert.Contains(id + ": held-out AUC", output.ToString(), StringComparison.Ordinal);
+            foreach (var file in new[] { "model.onnx", "model-card.json", "background.csv", "LICENSE-DATA.md", "README.md", "training-data.csv" })
+            {
+                Assert.True(File.Exists(Path.Combine(temp.Path, id, file)), $"{id}/{file} missing");
+            }
+        }
+    }
+}
