@@ -120,7 +120,9 @@ internal sealed class ColumnDependencies
         {
             long axis = OnnxAttributes.Int(node, "axis") ?? 1;
             var layouts = inputs.Select(i => IsConstant(i) ? null : Known(i)).ToList();
-            if ((op == "FeatureVectorizer" || axis is 1 or -1) && layouts.All(l => l is not null))
+            // Rows are flattened, so a concat on any non-batch axis is a concat of the flattened rows when the
+            // dimensions between the batch and that axis are 1, as in the [N, 1, K] one-hot tensors converters emit.
+            if ((op == "FeatureVectorizer" || axis != 0) && layouts.All(l => l is not null))
             {
                 result = layouts.SelectMany(l => l!).ToArray();
             }
