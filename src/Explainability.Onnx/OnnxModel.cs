@@ -231,6 +231,52 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <summary>
+    /// Compares the parsed tree model with ONNX Runtime on <paramref name="rows"/>: evaluates
+    /// <c>Link(TreeModel.Ensemble.Evaluate(columns))</c> in double and <see cref="RunServedOutput"/>, and reports the
+    /// largest difference. Use it before explaining: the post-transform is applied as the ONNX attribute states, and a
+    /// runtime that serves something else (casebook C05) shows up here as a disagreement.
+    /// </summary>
+    /// <param name="rows">Raw rows.</param>
+    /// <param name="relative">Relative tolerance (1e-5 suits float32 outputs of moderate ensembles; casebook C27 gives
+    /// <c>trees * 2^-23 * sum|leaf|</c> for large ones).</param>
+    /// <param name="absolute">Absolute tolerance added to the relative one.</param>
+    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
+    public RuntimeAgreement VerifyAgainstRuntime(FeatureTable rows, double relative = 1e-5, double absolute = 1e-7)
+    {
+        var columns = ComputeColumns(rows, allowExtraColumns: true);
+        var served = RunServedOutput(rows, allowExtraColumns: true);
+        var tree = TreeModel!;
+        int m = tree.Ensemble.FeatureCount, k = tree.Ensemble.OutputCount;
+        var margin = new double[k];
+        var ours = new double[k];
+        double worst = 0, worstOurs = double.NaN, worstRuntime = double.NaN;
+        int worstRow = -1, worstOutput = -1;
+        bool agrees = true;
+        for (int r = 0; r < rows.RowCount; r++)
+        {
+            tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
+            Link.Apply(tree.Link, margin, ours);
+            for (int o = 0; o < k; o++)
+            {
+                double runtime = served[(r * k) + o];
+                double error = Math.Abs(ours[o] - runtime);
+                if (double.IsNaN(error) ? ours[o].CompareTo(runtime) != 0 : error > (relative * Math.Max(Math.Abs(ours[o]), Math.Abs(runtime))) + absolute)
+                {
+                    agrees = false;
+                }
+
+                if (worstRow < 0 || error > worst || double.IsNaN(error))
+                {
+                    (worst, worstRow, worstOutput, worstOurs, worstRuntime) = (error, r, o, ours[o], runtime);
+                }
+            }
+        }
+
+        return new RuntimeAgreement(rows.RowCount, worst, worstRow, worstOutput < 0 ? null : tree.OutputNames[worstOutput], worstOurs, worstRuntime, agrees);
+    }
+
+    /// <summary>
     /// The served model as a black-box <see cref="IBatchModel"/> over numeric raw features (<see cref="RawFeatureNames"/>,
     /// missing is NaN) with the explained outputs. Thread-safe.
     /// </summary>

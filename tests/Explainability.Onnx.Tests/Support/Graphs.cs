@@ -6,10 +6,10 @@ namespace Explainability.Onnx.Tests.Support;
 /// <summary>Builds small ONNX graphs with the generated proto types, for tests that run them through ONNX Runtime.</summary>
 internal static class Graphs
 {
-    public const TensorProto.Types.DataType Float = TensorProto.Types.DataType.Float;
-    public const TensorProto.Types.DataType Double = TensorProto.Types.DataType.Double;
-    public const TensorProto.Types.DataType Int64 = TensorProto.Types.DataType.Int64;
-    public const TensorProto.Types.DataType String = TensorProto.Types.DataType.String;
+    public const TensorProto.Types.DataType F32 = TensorProto.Types.DataType.Float;
+    public const TensorProto.Types.DataType F64 = TensorProto.Types.DataType.Double;
+    public const TensorProto.Types.DataType I64 = TensorProto.Types.DataType.Int64;
+    public const TensorProto.Types.DataType Utf8 = TensorProto.Types.DataType.String;
 
     public static AttributeProto Ints(string name, params long[] values)
     {
@@ -40,7 +40,7 @@ internal static class Graphs
 
     public static TensorProto DoubleTensor(string name, params double[] values)
     {
-        var t = new TensorProto { Name = name, DataType = (int)Double };
+        var t = new TensorProto { Name = name, DataType = (int)F64 };
         t.Dims.Add(values.Length);
         t.DoubleData.AddRange(values);
         return t;
@@ -48,7 +48,7 @@ internal static class Graphs
 
     public static TensorProto FloatTensor(string name, params double[] values)
     {
-        var t = new TensorProto { Name = name, DataType = (int)Float };
+        var t = new TensorProto { Name = name, DataType = (int)F32 };
         t.Dims.Add(values.Length);
         t.FloatData.AddRange(values.Select(v => (float)v));
         return t;
@@ -56,7 +56,7 @@ internal static class Graphs
 
     public static TensorProto ScalarFloat(string name, double value)
     {
-        var t = new TensorProto { Name = name, DataType = (int)Float };
+        var t = new TensorProto { Name = name, DataType = (int)F32 };
         t.FloatData.Add((float)value);
         return t;
     }
@@ -92,7 +92,7 @@ internal static class Graphs
                     MapType = new TypeProto.Types.Map
                     {
                         KeyType = (int)keyType,
-                        ValueType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)Float } },
+                        ValueType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)F32 } },
                     },
                 },
             },
