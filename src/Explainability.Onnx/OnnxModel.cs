@@ -122,6 +122,12 @@ public sealed class OnnxModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// How ensemble columns were mapped to raw inputs: <c>dataflow</c> (the graph's ops followed column by column) or
+    /// <c>perturbation</c> (an op the analysis does not know; numeric raw columns probed through ONNX Runtime).
+    /// </summary>
+    public string MappingSource { get; private set; } = "dataflow";
+
     /// <summary>Hex SHA-256 of the model file's bytes (lower case), recorded with every explanation.</summary>
     public string Sha256 { get; }
 
@@ -338,13 +344,21 @@ public sealed class OnnxModel : IDisposable
             string why = _dependencies.Of(tensor) is { } k
                 ? $"the analysis found {k.Length} columns where ONNX Runtime has {width}"
                 : _dependencies.WhyUnknown(tensor) ?? "its layout is unknown";
-            if (union.Length != 1)
+            var kind = inputs.SelectMany(i => i.ColumnNames.Select(_ => i.ElementType)).ToArray();
+            if (union.Length == 1)
+            {
+                deps = Enumerable.Repeat(union, width).ToArray();
+            }
+            else if (union.Length > 1 && union.All(c => kind[c] is OnnxElementType.Float or OnnxElementType.Double))
+            {
+                deps = PerturbationDependencies(union, allNames, width);
+                MappingSource = "perturbation";
+            }
+            else
             {
                 throw new UnsupportedModelException(
                     $"the columns of the ensemble input '{tensor}' cannot be mapped to raw inputs ({why}); together they depend on {string.Join(", ", union.Select(c => $"'{allNames[c]}'"))}");
             }
-
-            deps = Enumerable.Repeat(union, width).ToArray();
         }
 
         var featureInputs = deps.SelectMany(d => d).Select(c => owner[c]).ToHashSet();
@@ -372,6 +386,50 @@ public sealed class OnnxModel : IDisposable
         }
 
         return (new FeatureMap(featureNames, columnToFeature), featureInputs);
+    }
+
+    /// <summary>
+    /// Where the dataflow analysis cannot follow an op, finds which numeric raw columns each ensemble column responds to
+    /// by running ONNX Runtime on a neutral row and on copies with one raw column changed to a few probe values.
+    /// A column that responds to none is taken as constant.
+    /// </summary>
+    private int[][] PerturbationDependencies(int[] rawColumns, string[] allNames, int width)
+    {
+        double[] probes = [0.7310585786, -3.25, 1234.5];
+        var neutral = Inputs.SelectMany(i => i.ColumnNames.Select(_ => i.ElementType == OnnxElementType.String ? FeatureValue.Of("") : FeatureValue.Of(0.0))).ToArray();
+        var cells = new List<FeatureValue>(neutral);
+        foreach (int c in rawColumns)
+        {
+            foreach (double p in probes)
+            {
+                var row = (FeatureValue[])neutral.Clone();
+                row[c] = FeatureValue.Of(p);
+                cells.AddRange(row);
+            }
+        }
+
+        var table = new FeatureTable(allNames, [.. cells]);
+        var columns = new double[table.RowCount * width];
+        RunBatches(table, true, DefaultBatchSize, [_columnsOutput!], (start, count, outputs) => ToDoubles(outputs[0]).CopyTo(columns, start * width));
+        var deps = new List<int>[width];
+        for (int j = 0; j < width; j++)
+        {
+            deps[j] = [];
+            for (int k = 0; k < rawColumns.Length; k++)
+            {
+                for (int p = 0; p < probes.Length; p++)
+                {
+                    int row = 1 + (k * probes.Length) + p;
+                    if (columns[(row * width) + j].CompareTo(columns[j]) != 0)
+                    {
+                        deps[j].Add(rawColumns[k]);
+                        break;
+                    }
+                }
+            }
+        }
+
+        return [.. deps.Select(d => d.ToArray())];
     }
 
     private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, Action<int, int, IReadOnlyList<NamedOnnxValue>> consume)

@@ -198,3 +198,4 @@ public class GraphMappingTests
         RuntimeCheck.AssertMatchesRuntime(model, RuntimeCheck.Table(["X"], [0], [2], [double.NaN]));
     }
 }
+
