@@ -89,7 +89,7 @@ public sealed class OnnxModel : IDisposable
             _columnsOutput ??= ensemble.Input[0];
             var (width, isDouble) = ProbeColumns();
             _columnCount = width;
-            var (map, featureInputs) = MapColumns(ensemble.Input[0], width, inputs);
+            var (map, featureInputs, mappingSource) = MapColumns(ensemble.Input[0], width, inputs);
             Inputs = inputs = [.. inputs.Select(i => i with { IsFeature = featureInputs.Contains(i.Name) })];
             _binder = new InputBinder(inputs);
             RawFeatureNames = map.FeatureNames;
@@ -114,19 +114,17 @@ public sealed class OnnxModel : IDisposable
 
             _served = path;
             TreeModel = new OnnxTreeModel(trees, map, path.Link, [.. path.EnsembleOutputs.Select(o => parsed.OutputLabels[o])],
-                path.GraphOutput, ensemble.Name, ensemble.OpType, ensemble.Input[0], isDouble);
+                path.GraphOutput, ensemble.Name, ensemble.OpType, ensemble.Input[0], isDouble, mappingSource);
         }
         catch (UnsupportedModelException e)
         {
             TreeModelUnavailableReason = e.Message;
         }
+        catch (Exception e) when (e is InputException or OnnxRuntimeException)
+        {
+            TreeModelUnavailableReason = $"ONNX Runtime could not compute the ensemble input '{ensemble.Input[0]}' for a neutral row: {e.Message}";
+        }
     }
-
-    /// <summary>
-    /// How ensemble columns were mapped to raw inputs: <c>dataflow</c> (the graph's ops followed column by column) or
-    /// <c>perturbation</c> (an op the analysis does not know; numeric raw columns probed through ONNX Runtime).
-    /// </summary>
-    public string MappingSource { get; private set; } = "dataflow";
 
     /// <summary>Hex SHA-256 of the model file's bytes (lower case), recorded with every explanation.</summary>
     public string Sha256 { get; }
@@ -329,8 +327,9 @@ public sealed class OnnxModel : IDisposable
         return (width, isDouble);
     }
 
-    private (FeatureMap Map, HashSet<string> FeatureInputs) MapColumns(string tensor, int width, IReadOnlyList<OnnxInput> inputs)
+    private (FeatureMap Map, HashSet<string> FeatureInputs, string Source) MapColumns(string tensor, int width, IReadOnlyList<OnnxInput> inputs)
     {
+        string source = "dataflow";
         var allNames = inputs.SelectMany(i => i.ColumnNames).ToArray();
         var owner = inputs.SelectMany(i => i.ColumnNames.Select(_ => i.Name)).ToArray();
         int[][] deps;
@@ -352,7 +351,7 @@ public sealed class OnnxModel : IDisposable
             else if (union.Length > 1 && union.All(c => kind[c] is OnnxElementType.Float or OnnxElementType.Double))
             {
                 deps = PerturbationDependencies(union, allNames, width);
-                MappingSource = "perturbation";
+                source = "perturbation";
             }
             else
             {
@@ -385,7 +384,7 @@ public sealed class OnnxModel : IDisposable
             columnToFeature[c] = deps[c].Length == 0 ? -1 : rawToFeature[deps[c][0]];
         }
 
-        return (new FeatureMap(featureNames, columnToFeature), featureInputs);
+        return (new FeatureMap(featureNames, columnToFeature), featureInputs, source);
     }
 
     /// <summary>

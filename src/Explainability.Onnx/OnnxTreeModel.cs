@@ -19,6 +19,9 @@ namespace Explainability.Onnx;
 /// <param name="EnsembleOpType">TreeEnsembleRegressor, TreeEnsembleClassifier or TreeEnsemble.</param>
 /// <param name="EnsembleInputName">The tensor the ensemble reads, <c>[rows, columns]</c>.</param>
 /// <param name="ColumnsAreDouble">Whether that tensor is float64 (else float32, and columns hold float32 values).</param>
+/// <param name="ColumnMappingSource">How <paramref name="FeatureMap"/> was found: <c>dataflow</c> (the graph's ops followed
+/// column by column) or <c>perturbation</c> (behind an op the analysis does not know, numeric raw columns probed through
+/// ONNX Runtime; a column that responds to none is taken as constant).</param>
 public sealed record OnnxTreeModel(
     TreeEnsemble Ensemble,
     FeatureMap FeatureMap,
@@ -28,4 +31,5 @@ public sealed record OnnxTreeModel(
     string EnsembleNodeName,
     string EnsembleOpType,
     string EnsembleInputName,
-    bool ColumnsAreDouble);
+    bool ColumnsAreDouble,
+    string ColumnMappingSource);

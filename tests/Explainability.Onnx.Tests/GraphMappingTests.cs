@@ -90,6 +90,7 @@ public class GraphMappingTests
         var tree = model.TreeModel!;
         Assert.Equal(["amount", "color"], tree.FeatureMap.FeatureNames);
         Assert.Equal([0, 1, 1, 1], tree.FeatureMap.ColumnToFeature);
+        Assert.Equal("dataflow", tree.ColumnMappingSource);
         Assert.False(tree.ColumnsAreDouble);
         var rows = ColorRows((50, "red"), (150, "green"), (150, "blue"), (50, "purple"), (double.NaN, "red"), (120, null), (100, "green"));
         var columns = model.ComputeColumns(rows);

@@ -20,7 +20,7 @@ public class PerturbationMappingTests
     {
         using var model = OnnxModel.Load(MatMulModel([0, 1, 1, 0]), ["a", "b"]);
         var tree = model.TreeModel!;
-        Assert.Equal("perturbation", model.MappingSource);
+        Assert.Equal("perturbation", tree.ColumnMappingSource);
         Assert.Equal([1, 0], tree.FeatureMap.ColumnToFeature);
         RuntimeCheck.AssertMatchesRuntime(model, RuntimeCheck.Table(["a", "b"], RuntimeCheck.WithNaN([0, 1], [1, 0], [0.3, 0.7])));
     }
