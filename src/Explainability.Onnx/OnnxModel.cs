@@ -1,0 +1,593 @@
+using System.Security.Cryptography;
+using Explainability.Core.Data;
+using Explainability.Core.Explanations;
+using Explainability.Core.Models;
+using Explainability.Core.Trees;
+using Explainability.Onnx.Graph;
+using Explainability.Onnx.Proto;
+using Explainability.Onnx.Runtime;
+using Explainability.Onnx.Trees;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Explainability.Onnx;
+
+/// <summary>
+/// An ONNX model loaded for explanation: its raw inputs, an ONNX Runtime session, and, when the graph serves an
+/// <c>ai.onnx.ml</c> tree ensemble, that ensemble in margin space with its link and the map from its input columns
+/// to the raw features (<see cref="TreeModel"/>).
+/// </summary>
+/// <remarks>
+/// <para>Preprocessing in front of the ensemble is never reimplemented: the session is created from the model with the
+/// ensemble's input tensor added as an extra graph output, so <see cref="ComputeColumns"/> returns exactly the columns
+/// ONNX Runtime feeds the trees. Which raw input each column comes from is found by a dataflow analysis over the graph.</para>
+/// <para>Instances are thread-safe: runs share one <see cref="InferenceSession"/>, whose <c>Run</c> is thread-safe.</para>
+/// </remarks>
+public sealed class OnnxModel : IDisposable
+{
+    /// <summary>Rows per ONNX Runtime call in <see cref="ComputeColumns"/> and <see cref="RunServedOutput"/>.</summary>
+    public const int DefaultBatchSize = 1024;
+
+    private readonly InferenceSession _session;
+    private readonly InputBinder _binder;
+    private readonly ColumnDependencies _dependencies;
+    private readonly ServedPath? _served;
+    private readonly string? _columnsOutput;
+    private readonly int _columnCount;
+
+    private OnnxModel(byte[] bytes, IReadOnlyList<string>? featureNames)
+    {
+        Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"the bytes are not an ONNX model (protobuf ModelProto): {e.Message}", e);
+        }
+
+        var graph = model.Graph ?? throw new InvalidDataException("the ONNX model has no graph");
+        var inputs = DescribeInputs(graph, featureNames);
+        var inputColumns = new Dictionary<string, int[]>();
+        int raw = 0;
+        foreach (var input in inputs)
+        {
+            inputColumns[input.Name] = Enumerable.Range(raw, input.Width).ToArray();
+            raw += input.Width;
+        }
+
+        _dependencies = new ColumnDependencies(graph, inputColumns);
+        var ensembles = graph.Node.Where(TreeEnsembleReader.IsTreeEnsemble).ToList();
+        NodeProto? ensemble = ensembles.Count == 1 ? ensembles[0] : null;
+        var graphInputs = inputs.Select(i => i.Name).ToHashSet();
+        if (ensemble is not null && !graphInputs.Contains(ensemble.Input[0]) && graph.Output.All(o => o.Name != ensemble.Input[0]))
+        {
+            var extra = graph.ValueInfo.FirstOrDefault(v => v.Name == ensemble.Input[0])?.Clone() ?? new ValueInfoProto { Name = ensemble.Input[0] };
+            graph.Output.Add(extra);
+            _columnsOutput = ensemble.Input[0];
+        }
+
+        _session = new InferenceSession(model.ToByteArray());
+        Inputs = inputs;
+        _binder = new InputBinder(inputs);
+        RawFeatureNames = inputs.SelectMany(i => i.ColumnNames).ToArray();
+
+        if (ensemble is null)
+        {
+            var mlOps = graph.Node.Select(n => n.OpType).Distinct();
+            TreeModelUnavailableReason = ensembles.Count > 1
+                ? $"the graph has {ensembles.Count} tree ensemble nodes ({string.Join(", ", ensembles.Select(e => $"'{e.Name}'"))}); one is supported"
+                : $"no tree ensemble: the graph has no ai.onnx.ml TreeEnsembleRegressor, TreeEnsembleClassifier or TreeEnsemble node (its ops: {string.Join(", ", mlOps)})";
+            return;
+        }
+
+        try
+        {
+            _columnsOutput ??= ensemble.Input[0];
+            var (width, isDouble) = ProbeColumns();
+            _columnCount = width;
+            var (map, featureInputs, mappingSource) = MapColumns(ensemble.Input[0], width, inputs);
+            Inputs = inputs = [.. inputs.Select(i => i with { IsFeature = featureInputs.Contains(i.Name) })];
+            _binder = new InputBinder(inputs);
+            RawFeatureNames = map.FeatureNames;
+
+            var parsed = TreeEnsembleReader.Read(ensemble, width, isDouble);
+            var tracer = new ServedOutputTracer(graph);
+            var paths = tracer.Trace(parsed.ScoreOutput, parsed.ScoreColumns, parsed.ScoreWidth, parsed.PostTransform);
+            if (paths.Count == 0)
+            {
+                throw new UnsupportedModelException(
+                    $"the scores of {ensemble.OpType} '{ensemble.Name}' reach no graph output through supported ops"
+                    + (tracer.Problems.Count > 0 ? ": " + string.Join("; ", tracer.Problems.Distinct()) : ""));
+            }
+
+            // The longest way is the most processed served value: the probability rather than a raw score pass-through.
+            var path = paths.OrderByDescending(p => p.Steps).First();
+            var trees = SelectOutputs(parsed.Ensemble, path.EnsembleOutputs);
+            if (path.Scale.Any(s => s != 1) || path.Offset.Any(o => o != 0))
+            {
+                trees = trees.WithAffine(path.Scale, path.Offset);
+            }
+
+            _served = path;
+            TreeModel = new OnnxTreeModel(trees, map, path.Link, [.. path.EnsembleOutputs.Select(o => parsed.OutputLabels[o])],
+                path.GraphOutput, ensemble.Name, ensemble.OpType, ensemble.Input[0], isDouble, mappingSource);
+        }
+        catch (UnsupportedModelException e)
+        {
+            TreeModelUnavailableReason = e.Message;
+        }
+        catch (Exception e) when (e is InputException or OnnxRuntimeException)
+        {
+            TreeModelUnavailableReason = $"ONNX Runtime could not compute the ensemble input '{ensemble.Input[0]}' for a neutral row: {e.Message}";
+        }
+    }
+
+    /// <summary>Hex SHA-256 of the model file's bytes (lower case), recorded with every explanation.</summary>
+    public string Sha256 { get; }
+
+    /// <summary>The graph's inputs (initializers excluded), in graph order.</summary>
+    public IReadOnlyList<OnnxInput> Inputs { get; }
+
+    /// <summary>
+    /// Raw feature names, <c>[features]</c>: the columns of the inputs the explained output depends on, in input order.
+    /// A per-column input is named by the input; a matrix input's columns by the names given to <see cref="Load(string, IReadOnlyList{string}?)"/>.
+    /// </summary>
+    public IReadOnlyList<string> RawFeatureNames { get; }
+
+    /// <summary>The served tree ensemble, or null when the graph has none this reader can explain exactly (see <see cref="TreeModelUnavailableReason"/>).</summary>
+    public OnnxTreeModel? TreeModel { get; }
+
+    /// <summary>Why <see cref="TreeModel"/> is null, or null when it is not.</summary>
+    public string? TreeModelUnavailableReason { get; }
+
+    /// <summary>Loads the model file at <paramref name="path"/>.</summary>
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="featureNames">Names of the columns of matrix inputs (<c>[N, M]</c>, e.g. from a CSV header), in input
+    /// order; when null each column is named <c>input[i]</c>. Per-column inputs are named by the input.</param>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model.</exception>
+    /// <exception cref="InputException">The feature names do not fit the matrix inputs.</exception>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime cannot load the graph.</exception>
+    public static OnnxModel Load(string path, IReadOnlyList<string>? featureNames = null) => new(File.ReadAllBytes(path), featureNames);
+
+    /// <summary>Loads a model from its bytes; see <see cref="Load(string, IReadOnlyList{string}?)"/>.</summary>
+    public static OnnxModel Load(byte[] bytes, IReadOnlyList<string>? featureNames = null) => new(bytes, featureNames);
+
+    /// <summary>
+    /// The ensemble's input columns for raw rows, as ONNX Runtime computes them (all preprocessing applied), widened
+    /// exactly to double: <c>[rows, columns]</c> row-major, <c>columns = TreeModel.Ensemble.FeatureCount</c>.
+    /// One runtime call per batch of <paramref name="batchSize"/> rows.
+    /// </summary>
+    /// <param name="rows">Raw rows; columns are bound by name (see <see cref="OnnxInput"/>).</param>
+    /// <param name="allowExtraColumns">Whether columns that are no model input are ignored rather than refused.</param>
+    /// <param name="batchSize">Rows per runtime call.</param>
+    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InputException">A feature is missing, a column unknown, or a value of the wrong kind.</exception>
+    public double[] ComputeColumns(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
+    {
+        if (TreeModel is null)
+        {
+            throw new InvalidOperationException($"the model has no explainable tree ensemble: {TreeModelUnavailableReason}");
+        }
+
+        var result = new double[rows.RowCount * _columnCount];
+        RunBatches(rows, allowExtraColumns, batchSize, [_columnsOutput!], (start, count, outputs) =>
+        {
+            var values = ToDoubles(outputs[0]);
+            if (values.Length != count * _columnCount)
+            {
+                throw new InvalidOperationException($"ONNX Runtime returned {values.Length} values for {count} rows of {_columnCount} columns");
+            }
+
+            values.CopyTo(result, start * _columnCount);
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// ONNX Runtime's own served values of the explained outputs, <c>[rows, outputs]</c> in the order of
+    /// <see cref="OnnxTreeModel.OutputNames"/>, in the served space (probabilities for a classifier). A ZipMap output is
+    /// read by class label, never by position (casebook C17). These are the values
+    /// <c>Link(TreeModel.Ensemble.Evaluate(columns))</c> must reproduce.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
+    public double[] RunServedOutput(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
+    {
+        var path = _served ?? throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}");
+        int k = path.EnsembleOutputs.Length;
+        var result = new double[rows.RowCount * k];
+        RunBatches(rows, allowExtraColumns, batchSize, [path.GraphOutput], (start, count, outputs) =>
+        {
+            if (path.ZipMapKeys is { } keys)
+            {
+                int r = 0;
+                foreach (var map in outputs[0].AsEnumerable<NamedOnnxValue>())
+                {
+                    var dict = ToDictionary(map.Value);
+                    for (int o = 0; o < k; o++)
+                    {
+                        result[((start + r) * k) + o] = dict.TryGetValue(keys[o], out double v)
+                            ? v
+                            : throw new InvalidOperationException($"output '{path.GraphOutput}' has no class '{keys[o]}'");
+                    }
+
+                    r++;
+                }
+
+                return;
+            }
+
+            var values = ToDoubles(outputs[0]);
+            int width = values.Length / Math.Max(1, count);
+            for (int r = 0; r < count; r++)
+            {
+                for (int o = 0; o < k; o++)
+                {
+                    result[((start + r) * k) + o] = values[(r * width) + path.Columns[o]];
+                }
+            }
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// Compares the parsed tree model with ONNX Runtime on <paramref name="rows"/>: evaluates
+    /// <c>Link(TreeModel.Ensemble.Evaluate(columns))</c> in double and <see cref="RunServedOutput"/>, and reports the
+    /// largest difference. Use it before explaining: the post-transform is applied as the ONNX attribute states, and a
+    /// runtime that serves something else (casebook C05) shows up here as a disagreement.
+    /// </summary>
+    /// <param name="rows">Raw rows.</param>
+    /// <param name="relative">Relative tolerance (1e-5 suits float32 outputs of moderate ensembles; casebook C27 gives
+    /// <c>trees * 2^-23 * sum|leaf|</c> for large ones).</param>
+    /// <param name="absolute">Absolute tolerance added to the relative one.</param>
+    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
+    public RuntimeAgreement VerifyAgainstRuntime(FeatureTable rows, double relative = 1e-5, double absolute = 1e-7)
+    {
+        var columns = ComputeColumns(rows, allowExtraColumns: true);
+        var served = RunServedOutput(rows, allowExtraColumns: true);
+        var tree = TreeModel!;
+        int m = tree.Ensemble.FeatureCount, k = tree.Ensemble.OutputCount;
+        var margin = new double[k];
+        var ours = new double[k];
+        double worst = 0, worstOurs = double.NaN, worstRuntime = double.NaN;
+        int worstRow = -1, worstOutput = -1;
+        bool agrees = true;
+        for (int r = 0; r < rows.RowCount; r++)
+        {
+            tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
+            Link.Apply(tree.Link, margin, ours);
+            for (int o = 0; o < k; o++)
+            {
+                double runtime = served[(r * k) + o];
+                double error = Math.Abs(ours[o] - runtime);
+                if (double.IsNaN(error) ? ours[o].CompareTo(runtime) != 0 : error > (relative * Math.Max(Math.Abs(ours[o]), Math.Abs(runtime))) + absolute)
+                {
+                    agrees = false;
+                }
+
+                if (worstRow < 0 || error > worst || double.IsNaN(error))
+                {
+                    (worst, worstRow, worstOutput, worstOurs, worstRuntime) = (error, r, o, ours[o], runtime);
+                }
+            }
+        }
+
+        return new RuntimeAgreement(rows.RowCount, worst, worstRow, worstOutput < 0 ? null : tree.OutputNames[worstOutput], worstOurs, worstRuntime, agrees);
+    }
+
+    /// <summary>
+    /// The served model as a black-box <see cref="IBatchModel"/> over numeric raw features (<see cref="RawFeatureNames"/>,
+    /// missing is NaN) with the explained outputs. Thread-safe.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>, or a feature input is text.</exception>
+    public IBatchModel AsBatchModel()
+    {
+        if (TreeModel is null)
+        {
+            throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}");
+        }
+
+        if (Inputs.Any(i => i.IsFeature && i.ElementType == OnnxElementType.String))
+        {
+            throw new InvalidOperationException("a feature input is text; a numeric batch model cannot feed it");
+        }
+
+        return new BatchModel(this);
+    }
+
+    /// <summary>The raw columns (indices into all inputs' columns) each column of <paramref name="tensor"/> depends on, or null when unknown.</summary>
+    internal int[][]? DependenciesOf(string tensor) => _dependencies.Of(tensor);
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose() => _session.Dispose();
+
+    private (int Width, bool IsDouble) ProbeColumns()
+    {
+        var names = Inputs.SelectMany(i => i.ColumnNames).ToArray();
+        var cells = Inputs.SelectMany(i => i.ColumnNames.Select(_ => i.ElementType == OnnxElementType.String ? FeatureValue.Of("") : FeatureValue.Of(0.0))).ToArray();
+        var probe = new FeatureTable(names, cells);
+        int width = 0;
+        bool isDouble = false;
+        RunBatches(probe, true, 1, [_columnsOutput!], (_, _, outputs) =>
+        {
+            var value = outputs[0].Value;
+            if (value is not (Tensor<float> or Tensor<double>))
+            {
+                throw new UnsupportedModelException($"the ensemble input '{_columnsOutput}' is not a float or double tensor");
+            }
+
+            width = ToDoubles(outputs[0]).Length;
+            isDouble = value is Tensor<double>;
+        });
+        return (width, isDouble);
+    }
+
+    private (FeatureMap Map, HashSet<string> FeatureInputs, string Source) MapColumns(string tensor, int width, IReadOnlyList<OnnxInput> inputs)
+    {
+        string source = "dataflow";
+        var allNames = inputs.SelectMany(i => i.ColumnNames).ToArray();
+        var owner = inputs.SelectMany(i => i.ColumnNames.Select(_ => i.Name)).ToArray();
+        int[][] deps;
+        if (_dependencies.Of(tensor) is { } known && known.Length == width)
+        {
+            deps = known;
+        }
+        else
+        {
+            var union = _dependencies.Union(tensor);
+            string why = _dependencies.Of(tensor) is { } k
+                ? $"the analysis found {k.Length} columns where ONNX Runtime has {width}"
+                : _dependencies.WhyUnknown(tensor) ?? "its layout is unknown";
+            var kind = inputs.SelectMany(i => i.ColumnNames.Select(_ => i.ElementType)).ToArray();
+            if (union.Length == 1)
+            {
+                deps = Enumerable.Repeat(union, width).ToArray();
+            }
+            else if (union.Length > 1 && union.All(c => kind[c] is OnnxElementType.Float or OnnxElementType.Double))
+            {
+                deps = PerturbationDependencies(union, allNames, width);
+                source = "perturbation";
+            }
+            else
+            {
+                throw new UnsupportedModelException(
+                    $"the columns of the ensemble input '{tensor}' cannot be mapped to raw inputs ({why}); together they depend on {string.Join(", ", union.Select(c => $"'{allNames[c]}'"))}");
+            }
+        }
+
+        var featureInputs = deps.SelectMany(d => d).Select(c => owner[c]).ToHashSet();
+        var rawToFeature = new int[allNames.Length];
+        var featureNames = new List<string>();
+        for (int c = 0; c < allNames.Length; c++)
+        {
+            rawToFeature[c] = featureInputs.Contains(owner[c]) ? featureNames.Count : -1;
+            if (rawToFeature[c] >= 0)
+            {
+                featureNames.Add(allNames[c]);
+            }
+        }
+
+        var columnToFeature = new int[width];
+        for (int c = 0; c < width; c++)
+        {
+            if (deps[c].Length > 1)
+            {
+                throw new UnsupportedModelException(
+                    $"column {c} of the ensemble input '{tensor}' depends on several raw inputs ({string.Join(", ", deps[c].Select(d => $"'{allNames[d]}'"))}); each column must come from exactly one raw input");
+            }
+
+            columnToFeature[c] = deps[c].Length == 0 ? -1 : rawToFeature[deps[c][0]];
+        }
+
+        return (new FeatureMap(featureNames, columnToFeature), featureInputs, source);
+    }
+
+    /// <summary>
+    /// Where the dataflow analysis cannot follow an op, finds which numeric raw columns each ensemble column responds to
+    /// by running ONNX Runtime on a neutral row and on copies with one raw column changed to a few probe values.
+    /// A column that responds to none is taken as constant.
+    /// </summary>
+    private int[][] PerturbationDependencies(int[] rawColumns, string[] allNames, int width)
+    {
+        double[] probes = [0.7310585786, -3.25, 1234.5];
+        var neutral = Inputs.SelectMany(i => i.ColumnNames.Select(_ => i.ElementType == OnnxElementType.String ? FeatureValue.Of("") : FeatureValue.Of(0.0))).ToArray();
+        var cells = new List<FeatureValue>(neutral);
+        foreach (int c in rawColumns)
+        {
+            foreach (double p in probes)
+            {
+                var row = (FeatureValue[])neutral.Clone();
+                row[c] = FeatureValue.Of(p);
+                cells.AddRange(row);
+            }
+        }
+
+        var table = new FeatureTable(allNames, [.. cells]);
+        var columns = new double[table.RowCount * width];
+        RunBatches(table, true, DefaultBatchSize, [_columnsOutput!], (start, count, outputs) => ToDoubles(outputs[0]).CopyTo(columns, start * width));
+        var deps = new List<int>[width];
+        for (int j = 0; j < width; j++)
+        {
+            deps[j] = [];
+            for (int k = 0; k < rawColumns.Length; k++)
+            {
+                for (int p = 0; p < probes.Length; p++)
+                {
+                    int row = 1 + (k * probes.Length) + p;
+                    if (columns[(row * width) + j].CompareTo(columns[j]) != 0)
+                    {
+                        deps[j].Add(rawColumns[k]);
+                        break;
+                    }
+                }
+            }
+        }
+
+        return [.. deps.Select(d => d.ToArray())];
+    }
+
+    private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, Action<int, int, IReadOnlyList<NamedOnnxValue>> consume)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var plan = _binder.Resolve(rows, allowExtraColumns);
+        for (int start = 0; start < rows.RowCount; start += batchSize)
+        {
+            int count = Math.Min(batchSize, rows.RowCount - start);
+            var feeds = _binder.Bind(rows, plan, start, count);
+            var direct = outputs.Select(o => feeds.FirstOrDefault(f => f.Name == o)).ToArray();
+            if (direct.All(d => d is not null))
+            {
+                consume(start, count, direct!);
+                continue;
+            }
+
+            using var results = _session.Run(feeds, outputs);
+            consume(start, count, [.. outputs.Select(o => (NamedOnnxValue)results.First(r => r.Name == o))]);
+        }
+    }
+
+    private static double[] ToDoubles(NamedOnnxValue value) => value.Value switch
+    {
+        Tensor<float> t => t.Select(v => (double)v).ToArray(),
+        Tensor<double> t => [.. t],
+        Tensor<long> t => t.Select(v => (double)v).ToArray(),
+        Tensor<int> t => t.Select(v => (double)v).ToArray(),
+        _ => throw new UnsupportedModelException($"output '{value.Name}' is not a numeric tensor"),
+    };
+
+    private static Dictionary<string, double> ToDictionary(object value) => value switch
+    {
+        IDictionary<long, float> d => d.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => (double)p.Value),
+        IDictionary<string, float> d => d.ToDictionary(p => p.Key, p => (double)p.Value),
+        IDictionary<long, double> d => d.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value),
+        IDictionary<string, double> d => d.ToDictionary(p => p.Key, p => p.Value),
+        _ => throw new UnsupportedModelException($"a ZipMap element is a {value.GetType().Name}, not a map of class label to score"),
+    };
+
+    private static List<OnnxInput> DescribeInputs(GraphProto graph, IReadOnlyList<string>? featureNames)
+    {
+        var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
+        var result = new List<OnnxInput>();
+        var pending = new List<(ValueInfoProto Info, OnnxElementType Type, long[] Shape, long Width)>();
+        foreach (var info in graph.Input.Where(i => !initializers.Contains(i.Name)))
+        {
+            var tensor = info.Type?.TensorType;
+            var type = (TensorProto.Types.DataType)(tensor?.ElemType ?? 0) switch
+            {
+                TensorProto.Types.DataType.Float => OnnxElementType.Float,
+                TensorProto.Types.DataType.Double => OnnxElementType.Double,
+                TensorProto.Types.DataType.Int64 => OnnxElementType.Int64,
+                TensorProto.Types.DataType.Int32 => OnnxElementType.Int32,
+                TensorProto.Types.DataType.String => OnnxElementType.String,
+                _ => OnnxElementType.Unsupported,
+            };
+            var shape = tensor?.Shape?.Dim.Select(d => d.HasDimValue ? d.DimValue : -1).ToArray() ?? [];
+            long width = shape.Length <= 1 ? 1 : shape[^1];
+            pending.Add((info, type, shape, width));
+        }
+
+        int matrixCount = pending.Count(p => p.Width != 1);
+        int staticMatrixWidth = pending.Where(p => p.Width > 1).Sum(p => (int)p.Width);
+        int dynamicMatrices = pending.Count(p => p.Width < 0);
+        if (featureNames is not null && dynamicMatrices > 1)
+        {
+            throw new InputException("the model has several matrix inputs of dynamic width; their column names cannot be assigned");
+        }
+
+        int next = 0;
+        foreach (var (info, type, shape, width) in pending)
+        {
+            string[] names;
+            bool perColumn = width == 1;
+            if (perColumn)
+            {
+                names = [info.Name];
+            }
+            else if (featureNames is not null)
+            {
+                int w = width > 0 ? (int)width : featureNames.Count - staticMatrixWidth;
+                if (w <= 0 || next + w > featureNames.Count)
+                {
+                    throw new InputException(info.Name, $"model input '{info.Name}' has {(width > 0 ? width.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a dynamic number of")} columns; {featureNames.Count} feature names were given for {matrixCount} matrix input(s)");
+                }
+
+                names = [.. featureNames.Skip(next).Take(w)];
+                next += w;
+            }
+            else if (width > 0)
+            {
+                names = Enumerable.Range(0, (int)width).Select(c => $"{info.Name}[{c}]").ToArray();
+            }
+            else
+            {
+                throw new InputException(info.Name, $"model input '{info.Name}' has a dynamic number of columns; pass the feature names");
+            }
+
+            result.Add(new OnnxInput(info.Name, type, shape, perColumn, names, IsFeature: true));
+        }
+
+        if (featureNames is not null && next != featureNames.Count)
+        {
+            throw new InputException($"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns");
+        }
+
+        var duplicate = result.SelectMany(i => i.ColumnNames).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InputException(duplicate.Key, $"the raw column name '{duplicate.Key}' is used twice");
+        }
+
+        return result;
+    }
+
+    private static TreeEnsemble SelectOutputs(TreeEnsemble e, int[] outputs)
+    {
+        if (outputs.Length == e.OutputCount && outputs.Select((o, i) => o == i).All(b => b))
+        {
+            return e;
+        }
+
+        int k = outputs.Length;
+        var leaves = new double[e.NodeCount * k];
+        for (int n = 0; n < e.NodeCount; n++)
+        {
+            for (int o = 0; o < k; o++)
+            {
+                leaves[(n * k) + o] = e.LeafValues[(n * e.OutputCount) + outputs[o]];
+            }
+        }
+
+        return new TreeEnsemble(e.FeatureCount, k, e.TreeRoots, e.Feature, e.Threshold, e.Mode, e.TrueChild, e.FalseChild,
+            e.MissingTracksTrue, leaves, [.. outputs.Select(o => e.BaseValues[o])], e.MemberSets, e.Covers, e.CoversSource);
+    }
+
+    private sealed class BatchModel(OnnxModel model) : IBatchModel
+    {
+        public int InputCount => model.RawFeatureNames.Count;
+
+        public int OutputCount => model.TreeModel!.OutputNames.Count;
+
+        public void Predict(ReadOnlySpan<double> rows, Span<double> outputs)
+        {
+            int m = InputCount;
+            var cells = new FeatureValue[rows.Length];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                cells[i] = FeatureValue.Of(rows[i]);
+            }
+
+            var table = new FeatureTable(model.RawFeatureNames, cells);
+            if (table.RowCount * m != rows.Length)
+            {
+                throw new ArgumentException($"row buffer of {rows.Length} values is not a whole number of rows of {m} features", nameof(rows));
+            }
+
+            model.RunServedOutput(table).CopyTo(outputs);
+        }
+    }
+}
