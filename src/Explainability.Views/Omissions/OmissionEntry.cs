@@ -13,6 +13,9 @@ public sealed record OmissionEntry
     /// removed from this list and counted in <see cref="WithheldFeatureCount"/>.</summary>
     public IReadOnlyList<string> Features { get; init; } = [];
 
+    /// <summary>Display names of <see cref="Features"/> in the view's language, same order.</summary>
+    public IReadOnlyList<string> FeatureLabels { get; init; } = [];
+
     /// <summary>Number of features concerned that cannot be named to this audience.</summary>
     public int WithheldFeatureCount { get; init; }
 

@@ -19,6 +19,7 @@ public static class DropUncertainty
         {
             Kind = OmissionKind.UncertaintyDropped,
             Features = [.. withError.SelectMany(i => i.Features)],
+            FeatureLabels = [.. withError.SelectMany(i => i.FeatureLabels)],
             Fields = ["standard errors"],
             Rule = "showUncertainty = false",
             MaxStandardError = withError.Max(i => i.StandardError!.Value),

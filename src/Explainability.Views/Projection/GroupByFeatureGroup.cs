@@ -20,6 +20,7 @@ public static class GroupByFeatureGroup
 
         var items = new List<DraftItem>();
         var merged = new List<string>();
+        var mergedLabels = new List<string>();
         double cancelled = 0;
         foreach (var group in draft.Items.GroupBy(i => i.Group.Length == 0 ? "\0" + i.Key : i.Group, StringComparer.Ordinal))
         {
@@ -32,6 +33,7 @@ public static class GroupByFeatureGroup
 
             var features = members.SelectMany(i => i.Features).ToList();
             merged.AddRange(features);
+            mergedLabels.AddRange(members.SelectMany(i => i.FeatureLabels));
             double sumAbs = features.Sum(f => Math.Abs(draft.FeaturePhi[f]));
             double absSum = Math.Abs(features.Sum(f => draft.FeaturePhi[f]));
             cancelled += sumAbs - absSum;
@@ -56,6 +58,7 @@ public static class GroupByFeatureGroup
         {
             Kind = OmissionKind.Grouped,
             Features = merged,
+            FeatureLabels = mergedLabels,
             Fields = ["per-feature values", "case values", "percentiles", "standard errors"],
             Rule = "groupByFeatureGroup = true",
             CancelledShareOfAbsPhi = draft.TotalAbsPhi > 0 ? Math.Max(0, cancelled) / draft.TotalAbsPhi : 0,

@@ -18,6 +18,7 @@ public static class HideAttributionValues
         {
             Kind = OmissionKind.ValuesHidden,
             Features = [.. draft.Items.SelectMany(i => i.Features)],
+            FeatureLabels = [.. draft.Items.SelectMany(i => i.FeatureLabels)],
             Fields = ["attribution values", "standard errors"],
             Rule = "showValues = false",
             Unit = draft.Unit,

@@ -31,6 +31,7 @@ public static class HideTagged
         {
             Kind = OmissionKind.HiddenTagged,
             Features = features,
+            FeatureLabels = [.. hidden.SelectMany(i => i.FeatureLabels)],
             Rule = "hiddenTags = " + string.Join(", ", policy.HiddenTags),
             ShareOfAbsPhi = draft.ShareOf(features),
             UnexplainedPart = hidden.Sum(i => i.Value),

@@ -70,10 +70,15 @@ public static class Projector
         {
             Entries =
             [
-                .. record.Entries.Select(e => e with
+                .. record.Entries.Select(e =>
                 {
-                    Features = [.. e.Features.Where(f => !withheld.Contains(f))],
-                    WithheldFeatureCount = e.WithheldFeatureCount + e.Features.Count(withheld.Contains),
+                    var keep = Enumerable.Range(0, e.Features.Count).Where(i => !withheld.Contains(e.Features[i])).ToList();
+                    return e with
+                    {
+                        Features = [.. keep.Select(i => e.Features[i])],
+                        FeatureLabels = e.FeatureLabels.Count == e.Features.Count ? [.. keep.Select(i => e.FeatureLabels[i])] : [],
+                        WithheldFeatureCount = e.WithheldFeatureCount + e.Features.Count - keep.Count,
+                    };
                 }),
             ],
         };

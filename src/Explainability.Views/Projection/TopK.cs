@@ -32,6 +32,7 @@ public static class TopK
         {
             Kind = OmissionKind.NotInTopK,
             Features = features,
+            FeatureLabels = [.. dropped.SelectMany(i => i.FeatureLabels)],
             Rule = Rule(policy),
             ShareOfAbsPhi = draft.ShareOf(features),
             UnexplainedPart = dropped.Sum(i => i.Value),
