@@ -87,7 +87,10 @@ public static class Projector
     private static AudienceView ToView(ExplanationContext context, AudiencePolicy policy, ViewDraft draft, OmissionRecord omissions)
     {
         var card = context.Card;
-        var ordered = policy.Selection == Selection.TopByDirection ? TopK.Select(draft.Items, policy) : TopK.Select(draft.Items, policy with { Selection = Selection.All });
+        // Order only; the selection already happened in TopK. Rounding may have turned a kept value into 0, which stays shown.
+        var ordered = policy.Selection == Selection.TopByDirection
+            ? draft.Items.OrderBy(i => i.Value > 0 ? 0 : i.Value < 0 ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
+            : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
         return new AudienceView
         {
             Audience = policy.Audience,
