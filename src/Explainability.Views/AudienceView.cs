@@ -75,11 +75,15 @@ public sealed record AudienceView
     /// <summary>Explainer parameters (covers source, background, seed, ...), or null when hidden.</summary>
     public IReadOnlyDictionary<string, string>? Parameters { get; init; }
 
-    /// <summary>Additivity residual in <see cref="ResidualUnit"/>, or null when hidden.</summary>
+    /// <summary>Additivity residual in <see cref="ExplanationUnit"/>, or null when hidden.</summary>
     public double? AdditivityResidual { get; init; }
 
-    /// <summary>Unit of the additivity residual (the explanation's own space).</summary>
-    public required string ResidualUnit { get; init; }
+    /// <summary>Unit of the explanation's own space (<c>log-odds</c>, <c>probability (0 to 1)</c>, ...) and of the additivity residual.</summary>
+    public required string ExplanationUnit { get; init; }
+
+    /// <summary>Whether values were rescaled from the margin (log-odds) into probability points by the proportional method
+    /// described in <see cref="ScaleMethod"/>; single values then depend on that method.</summary>
+    public required bool RescaledFromMargin { get; init; }
 
     /// <summary>Whether a feature hidden from this audience would have been among the top items shown.</summary>
     public required bool HiddenFactorAmongTop { get; init; }

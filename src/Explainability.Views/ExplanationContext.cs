@@ -27,17 +27,27 @@ public sealed record ExplanationContext
     /// <summary>The model card; its features are the explanation's features, in the same order.</summary>
     public required ModelCard Card { get; init; }
 
-    /// <summary>Raw input values of the explained rows, <c>[rows, columns]</c>; row <see cref="Row"/> is the case.</summary>
+    /// <summary>Raw input values, <c>[rows, columns]</c>; row <see cref="InputRow"/> is the case.</summary>
     public required FeatureTable Inputs { get; init; }
+
+    /// <summary>The case's row in <see cref="Inputs"/>: <see cref="Row"/> when the table holds the explained rows, 0 for a one-row table.</summary>
+    public required int InputRow { get; init; }
 
     /// <summary>Raw background rows that define "typical", for percentiles; null when the model has none.</summary>
     public FeatureTable? Background { get; init; }
 
     /// <summary>Builds a context and checks that explanation, card and tables agree.</summary>
+    /// <param name="explanation">The full explanation.</param>
+    /// <param name="row">The explained row of <paramref name="explanation"/>.</param>
+    /// <param name="output">The explained output; see <see cref="PositiveOutput"/>.</param>
+    /// <param name="card">The model card.</param>
+    /// <param name="inputs">Raw input rows.</param>
+    /// <param name="background">Raw background rows, or null.</param>
+    /// <param name="inputRow">The case's row in <paramref name="inputs"/>; defaults to <paramref name="row"/>.</param>
     /// <exception cref="ArgumentException">The row or output is out of range, the explanation's features differ from the
     /// card's (names and order), or a card feature is missing from <paramref name="inputs"/> or <paramref name="background"/>.</exception>
     public static ExplanationContext Create(
-        Explanation explanation, int row, int output, ModelCard card, FeatureTable inputs, FeatureTable? background)
+        Explanation explanation, int row, int output, ModelCard card, FeatureTable inputs, FeatureTable? background, int? inputRow = null)
     {
         if (row < 0 || row >= explanation.RowCount)
         {
@@ -74,9 +84,10 @@ public sealed record ExplanationContext
             }
         }
 
-        if (row >= inputs.RowCount)
+        int caseRow = inputRow ?? row;
+        if (caseRow < 0 || caseRow >= inputs.RowCount)
         {
-            throw new ArgumentException($"row {row} is outside the input table's {inputs.RowCount} rows", nameof(inputs));
+            throw new ArgumentException($"input row {caseRow} is outside the input table's {inputs.RowCount} rows", nameof(inputRow));
         }
 
         return new ExplanationContext
@@ -86,10 +97,41 @@ public sealed record ExplanationContext
             Output = output,
             Card = card,
             Inputs = inputs,
+            InputRow = caseRow,
             Background = background,
         };
     }
 
+    /// <summary>The index of the card's positive class among the explanation's outputs; 0 for a single-output explanation
+    /// without a positive class.</summary>
+    /// <exception cref="ArgumentException">The positive class is not among the outputs, or there are several outputs and no positive class.</exception>
+    public static int PositiveOutput(Explanation explanation, ModelCard card)
+    {
+        string? positive = card.Output.PositiveClass;
+        if (positive is not null)
+        {
+            for (int o = 0; o < explanation.OutputCount; o++)
+            {
+                if (string.Equals(explanation.OutputNames[o], positive, StringComparison.Ordinal))
+                {
+                    return o;
+                }
+            }
+
+            if (explanation.OutputCount != 1)
+            {
+                throw new ArgumentException(
+                    $"positive class '{positive}' of model card '{card.Id}' is not among the outputs {string.Join(", ", explanation.OutputNames)}", nameof(card));
+            }
+        }
+        else if (explanation.OutputCount != 1)
+        {
+            throw new ArgumentException($"model card '{card.Id}' names no positive class and the explanation has {explanation.OutputCount} outputs", nameof(card));
+        }
+
+        return 0;
+    }
+
     /// <summary>The case's raw value of feature <paramref name="name"/>.</summary>
-    public FeatureValue InputValue(string name) => Inputs[Row, Inputs.IndexOf(name)];
+    public FeatureValue InputValue(string name) => Inputs[InputRow, Inputs.IndexOf(name)];
 }

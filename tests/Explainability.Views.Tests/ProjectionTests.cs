@@ -124,6 +124,80 @@ public class ProjectionTests
     }
 
     [Fact]
+    public void Probability_space_explanation_is_shown_in_points_without_rescaling()
+    {
+        var e = TestData.Logistic(TestData.Columns, [0.05, 0.01, 0.04, -0.02, 0.10, 0.0, -0.03], 0.30) with { OutputSpace = OutputSpace.Probability };
+        var ctx = ExplanationContext.Create(e, 0, 0, TestData.CreditCard(), TestData.CaseRow(), TestData.Background());
+
+        var manager = Projector.Run(ctx, AudiencePolicies.BusinessManager with { Decimals = null, TopK = 100 }).View;
+        Assert.False(manager.RescaledFromMargin);
+        Assert.Equal("percentage points", manager.Unit);
+        Assert.Equal(30.0, manager.BaseValue!.Value, 10);
+        Assert.Equal(100 * (0.45 - 0.30), manager.Items.Sum(i => i.Value!.Value), 10);
+        Assert.Equal(100, Assert.Single(manager.Omissions.Entries, x => x.Kind == OmissionKind.ScaleChanged).ScaleFactor);
+
+        var scientist = Projector.Run(ctx, AudiencePolicies.DataScientist).View;
+        Assert.Equal("probability (0 to 1)", scientist.Unit);
+        Assert.Equal(0.10, scientist.Items[0].Value);
+        Assert.True(scientist.Omissions.IsEmpty);
+    }
+
+    [Fact]
+    public void Softmax_output_is_rescaled_against_the_probability_of_the_explained_class()
+    {
+        // Two outputs, explaining output 1; phi [features=2, outputs=2].
+        double[] phi = [0.2, -0.2, 0.3, 0.5];
+        double[] bases = [0.1, -0.1];
+        double[] outputs = [0.1 + 0.2 + 0.3, -0.1 - 0.2 + 0.5];
+        var e = new Explanation
+        {
+            FeatureNames = ["a", "b"],
+            OutputNames = ["good", "bad"],
+            OutputSpace = OutputSpace.Margin,
+            Link = LinkFunction.Softmax,
+            Method = "exact",
+            Parameters = new Dictionary<string, string>(),
+            RowCount = 1,
+            ShapValues = phi,
+            BaseValues = bases,
+            ModelOutputs = outputs,
+            AdditivityResiduals = Explanation.Residuals(1, 2, 2, phi, bases, outputs),
+        };
+        var card = TestData.CreditCard() with { Features = [TestData.Feature("a", "A"), TestData.Feature("b", "B")] };
+        var table = new FeatureTable(["a", "b"], [FeatureValue.Of(1), FeatureValue.Of(2)]);
+        int o = ExplanationContext.PositiveOutput(e, card);
+        Assert.Equal(1, o);
+        var ctx = ExplanationContext.Create(e, 0, o, card, table, null);
+
+        var view = Projector.Run(ctx, AudiencePolicies.BusinessManager with { Decimals = null }).View;
+        var pBase = new double[2];
+        var pOut = new double[2];
+        Link.Apply(LinkFunction.Softmax, bases, pBase);
+        Link.Apply(LinkFunction.Softmax, outputs, pOut);
+        Assert.Equal(100 * (pOut[1] - pBase[1]), view.Items.Sum(i => i.Value!.Value), 10);
+        Assert.Equal(100 * pOut[1], view.ModelOutput!.Value, 10);
+        Assert.Equal("logits (softmax margin)", view.ExplanationUnit);
+    }
+
+    [Fact]
+    public void Case_values_can_come_from_a_one_row_input_table()
+    {
+        var e = TestData.Logistic(TestData.Columns, TestData.AgeDominates, -0.85);
+        var twoRows = e with
+        {
+            RowCount = 2,
+            ShapValues = [.. e.ShapValues, .. e.ShapValues],
+            BaseValues = [.. e.BaseValues, .. e.BaseValues],
+            ModelOutputs = [.. e.ModelOutputs, .. e.ModelOutputs],
+            AdditivityResiduals = [.. e.AdditivityResiduals, .. e.AdditivityResiduals],
+        };
+        var ctx = ExplanationContext.Create(twoRows, 1, 0, TestData.CreditCard(), TestData.CaseRow(), TestData.Background(), inputRow: 0);
+        var view = Projector.Run(ctx, AudiencePolicies.FraudAnalyst).View;
+        Assert.Equal("48 months", view.Items.Single(i => i.Key == "duration").CaseValue);
+        Assert.Throws<ArgumentException>(() => ExplanationContext.Create(twoRows, 1, 0, TestData.CreditCard(), TestData.CaseRow(), null));
+    }
+
+    [Fact]
     public void FraudAnalyst_percentiles_equal_a_direct_computation_over_the_background()
     {
         var ctx = TestData.Credit(TestData.AgeDominates);

@@ -114,7 +114,8 @@ public static class Projector
             Method = draft.TechnicalShown ? draft.Method : null,
             Parameters = draft.TechnicalShown ? draft.Parameters : null,
             AdditivityResidual = draft.TechnicalShown ? draft.AdditivityResidual : null,
-            ResidualUnit = draft.ExplanationUnit,
+            ExplanationUnit = draft.ExplanationUnit,
+            RescaledFromMargin = draft.RescaledFromMargin,
             HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
             Omissions = omissions,
         };

@@ -17,12 +17,18 @@ public static class RescaleToProbability
     /// <summary>Margins closer than this count as equal; the slope is used instead of a difference quotient.</summary>
     public const double EqualMarginTolerance = 1e-9;
 
-    /// <summary>Rescales when the policy asks for probability and the draft is in margin space with a non-identity link.</summary>
+    /// <summary>Rescales when the policy asks for probability and the draft is in margin space with a non-identity link; an
+    /// explanation computed in probability space (0..1) is only multiplied into percentage points.</summary>
     public static StepResult Apply(ViewDraft draft, AudiencePolicy policy)
     {
-        if (policy.Scale != OutputScale.Probability || draft.Scale == OutputScale.Probability || draft.Link == LinkFunction.Identity)
+        if (policy.Scale != OutputScale.Probability || draft.Link == LinkFunction.Identity || draft.ScaleMethod is not null)
         {
             return StepResult.Unchanged(draft);
+        }
+
+        if (draft.Scale == OutputScale.Probability)
+        {
+            return Units.IsProbability(draft.Link) ? ToPoints(draft) : StepResult.Unchanged(draft);
         }
 
         int o = draft.OutputIndex;
@@ -75,8 +81,35 @@ public static class RescaleToProbability
             Unit = newUnit,
             ScoreUnit = Units.ResponseScore(draft.Link),
             ScaleMethod = method,
+            RescaledFromMargin = true,
             BaseValue = pBase * multiplier,
             ModelOutput = pOut * multiplier,
+        };
+        return new StepResult(next, [entry]);
+    }
+
+    private static StepResult ToPoints(ViewDraft draft)
+    {
+        const double multiplier = 100;
+        const string method = "none needed: the explanation is in probability space (additive there); values multiplied by 100 into percentage points";
+        var entry = new OmissionEntry
+        {
+            Kind = OmissionKind.ScaleChanged,
+            Fields = ["attribution values", "base value", "model output"],
+            Rule = "scale = probability",
+            ScaleFactor = multiplier,
+            Method = method,
+            MaxMethodDisagreement = 0,
+            Unit = Units.PercentagePoints,
+        };
+        var next = draft with
+        {
+            Items = [.. draft.Items.Select(i => i with { Value = i.Value * multiplier, StandardError = i.StandardError * multiplier })],
+            Unit = Units.PercentagePoints,
+            ScoreUnit = "%",
+            ScaleMethod = method,
+            BaseValue = draft.BaseValue * multiplier,
+            ModelOutput = draft.ModelOutput * multiplier,
         };
         return new StepResult(next, [entry]);
     }

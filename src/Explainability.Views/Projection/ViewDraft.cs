@@ -34,6 +34,9 @@ public sealed record ViewDraft
     /// <summary>How values were rescaled, in words; null when they are in the explanation's own space.</summary>
     public string? ScaleMethod { get; init; }
 
+    /// <summary>Whether values were rescaled from margin into probability points by <see cref="RescaleToProbability"/>'s proportional method.</summary>
+    public bool RescaledFromMargin { get; init; }
+
     /// <summary>Base value in <see cref="ScoreUnit"/>.</summary>
     public required double BaseValue { get; init; }
 
