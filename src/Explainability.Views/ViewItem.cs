@@ -21,7 +21,7 @@ public sealed record ViewItem
     /// <summary>Standard error of <see cref="Value"/>, or null.</summary>
     public double? StandardError { get; init; }
 
-    /// <summary><c>raises</c> (toward the explained output), <c>lowers</c>, or <c>none</c> for a zero value.</summary>
+    /// <summary><c>raises</c> (toward the explained output), <c>lowers</c>, or <c>none</c> for a zero value; taken before rounding.</summary>
     public required string Direction { get; init; }
 
     /// <summary>The case's value with unit or category label, or null.</summary>

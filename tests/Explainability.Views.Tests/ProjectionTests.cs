@@ -238,6 +238,18 @@ public class ProjectionTests
     }
 
     [Fact]
+    public void A_signal_rounded_to_zero_keeps_its_direction_and_stays_listed()
+    {
+        // credit_amount's 0.001 log-odds is about 0.02 points: rounds to 0.0 but still raises the risk.
+        double[] phi = [0.30, 0.001, 0.25, -0.20, 0.0, 0.0, 0.0];
+        var view = Projector.Run(TestData.Credit(phi), AudiencePolicies.FraudAnalyst).View;
+        var credit = Assert.Single(view.Raising, i => i.Key == "credit_amount");
+        Assert.Equal(0.0, credit.Value);
+        Assert.Equal("raises", credit.Direction);
+        Assert.Equal(view.Items.Count, view.Raising.Count + view.Lowering.Count);
+    }
+
+    [Fact]
     public void Customer_view_holds_no_protected_or_internal_feature_no_score_and_no_amounts()
     {
         var ctx = TestData.Credit(TestData.AgeDominates);

@@ -208,6 +208,35 @@ public partial class RenderingTests
         }));
     }
 
+    [Fact]
+    public void Rendered_text_lists_every_shown_item_with_its_value_for_random_explanations()
+    {
+        var rng = new Random(11);
+        for (int n = 0; n < 60; n++)
+        {
+            double[] phi = [.. TestData.Columns.Select(_ => Math.Round((rng.NextDouble() - 0.5) * 2, 3))];
+            var ctx = TestData.Credit(phi, baseMargin: (rng.NextDouble() - 0.5) * 4);
+            foreach (var audience in Audiences.All)
+            {
+                var view = Service.Project(ctx, audience);
+                foreach (var format in TemplateRenderer.Formats)
+                {
+                    string text = Service.Render(view, format);
+                    foreach (var item in view.Items.Where(i => i.Direction != "none"))
+                    {
+                        Assert.Contains(item.Label, text, StringComparison.Ordinal);
+                        if (audience is Audiences.BusinessManager or Audiences.FraudAnalyst)
+                        {
+                            Assert.Contains(item.Value!.Value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+                        }
+                    }
+
+                    Assert.Contains("This explanation leaves out", text, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
     [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
     private static partial Regex NumberPattern();
 }

@@ -19,6 +19,12 @@ public sealed record DraftItem
     /// <summary>Attribution toward the explained output, in the draft's unit.</summary>
     public required double Value { get; init; }
 
+    /// <summary>The sign of <see cref="Value"/> before <see cref="Round"/> ran (so a value rounded to zero keeps its direction), or null before rounding.</summary>
+    public int? SignBeforeRounding { get; init; }
+
+    /// <summary>The direction of the attribution: +1 toward the explained output, -1 away, 0 none; unaffected by rounding.</summary>
+    public int Sign => SignBeforeRounding ?? Math.Sign(Value);
+
     /// <summary>Standard error of <see cref="Value"/> for sampled explainers, or null.</summary>
     public double? StandardError { get; init; }
 

@@ -89,7 +89,7 @@ public static class Projector
         var card = context.Card;
         // Order only; the selection already happened in TopK. Rounding may have turned a kept value into 0, which stays shown.
         var ordered = policy.Selection == Selection.TopByDirection
-            ? draft.Items.OrderBy(i => i.Value > 0 ? 0 : i.Value < 0 ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
+            ? draft.Items.OrderBy(i => i.Sign > 0 ? 0 : i.Sign < 0 ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
             : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
         return new AudienceView
         {
@@ -129,7 +129,7 @@ public static class Projector
         FeatureLabels = item.FeatureLabels,
         Value = valuesShown ? item.Value : null,
         StandardError = valuesShown ? item.StandardError : null,
-        Direction = item.Value > 0 ? "raises" : item.Value < 0 ? "lowers" : "none",
+        Direction = item.Sign > 0 ? "raises" : item.Sign < 0 ? "lowers" : "none",
         CaseValue = item.CaseValue,
         Percentile = item.Percentile,
         PercentileKind = item.PercentileKind,
