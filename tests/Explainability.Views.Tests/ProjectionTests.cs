@@ -146,9 +146,9 @@ public class ProjectionTests
     public void Softmax_output_is_rescaled_against_the_probability_of_the_explained_class()
     {
         // Two outputs, explaining output 1; phi [features=2, outputs=2].
-        double[] phi = [0.2, -0.2, 0.3, 0.5];
+        double[] phi = [0.2, 0.4, -0.2, 0.5];
         double[] bases = [0.1, -0.1];
-        double[] outputs = [0.1 + 0.2 + 0.3, -0.1 - 0.2 + 0.5];
+        double[] outputs = [0.1 + 0.2 - 0.2, -0.1 + 0.4 + 0.5];
         var e = new Explanation
         {
             FeatureNames = ["a", "b"],
@@ -177,6 +177,37 @@ public class ProjectionTests
         Assert.Equal(100 * (pOut[1] - pBase[1]), view.Items.Sum(i => i.Value!.Value), 10);
         Assert.Equal(100 * pOut[1], view.ModelOutput!.Value, 10);
         Assert.Equal("logits (softmax margin)", view.ExplanationUnit);
+    }
+
+    [Fact]
+    public void Softmax_class_whose_probability_falls_while_its_margin_rises_keeps_the_signs_of_its_attributions()
+    {
+        // Output 1's margin rises by 0.1 but output 0's by 1.0, so p1 falls: a proportional factor would be negative.
+        double[] phi = [1.0, 0.1, 0.0, 0.0];
+        double[] bases = [0.0, 0.0];
+        double[] outputs = [1.0, 0.1];
+        var e = new Explanation
+        {
+            FeatureNames = ["a", "b"],
+            OutputNames = ["good", "bad"],
+            OutputSpace = OutputSpace.Margin,
+            Link = LinkFunction.Softmax,
+            Method = "exact",
+            Parameters = new Dictionary<string, string>(),
+            RowCount = 1,
+            ShapValues = phi,
+            BaseValues = bases,
+            ModelOutputs = outputs,
+            AdditivityResiduals = Explanation.Residuals(1, 2, 2, phi, bases, outputs),
+        };
+        var card = TestData.CreditCard() with { Features = [TestData.Feature("a", "A"), TestData.Feature("b", "B")] };
+        var table = new FeatureTable(["a", "b"], [FeatureValue.Of(1), FeatureValue.Of(2)]);
+        var view = Projector.Run(ExplanationContext.Create(e, 0, 1, card, table, null), AudiencePolicies.BusinessManager with { Decimals = null }).View;
+
+        Assert.True(view.Items.Single(i => i.Key == "a").Value > 0);
+        Assert.Equal("raises", view.Items.Single(i => i.Key == "a").Direction);
+        Assert.Contains("against its own margin", view.ScaleMethod, StringComparison.Ordinal);
+        Assert.True(view.Omissions.UnexplainedPart < 0); // p1 fell, the shown value rose: the record says what is left unexplained
     }
 
     [Fact]

@@ -39,18 +39,24 @@ public static class RescaleToProbability
         double factor;
         string method;
         string unit = Units.Margin(draft.Link);
-        if (Math.Abs(dm) > EqualMarginTolerance)
+        double proportional = Math.Abs(dm) > EqualMarginTolerance ? (pOut - pBase) / dm : double.NaN;
+        if (proportional >= 0 && double.IsFinite(proportional))
         {
-            factor = (pOut - pBase) / dm;
+            factor = proportional;
             method = string.Create(CultureInfo.InvariantCulture,
                 $"proportional: each {unit} value multiplied by (p(x) - p(base)) / (margin(x) - margin(base)) = ({pOut:G6} - {pBase:G6}) / {dm:G6} = {factor:G6}");
         }
         else
         {
+            // Equal margins, or (softmax only) a probability that moved against its own margin because the other classes'
+            // margins moved more: a proportional factor would be undefined or flip every sign, so use the local slope.
             const double h = 1e-5;
             factor = (LinkAt(draft.Link, draft.RowBaseValues, o, draft.RowBaseValues[o] + h) - LinkAt(draft.Link, draft.RowBaseValues, o, draft.RowBaseValues[o] - h)) / (2 * h);
+            string why = Math.Abs(dm) > EqualMarginTolerance
+                ? "the probability moved against its own margin because the other classes' margins moved more; the values do not add up to p(x) - p(base)"
+                : "model output equals base value";
             method = string.Create(CultureInfo.InvariantCulture,
-                $"proportional at equal margins: model output equals base value, so each {unit} value is multiplied by the link's slope at the base value, {factor:G6}");
+                $"local slope ({why}): each {unit} value is multiplied by the link's slope at the base value, {factor:G6}");
         }
 
         double scale = factor * multiplier;
