@@ -34,7 +34,7 @@ public class ProjectionTests
 
         Assert.True(view.Omissions.IsEmpty);
         Assert.Equal(0, view.Omissions.ShareOfAbsPhiNotShown);
-        Assert.Equal(2.5e-7, view.Omissions.UnexplainedPart, 12);
+        Assert.Equal(2.5e-7, view.Omissions.UnexplainedPart!.Value, 12);
     }
 
     [Fact]
@@ -299,6 +299,9 @@ public class ProjectionTests
         Assert.Null(view.Method);
         Assert.All(view.Items, i => Assert.Null(i.Value));
         Assert.All(view.Items, i => Assert.Equal("raises", i.Direction));
+        Assert.Null(view.Omissions.UnexplainedPart);
+        Assert.All(view.Omissions.Entries, e => Assert.Null(e.UnexplainedPart));
+        Assert.Equal(0.60 + 0.05 - 0.15, result.Record.Entries.Single(e => e.Kind == OmissionKind.HiddenTagged).UnexplainedPart!.Value, 12);
 
         // The ledger's record names them.
         Assert.Equal(hidden.Order(), result.Record.Entries.Single(e => e.Kind == OmissionKind.HiddenTagged).Features.Order());

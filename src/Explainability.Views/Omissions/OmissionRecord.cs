@@ -14,8 +14,9 @@ public sealed record OmissionRecord
     public required double ShareOfAbsPhiNotShown { get; init; }
 
     /// <summary><c>(model output - base value) - sum(shown values)</c> in <see cref="Unit"/>, as shown (after rounding): what the
-    /// shown values leave unexplained. Includes the explanation's own additivity residual.</summary>
-    public required double UnexplainedPart { get; init; }
+    /// shown values leave unexplained. Includes the explanation's own additivity residual. Always set in the full record;
+    /// null in the view of an audience that is shown no amounts.</summary>
+    public required double? UnexplainedPart { get; init; }
 
     /// <summary>Unit of <see cref="UnexplainedPart"/>.</summary>
     public required string Unit { get; init; }

@@ -40,7 +40,7 @@ public static class Projector
         }
 
         var record = Summarize(draft, entries);
-        var view = ToView(context, policy, draft, Redact(record, draft.WithheldFeatures));
+        var view = ToView(context, policy, draft, Redact(record, draft.WithheldFeatures, draft.ValuesShown));
         return new ProjectionResult(view, record);
     }
 
@@ -58,9 +58,20 @@ public static class Projector
     }
 
     /// <summary>The record as an audience may see it: names of <paramref name="withheld"/> features are removed from every
-    /// entry and counted in <see cref="OmissionEntry.WithheldFeatureCount"/>.</summary>
-    public static OmissionRecord Redact(OmissionRecord record, IReadOnlySet<string> withheld)
+    /// entry and counted in <see cref="OmissionEntry.WithheldFeatureCount"/>; when the audience sees no amounts
+    /// (<paramref name="amountsShown"/> false), the unexplained amounts are removed too, since they would reveal the
+    /// summed attribution of what was left out. Shares of |phi| stay.</summary>
+    public static OmissionRecord Redact(OmissionRecord record, IReadOnlySet<string> withheld, bool amountsShown)
     {
+        if (!amountsShown)
+        {
+            record = record with
+            {
+                UnexplainedPart = null,
+                Entries = [.. record.Entries.Select(e => e with { UnexplainedPart = null })],
+            };
+        }
+
         if (withheld.Count == 0)
         {
             return record;
