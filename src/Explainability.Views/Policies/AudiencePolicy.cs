@@ -1,0 +1,82 @@
+namespace Explainability.Views.Policies;
+
+/// <summary>
+/// How one audience's view is projected from a full explanation. Immutable; defaults per audience come from
+/// <see cref="AudiencePolicies.Defaults"/>. Each setting switches on one projection step under <c>Projection/</c>.
+/// </summary>
+public sealed record AudiencePolicy
+{
+    /// <summary>The audience this policy serves (<see cref="Audiences"/>).</summary>
+    public required string Audience { get; init; }
+
+    /// <summary>Which attributions to keep; <see cref="Projection.TopK"/>.</summary>
+    public Selection Selection { get; init; } = Selection.All;
+
+    /// <summary>How many items to keep by |value| (<see cref="Selection.TopByMagnitude"/>) or, for
+    /// <see cref="Selection.TopByDirection"/>, how many of those pushing toward the explained output.</summary>
+    public int TopK { get; init; } = 5;
+
+    /// <summary>For <see cref="Selection.TopByDirection"/>: how many items pushing away from the explained output.</summary>
+    public int TopLowering { get; init; }
+
+    /// <summary>Features carrying any of these tags are not shown; <see cref="Projection.HideTagged"/>.</summary>
+    public IReadOnlyList<string> HiddenTags { get; init; } = [];
+
+    /// <summary>Whether features are summed into their model-card group; <see cref="Projection.GroupByFeatureGroup"/>.</summary>
+    public bool GroupByFeatureGroup { get; init; }
+
+    /// <summary>The scale values are shown in; <see cref="Projection.RescaleToProbability"/>.</summary>
+    public OutputScale Scale { get; init; } = OutputScale.Margin;
+
+    /// <summary>Decimals shown values are rounded to, in the view's unit; null keeps full precision. <see cref="Projection.Round"/>.</summary>
+    public int? Decimals { get; init; }
+
+    /// <summary>Language code for display names and templates (<c>en</c>, <c>nl</c>).</summary>
+    public string Language { get; init; } = "en";
+
+    /// <summary>Context added to each shown feature.</summary>
+    public ContextBlocks Context { get; init; } = ContextBlocks.None;
+
+    /// <summary>Whether the model output (score) is shown; <see cref="Projection.HideScore"/>.</summary>
+    public bool ShowScore { get; init; } = true;
+
+    /// <summary>Whether the base value is shown; <see cref="Projection.DropBaseValue"/>.</summary>
+    public bool ShowBaseValue { get; init; } = true;
+
+    /// <summary>Whether attribution amounts are shown (else only which features and their direction); <see cref="Projection.HideAttributionValues"/>.</summary>
+    public bool ShowValues { get; init; } = true;
+
+    /// <summary>Whether method, parameters and additivity residual are shown; <see cref="Projection.DropTechnicalDetails"/>.</summary>
+    public bool ShowTechnicalDetails { get; init; }
+
+    /// <summary>Whether standard errors of sampled values are shown; <see cref="Projection.DropUncertainty"/>.</summary>
+    public bool ShowUncertainty { get; init; }
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A count or the number of decimals is negative, or the language is empty.</exception>
+    public AudiencePolicy Validated()
+    {
+        Audiences.Require(Audience, nameof(Audience));
+        if (TopK < 0)
+        {
+            throw new ArgumentException($"policy for {Audience}: topK is {TopK}, expected 0 or more", nameof(TopK));
+        }
+
+        if (TopLowering < 0)
+        {
+            throw new ArgumentException($"policy for {Audience}: topLowering is {TopLowering}, expected 0 or more", nameof(TopLowering));
+        }
+
+        if (Decimals is < 0 or > 15)
+        {
+            throw new ArgumentException($"policy for {Audience}: decimals is {Decimals}, expected 0 to 15", nameof(Decimals));
+        }
+
+        if (string.IsNullOrWhiteSpace(Language))
+        {
+            throw new ArgumentException($"policy for {Audience}: language is empty", nameof(Language));
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Explainability.Views.Policies;
+
+/// <summary>Context added to each shown feature, beyond its attribution.</summary>
+[Flags]
+public enum ContextBlocks
+{
+    /// <summary>No context.</summary>
+    None = 0,
+
+    /// <summary>The case's raw value, with its unit or category label.</summary>
+    CaseValues = 1,
+
+    /// <summary>Where the case's value lies in the background data (percentile, or share with the same category).</summary>
+    Percentiles = 2,
+
+    /// <summary>The feature's description from the model card.</summary>
+    Descriptions = 4,
+
+    /// <summary>For <c>actionable</c> features, the direction of change the card allows.</summary>
+    ActionableHints = 8,
+}

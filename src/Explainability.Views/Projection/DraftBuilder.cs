@@ -1,0 +1,131 @@
+using System.Globalization;
+using Explainability.Core.Explanations;
+using Explainability.Views.ModelCards;
+using Explainability.Views.Policies;
+
+namespace Explainability.Views.Projection;
+
+/// <summary>Builds the first draft of a view: every feature with its phi in the explanation's own space, and the context the policy asks for.</summary>
+public static class DraftBuilder
+{
+    /// <summary>The full-fidelity draft of <paramref name="context"/>'s row and output under <paramref name="policy"/>'s language and context blocks.</summary>
+    public static ViewDraft Start(ExplanationContext context, AudiencePolicy policy)
+    {
+        var e = context.Explanation;
+        int r = context.Row, o = context.Output;
+        var items = new List<DraftItem>(e.FeatureCount);
+        var phi = new Dictionary<string, double>(StringComparer.Ordinal);
+        var withheld = new HashSet<string>(StringComparer.Ordinal);
+        double total = 0;
+        for (int f = 0; f < e.FeatureCount; f++)
+        {
+            var card = context.Card.Features[f];
+            double value = e.Phi(r, f, o);
+            phi[card.Name] = value;
+            total += Math.Abs(value);
+            if (card.Tags.Any(t => policy.HiddenTags.Contains(t, StringComparer.Ordinal)))
+            {
+                withheld.Add(card.Name);
+            }
+
+            string label = Label(card, policy.Language);
+            var raw = context.InputValue(card.Name);
+            bool categorical = card.Type == "categorical";
+            (double? percent, string? kind) = policy.Context.HasFlag(ContextBlocks.Percentiles) && context.Background is not null
+                ? Percentiles.Of(context.Background, card.Name, raw, categorical)
+                : (null, null);
+            items.Add(new DraftItem
+            {
+                Key = card.Name,
+                Label = label,
+                Features = [card.Name],
+                FeatureLabels = [label],
+                Value = value,
+                StandardError = e.StandardErrors?[(((r * e.FeatureCount) + f) * e.OutputCount) + o],
+                Tags = card.Tags,
+                Group = card.Group,
+                CaseValue = policy.Context.HasFlag(ContextBlocks.CaseValues) ? CaseValueText(card, raw) : null,
+                Percentile = percent,
+                PercentileKind = kind,
+                Description = policy.Context.HasFlag(ContextBlocks.Descriptions) && card.Description.Length > 0 ? card.Description : null,
+                ActionableDirection = policy.Context.HasFlag(ContextBlocks.ActionableHints) && card["actionable"] ? card.ActionableDirection : null,
+            });
+        }
+
+        var bases = new double[e.OutputCount];
+        var outputs = new double[e.OutputCount];
+        for (int k = 0; k < e.OutputCount; k++)
+        {
+            bases[k] = e.Base(r, k);
+            outputs[k] = e.Output(r, k);
+        }
+
+        string unit = e.OutputSpace == OutputSpace.Margin ? Units.Margin(e.Link) : Units.ExplanationProbability(e.Link);
+        return new ViewDraft
+        {
+            Items = items,
+            FeaturePhi = phi,
+            WithheldFeatures = withheld,
+            TotalAbsPhi = total,
+            Scale = e.OutputSpace == OutputSpace.Margin ? OutputScale.Margin : OutputScale.Probability,
+            Unit = unit,
+            ScoreUnit = unit,
+            BaseValue = bases[o],
+            ModelOutput = outputs[o],
+            Link = e.Link,
+            ExplanationSpace = e.OutputSpace,
+            OutputIndex = o,
+            RowBaseValues = bases,
+            RowOutputs = outputs,
+            Probability = ProbabilityOf(e, outputs, o),
+            DecisionThreshold = Units.IsProbability(e.Link) ? context.Card.Output.DecisionThreshold : null,
+            Method = e.Method,
+            Parameters = e.Parameters,
+            AdditivityResidual = e.AdditivityResiduals[(r * e.OutputCount) + o],
+            ExplanationUnit = unit,
+        };
+    }
+
+    /// <summary>The display name of <paramref name="card"/> in <paramref name="language"/>, falling back to English, then the raw name.</summary>
+    public static string Label(FeatureCard card, string language) =>
+        card.DisplayName.TryGetValue(language, out var name) || card.DisplayName.TryGetValue("en", out name) ? name : card.Name;
+
+    private static double? ProbabilityOf(Explanation e, double[] outputs, int o)
+    {
+        if (!Units.IsProbability(e.Link))
+        {
+            return null;
+        }
+
+        if (e.OutputSpace == OutputSpace.Probability)
+        {
+            return outputs[o];
+        }
+
+        var p = new double[outputs.Length];
+        Link.Apply(e.Link, outputs, p);
+        return p[o];
+    }
+
+    private static string CaseValueText(FeatureCard card, Core.Data.FeatureValue raw)
+    {
+        if (raw.IsMissing)
+        {
+            return "missing";
+        }
+
+        if (card.Type == "categorical")
+        {
+            string key = raw.ToString();
+            return card.Categories is not null && card.Categories.TryGetValue(key, out var label) ? label : key;
+        }
+
+        if (raw.IsText)
+        {
+            return raw.Text!;
+        }
+
+        string number = raw.Number.ToString("G6", CultureInfo.InvariantCulture);
+        return card.Unit.Length > 0 ? $"{number} {card.Unit}" : number;
+    }
+}

@@ -1,0 +1,150 @@
+using Explainability.Views.Omissions;
+using Explainability.Views.Policies;
+
+namespace Explainability.Views.Projection;
+
+/// <summary>
+/// Runs the projection steps in a fixed order and turns the final draft into an <see cref="AudienceView"/>.
+/// Order: scale first (so every later loss is measured in the shown unit), then hide tagged features, group, select,
+/// hide score, base value, amounts, technical details and uncertainty, and round last (so rounding error is measured on
+/// what is shown).
+/// </summary>
+public static class Projector
+{
+    private static readonly Func<ViewDraft, AudiencePolicy, StepResult>[] Steps =
+    [
+        RescaleToProbability.Apply,
+        HideTagged.Apply,
+        GroupByFeatureGroup.Apply,
+        TopK.Apply,
+        HideScore.Apply,
+        DropBaseValue.Apply,
+        HideAttributionValues.Apply,
+        DropTechnicalDetails.Apply,
+        DropUncertainty.Apply,
+        Round.Apply,
+    ];
+
+    /// <summary>Projects <paramref name="context"/> under <paramref name="policy"/>.</summary>
+    /// <exception cref="ArgumentException">The policy is invalid.</exception>
+    public static ProjectionResult Run(ExplanationContext context, AudiencePolicy policy)
+    {
+        policy.Validated();
+        var draft = DraftBuilder.Start(context, policy);
+        var entries = new List<OmissionEntry>();
+        foreach (var step in Steps)
+        {
+            var result = step(draft, policy);
+            draft = result.Draft;
+            entries.AddRange(result.Omissions);
+        }
+
+        var record = Summarize(draft, entries);
+        var view = ToView(context, policy, draft, Redact(record, draft.WithheldFeatures, draft.ValuesShown));
+        return new ProjectionResult(view, record);
+    }
+
+    /// <summary>The record of <paramref name="entries"/> with the overall loss measured on the final draft.</summary>
+    public static OmissionRecord Summarize(ViewDraft draft, IReadOnlyList<OmissionEntry> entries)
+    {
+        var shown = draft.Items.SelectMany(i => i.Features).Distinct(StringComparer.Ordinal);
+        return new OmissionRecord
+        {
+            Entries = entries,
+            ShareOfAbsPhiNotShown = draft.TotalAbsPhi > 0 ? Math.Max(0, 1 - draft.ShareOf(shown)) : 0,
+            UnexplainedPart = draft.ModelOutput - draft.BaseValue - draft.Items.Sum(i => i.Value),
+            Unit = draft.Unit,
+        };
+    }
+
+    /// <summary>The record as an audience may see it: names of <paramref name="withheld"/> features are removed from every
+    /// entry and counted in <see cref="OmissionEntry.WithheldFeatureCount"/>; when the audience sees no amounts
+    /// (<paramref name="amountsShown"/> false), the unexplained amounts are removed too, since they would reveal the
+    /// summed attribution of what was left out. Shares of |phi| stay.</summary>
+    public static OmissionRecord Redact(OmissionRecord record, IReadOnlySet<string> withheld, bool amountsShown)
+    {
+        if (!amountsShown)
+        {
+            record = record with
+            {
+                UnexplainedPart = null,
+                Entries = [.. record.Entries.Select(e => e with { UnexplainedPart = null })],
+            };
+        }
+
+        if (withheld.Count == 0)
+        {
+            return record;
+        }
+
+        return record with
+        {
+            Entries =
+            [
+                .. record.Entries.Select(e =>
+                {
+                    var keep = Enumerable.Range(0, e.Features.Count).Where(i => !withheld.Contains(e.Features[i])).ToList();
+                    return e with
+                    {
+                        Features = [.. keep.Select(i => e.Features[i])],
+                        FeatureLabels = e.FeatureLabels.Count == e.Features.Count ? [.. keep.Select(i => e.FeatureLabels[i])] : [],
+                        WithheldFeatureCount = e.WithheldFeatureCount + e.Features.Count - keep.Count,
+                    };
+                }),
+            ],
+        };
+    }
+
+    private static AudienceView ToView(ExplanationContext context, AudiencePolicy policy, ViewDraft draft, OmissionRecord omissions)
+    {
+        var card = context.Card;
+        // Order only; the selection already happened in TopK. Rounding may have turned a kept value into 0, which stays shown.
+        var ordered = policy.Selection == Selection.TopByDirection
+            ? draft.Items.OrderBy(i => i.Sign > 0 ? 0 : i.Sign < 0 ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
+            : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
+        return new AudienceView
+        {
+            Audience = policy.Audience,
+            Language = policy.Language,
+            ModelId = card.Id,
+            ModelVersion = card.Version,
+            ModelDescription = card.Description,
+            OutputDescription = card.Output.Description,
+            PositiveClass = card.Output.PositiveClass,
+            PositiveOutcome = card.Output.PositiveOutcome,
+            Scale = draft.Scale == OutputScale.Margin ? "margin" : "probability",
+            Unit = draft.Unit,
+            ScoreUnit = draft.ScoreUnit,
+            ScaleMethod = draft.ScaleMethod,
+            ModelOutput = draft.OutputShown ? draft.ModelOutput : null,
+            BaseValue = draft.BaseShown ? draft.BaseValue : null,
+            Probability = draft.OutputShown ? draft.Probability : null,
+            DecisionThreshold = draft.OutputShown ? draft.DecisionThreshold : null,
+            ValuesShown = draft.ValuesShown,
+            Items = [.. ordered.Select(i => ToItem(i, draft.ValuesShown))],
+            Method = draft.TechnicalShown ? draft.Method : null,
+            Parameters = draft.TechnicalShown ? draft.Parameters : null,
+            AdditivityResidual = draft.TechnicalShown ? draft.AdditivityResidual : null,
+            ExplanationUnit = draft.ExplanationUnit,
+            RescaledFromMargin = draft.RescaledFromMargin,
+            HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
+            Omissions = omissions,
+        };
+    }
+
+    private static ViewItem ToItem(DraftItem item, bool valuesShown) => new()
+    {
+        Key = item.Key,
+        Label = item.Label,
+        Features = item.Features,
+        FeatureLabels = item.FeatureLabels,
+        Value = valuesShown ? item.Value : null,
+        StandardError = valuesShown ? item.StandardError : null,
+        Direction = item.Sign > 0 ? "raises" : item.Sign < 0 ? "lowers" : "none",
+        CaseValue = item.CaseValue,
+        Percentile = item.Percentile,
+        PercentileKind = item.PercentileKind,
+        Description = item.Description,
+        ActionableDirection = item.ActionableDirection,
+    };
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Scriban;
+using Scriban.Runtime;
+
+namespace Explainability.Views.Rendering;
+
+/// <summary>
+/// Renders views through Scriban templates stored as <c>templates/&lt;audience&gt;/&lt;name&gt;[.&lt;language&gt;].&lt;format&gt;.scriban</c>.
+/// A template sees only <see cref="ViewScriptObject.From"/> of the view and Scriban's built-in functions; includes are
+/// disabled, undefined variables are errors, and numbers format with the invariant culture. Parsed templates are cached;
+/// the class is thread-safe.
+/// </summary>
+public sealed class TemplateRenderer
+{
+    /// <summary>The output formats a template can exist in.</summary>
+    public static IReadOnlyList<string> Formats { get; } = ["text", "md"];
+
+    private readonly ConcurrentDictionary<string, Template> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>A renderer reading templates from <paramref name="templatesDirectory"/> (the folder holding one folder per audience).</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    public TemplateRenderer(string templatesDirectory)
+    {
+        if (!Directory.Exists(templatesDirectory))
+        {
+            throw new DirectoryNotFoundException($"templates directory '{templatesDirectory}' does not exist");
+        }
+
+        TemplatesDirectory = Path.GetFullPath(templatesDirectory);
+    }
+
+    /// <summary>The folder templates are read from.</summary>
+    public string TemplatesDirectory { get; }
+
+    /// <summary>A renderer over the <c>templates</c> folder found by <see cref="FindTemplatesDirectory"/> from <see cref="AppContext.BaseDirectory"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">No <c>templates</c> folder beside the binaries or above them.</exception>
+    public static TemplateRenderer FromDefaultLocation() => new(FindTemplatesDirectory(AppContext.BaseDirectory));
+
+    /// <summary>The first <c>templates</c> folder in <paramref name="start"/> or one of its parents (the build copies templates beside the binaries).</summary>
+    /// <exception cref="DirectoryNotFoundException">None found up to the root.</exception>
+    public static string FindTemplatesDirectory(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "templates");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no 'templates' folder in '{start}' or any folder above it");
+    }
+
+    /// <summary>Renders <paramref name="view"/> with template <paramref name="name"/> of its audience in <paramref name="format"/>,
+    /// preferring the translation for the view's language.</summary>
+    /// <exception cref="ArgumentException">The format is not one of <see cref="Formats"/>.</exception>
+    /// <exception cref="FileNotFoundException">The audience has no such template.</exception>
+    /// <exception cref="InvalidDataException">The template does not parse; the message gives file, line and column.</exception>
+    /// <exception cref="InvalidOperationException">The template failed while rendering (for example an undefined variable).</exception>
+    public string Render(AudienceView view, string format, string name = "explanation")
+    {
+        RequireFormat(format);
+        var template = Load(view.Audience, name, view.Language, format);
+        var context = new TemplateContext
+        {
+            StrictVariables = true,
+            EnableRelaxedMemberAccess = false,
+            LoopLimit = 10_000,
+            RecursiveLimit = 32,
+            NewLine = "\n",
+            MemberRenamer = StandardMemberRenamer.Rename,
+            MemberFilter = _ => false,
+        };
+        context.PushCulture(CultureInfo.InvariantCulture);
+        context.PushGlobal(ViewScriptObject.From(view));
+        try
+        {
+            return template.Render(context);
+        }
+        catch (Scriban.Syntax.ScriptRuntimeException e)
+        {
+            throw new InvalidOperationException($"template {view.Audience}/{name}.{format} failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="format"/> is one of <see cref="Formats"/>.</summary>
+    /// <exception cref="ArgumentException">The format is unknown; the message lists the allowed values.</exception>
+    public static string RequireFormat(string format)
+    {
+        if (!Formats.Contains(format, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"unknown format '{format}'; expected one of: {string.Join(", ", Formats)}", nameof(format));
+        }
+
+        return format;
+    }
+
+    private Template Load(string audience, string name, string language, string format)
+    {
+        string folder = Path.Combine(TemplatesDirectory, audience);
+        string translated = Path.Combine(folder, $"{name}.{language}.{format}.scriban");
+        string path = File.Exists(translated) ? translated : Path.Combine(folder, $"{name}.{format}.scriban");
+        return _cache.GetOrAdd(path, p =>
+        {
+            if (!File.Exists(p))
+            {
+                throw new FileNotFoundException($"no template '{name}.{format}.scriban' for audience '{audience}' in '{folder}'", p);
+            }
+
+            var template = Template.Parse(File.ReadAllText(p), p);
+            if (template.HasErrors)
+            {
+                throw new InvalidDataException($"template {p} does not parse: {string.Join("; ", template.Messages)}");
+            }
+
+            return template;
+        });
+    }
+}

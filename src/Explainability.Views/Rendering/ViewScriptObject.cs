@@ -1,0 +1,96 @@
+using System.Collections;
+using System.Reflection;
+using System.Text;
+using Scriban.Runtime;
+
+namespace Explainability.Views.Rendering;
+
+/// <summary>
+/// Turns an <see cref="AudienceView"/> into plain Scriban values (script objects, arrays, strings, numbers, booleans),
+/// so a template sees the view's data and nothing else: no .NET object, method or type reaches it. Property names are
+/// renamed to snake_case by Scriban's standard renamer (<c>ModelOutput</c> -> <c>model_output</c>); enum values become
+/// kebab-case strings (<c>hidden-tagged</c>); string dictionaries become arrays of <c>{ key, value }</c> sorted by key.
+/// </summary>
+public static class ViewScriptObject
+{
+    private const int MaxDepth = 8;
+
+    /// <summary>The script object of <paramref name="view"/>.</summary>
+    /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
+    public static ScriptObject From(AudienceView view) => (ScriptObject)Convert(view, 0)!;
+
+    private static object? Convert(object? value, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            throw new InvalidOperationException($"view nesting deeper than {MaxDepth}");
+        }
+
+        switch (value)
+        {
+            case null:
+            case string:
+            case bool:
+            case int:
+            case long:
+            case double:
+                return value;
+            case Enum e:
+                return Kebab(e.ToString());
+            case IEnumerable<KeyValuePair<string, string>> pairs:
+                var kv = new ScriptArray();
+                foreach (var p in pairs.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    var o = new ScriptObject();
+                    o.SetValue("key", p.Key, true);
+                    o.SetValue("value", p.Value, true);
+                    kv.Add(o);
+                }
+
+                return kv;
+            case IEnumerable list:
+                var array = new ScriptArray();
+                foreach (var item in list)
+                {
+                    array.Add(Convert(item, depth + 1));
+                }
+
+                return array;
+        }
+
+        var type = value.GetType();
+        if (type.Assembly != typeof(AudienceView).Assembly || type.Namespace?.StartsWith("Explainability.Views", StringComparison.Ordinal) != true)
+        {
+            throw new InvalidOperationException($"a value of type {type.FullName} may not reach a template; only view records, strings, numbers and lists may");
+        }
+
+        var obj = new ScriptObject();
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0)
+            {
+                continue;
+            }
+
+            obj.SetValue(StandardMemberRenamer.Rename(property), Convert(property.GetValue(value), depth + 1), true);
+        }
+
+        return obj;
+    }
+
+    private static string Kebab(string name)
+    {
+        var sb = new StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                sb.Append('-');
+            }
+
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,214 @@
+using System.Text.Json;
+using Explainability.Core.Data;
+using Explainability.Core.Explanations;
+using Explainability.Views.ModelCards;
+using Explainability.Views.Omissions;
+using Explainability.Views.Policies;
+using Explainability.Views.Projection;
+
+namespace Explainability.Views.Tests;
+
+/// <summary>Properties of projections over random explanations, model cards and policies.</summary>
+public class OmissionPropertyTests
+{
+    private const int Cases = 400;
+
+    private static readonly string[] Groups = ["", "", "G1", "G2", "G3"];
+
+    private static readonly string[][] TagChoices = [[], [], [], ["protected"], ["internal"], ["actionable"], ["protected", "internal"]];
+
+    private sealed record Case(ExplanationContext Context, AudiencePolicy Policy, double[] Phi, string[] Names);
+
+    private static Case RandomCase(Random rng)
+    {
+        int n = rng.Next(1, 11);
+        var names = Enumerable.Range(0, n).Select(i => $"feat_{i}_x{rng.Next(1000, 9999)}").ToArray();
+        var phi = names.Select(_ => rng.NextDouble() < 0.15 ? 0.0 : Math.Round((rng.NextDouble() - 0.5) * 4, rng.Next(1, 6))).ToArray();
+        double baseMargin = (rng.NextDouble() - 0.5) * 6;
+        double residual = rng.NextDouble() < 0.3 ? (rng.NextDouble() - 0.5) * 1e-5 : 0;
+        var features = names.Select(name =>
+        {
+            var tags = TagChoices[rng.Next(TagChoices.Length)];
+            return TestData.Feature(name, "Label " + name, group: Groups[rng.Next(Groups.Length)], tags: tags,
+                direction: tags.Contains("actionable") ? "any" : null);
+        }).ToList();
+        var card = TestData.CreditCard() with { Features = features };
+        var inputs = new FeatureTable(names, [.. names.Select(_ => FeatureValue.Of(rng.Next(100)))]);
+        var background = new FeatureTable(names, [.. Enumerable.Range(0, 10 * n).Select(_ => FeatureValue.Of(rng.Next(100)))]);
+        var context = ExplanationContext.Create(TestData.Logistic(names, phi, baseMargin, residual), 0, 0, card, inputs, background);
+
+        string[][] hiddenChoices = [[], ["protected"], ["internal"], ["protected", "internal"]];
+        var policy = new AudiencePolicy
+        {
+            Audience = Audiences.All[rng.Next(Audiences.All.Count)],
+            Selection = (Selection)rng.Next(3),
+            TopK = rng.Next(0, 6),
+            TopLowering = rng.Next(0, 3),
+            HiddenTags = hiddenChoices[rng.Next(hiddenChoices.Length)],
+            GroupByFeatureGroup = rng.Next(2) == 0,
+            Scale = (OutputScale)rng.Next(2),
+            Decimals = rng.Next(3) == 0 ? null : rng.Next(0, 4),
+            ShowScore = rng.Next(2) == 0,
+            ShowBaseValue = rng.Next(2) == 0,
+            ShowValues = rng.Next(3) != 0,
+            ShowTechnicalDetails = rng.Next(2) == 0,
+            Context = (ContextBlocks)rng.Next(16),
+        };
+        return new Case(context, policy, phi, names);
+    }
+
+    private static IEnumerable<(Case Case, ProjectionResult Result)> Run(int seed)
+    {
+        var rng = new Random(seed);
+        for (int i = 0; i < Cases; i++)
+        {
+            var c = RandomCase(rng);
+            yield return (c, Projector.Run(c.Context, c.Policy));
+        }
+    }
+
+    [Fact]
+    public void Share_of_abs_phi_not_shown_equals_one_minus_shown_over_total_recomputed_from_the_view()
+    {
+        foreach (var (c, result) in Run(1))
+        {
+            double total = c.Phi.Sum(Math.Abs);
+            var shown = result.View.Items.SelectMany(i => i.Features).ToHashSet();
+            double shownAbs = c.Names.Select((name, f) => shown.Contains(name) ? Math.Abs(c.Phi[f]) : 0).Sum();
+            double expected = total > 0 ? 1 - (shownAbs / total) : 0;
+            Assert.Equal(expected, result.View.Omissions.ShareOfAbsPhiNotShown, 12);
+            Assert.Equal(result.Record.ShareOfAbsPhiNotShown, result.View.Omissions.ShareOfAbsPhiNotShown);
+        }
+    }
+
+    [Fact]
+    public void Entry_shares_of_dropped_features_add_up_to_the_share_not_shown()
+    {
+        foreach (var (_, result) in Run(2))
+        {
+            double entries = result.Record.Entries
+                .Where(e => e.Kind is OmissionKind.HiddenTagged or OmissionKind.NotInTopK)
+                .Sum(e => e.ShareOfAbsPhi!.Value);
+            Assert.Equal(result.Record.ShareOfAbsPhiNotShown, entries, 12);
+        }
+    }
+
+    [Fact]
+    public void Unexplained_part_recomputed_from_shown_numbers_matches_the_record()
+    {
+        int checkedCases = 0;
+        foreach (var (_, result) in Run(3))
+        {
+            var v = result.View;
+            if (v.ModelOutput is double output && v.BaseValue is double baseValue && v.ValuesShown)
+            {
+                Assert.Equal(output - baseValue - v.Items.Sum(i => i.Value!.Value), v.Omissions.UnexplainedPart!.Value, 9);
+                checkedCases++;
+            }
+        }
+
+        Assert.True(checkedCases > 20, $"only {checkedCases} cases showed all numbers");
+    }
+
+    [Fact]
+    public void Rounding_error_is_measured_and_within_half_a_unit_of_the_last_decimal()
+    {
+        foreach (var (c, result) in Run(4))
+        {
+            var rounded = result.Record.Entries.SingleOrDefault(e => e.Kind == OmissionKind.Rounded);
+            if (rounded is null)
+            {
+                continue;
+            }
+
+            double half = 0.5 * Math.Pow(10, -c.Policy.Decimals!.Value);
+            Assert.InRange(rounded.MaxRoundingError!.Value, 0, half + 1e-9);
+            foreach (var item in result.View.Items.Where(i => i.Value is not null))
+            {
+                Assert.Equal(item.Value!.Value, Math.Round(item.Value.Value, c.Policy.Decimals.Value), 12);
+            }
+        }
+    }
+
+    [Fact]
+    public void Unrounded_probability_values_of_all_features_sum_to_the_probability_difference()
+    {
+        foreach (var (c, _) in Run(5))
+        {
+            var policy = c.Policy with { Selection = Selection.All, HiddenTags = [], Scale = OutputScale.Probability, Decimals = null, ShowValues = true, ShowScore = true, ShowBaseValue = true };
+            var view = Projector.Run(c.Context, policy).View;
+            var e = c.Context.Explanation;
+            double expected = 100 * (Link.Logistic(e.Output(0, 0)) - Link.Logistic(e.Base(0, 0)));
+            double residual = e.AdditivityResiduals[0];
+            double dm = e.Output(0, 0) - e.Base(0, 0);
+            double scaledResidual = Math.Abs(dm) > RescaleToProbability.EqualMarginTolerance ? expected * residual / dm : 0;
+            Assert.Equal(expected - scaledResidual, view.Items.Sum(i => i.Value!.Value), 8);
+        }
+    }
+
+    [Fact]
+    public void Names_hidden_by_tag_never_reach_the_audience_view()
+    {
+        foreach (var (c, result) in Run(6))
+        {
+            var hidden = c.Context.Card.Features
+                .Where(f => f.Tags.Any(t => c.Policy.HiddenTags.Contains(t)))
+                .ToList();
+            string json = JsonSerializer.Serialize(result.View);
+            foreach (var f in hidden)
+            {
+                Assert.DoesNotContain(f.Name, json, StringComparison.Ordinal);
+                Assert.DoesNotContain(f.DisplayName["en"], json, StringComparison.Ordinal);
+            }
+
+            int withheld = result.View.Omissions.Entries.Sum(e => e.WithheldFeatureCount);
+            int named = result.Record.Entries.Sum(e => e.Features.Count) - result.View.Omissions.Entries.Sum(e => e.Features.Count);
+            Assert.Equal(named, withheld);
+        }
+    }
+
+    [Fact]
+    public void Hidden_factor_flag_matches_an_independent_ranking_of_all_features()
+    {
+        foreach (var (c, result) in Run(7))
+        {
+            var policy = c.Policy;
+            var ranked = c.Names.Select((name, f) => (name, phi: c.Phi[f], card: c.Context.Card.Features[f])).ToList();
+            var top = policy.Selection switch
+            {
+                Selection.All => ranked,
+                Selection.TopByMagnitude => [.. ranked.OrderByDescending(x => Math.Abs(x.phi)).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopK)],
+                _ => ranked.Where(x => x.phi > 0).OrderByDescending(x => x.phi).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopK)
+                    .Concat(ranked.Where(x => x.phi < 0).OrderBy(x => x.phi).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopLowering)).ToList(),
+            };
+            bool expected = top.Any(x => x.phi != 0 && x.card.Tags.Any(t => policy.HiddenTags.Contains(t)));
+            Assert.Equal(expected, result.View.HiddenFactorAmongTop);
+        }
+    }
+
+    [Fact]
+    public void Projection_is_deterministic()
+    {
+        var a = Run(8).Select(r => JsonSerializer.Serialize(r.Result.View)).ToList();
+        var b = Run(8).Select(r => JsonSerializer.Serialize(r.Result.View)).ToList();
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
+    public void Omission_record_is_empty_only_when_everything_is_shown_unchanged()
+    {
+        foreach (var (c, result) in Run(9))
+        {
+            if (result.Record.IsEmpty)
+            {
+                Assert.Equal(0, result.Record.ShareOfAbsPhiNotShown);
+                Assert.Equal(c.Names.Length, result.View.Items.Count);
+                Assert.NotNull(result.View.ModelOutput);
+                Assert.NotNull(result.View.BaseValue);
+                Assert.True(result.View.ValuesShown);
+                Assert.Equal("margin", result.View.Scale);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Explainability.Core.Explanations;
+using Explainability.Views.Policies;
+using Explainability.Views.Rendering;
+using Scriban.Runtime;
+
+namespace Explainability.Views.Tests;
+
+public partial class RenderingTests
+{
+    private static readonly ViewService Service = ViewService.CreateDefault();
+
+    public static TheoryData<string, string> AudiencesAndFormats()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var a in Audiences.All)
+        {
+            foreach (var f in TemplateRenderer.Formats)
+            {
+                data.Add(a, f);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AudiencesAndFormats))]
+    public void Every_audience_and_format_renders_an_omission_section_with_the_measured_share(string audience, string format)
+    {
+        var view = Service.Project(TestData.Credit(TestData.AgeDominates), audience);
+        string text = Service.Render(view, format);
+        Assert.Contains("This explanation leaves out", text, StringComparison.Ordinal);
+        Assert.True(text.LastIndexOf("This explanation leaves out", StringComparison.Ordinal) > text.Length / 3, "the omission section comes at the end");
+        string share = (view.Omissions.ShareOfAbsPhiNotShown * 100).ToString(audience == Audiences.Customer ? "0" : audience == Audiences.DataScientist ? "0.00" : "0.#", CultureInfo.InvariantCulture) + "%";
+        Assert.Contains(share, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DataScientist_text_labels_log_odds_and_says_nothing_is_left_out()
+    {
+        var ctx = TestData.Credit(TestData.AgeDominates);
+        string text = Service.Render(Service.Project(ctx, Audiences.DataScientist), "text");
+        Assert.Contains("unit: log-odds", text, StringComparison.Ordinal);
+        Assert.Contains("This explanation leaves out nothing", text, StringComparison.Ordinal);
+        Assert.Contains("+0.600000  Age [age]", text, StringComparison.Ordinal);
+        Assert.Contains("covers = counted from 1000 reference rows", text, StringComparison.Ordinal);
+        Assert.Contains("Base value:   -0.850000 log-odds", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void C30_manager_text_shows_probability_points_never_log_odds_as_points()
+    {
+        double Logit(double p) => Math.Log(p / (1 - p));
+        double baseMargin = Logit(0.331);
+        double phi = Logit(0.524) - baseMargin; // 0.7997 log-odds
+        var card = TestData.CreditCard() with { Features = [TestData.Feature("x", "Feature X", group: "Main")] };
+        var table = new Core.Data.FeatureTable(["x"], [Core.Data.FeatureValue.Of(2.0)]);
+        var ctx = ExplanationContext.Create(TestData.Logistic(["x"], [phi], baseMargin), 0, 0, card, table, null);
+
+        string text = Service.Render(Service.Project(ctx, Audiences.BusinessManager), "text");
+        Assert.Contains("+19.3 percentage points  Feature X", text, StringComparison.Ordinal);
+        Assert.Contains("52.4%", text, StringComparison.Ordinal);
+        Assert.Contains("33.1%", text, StringComparison.Ordinal);
+        Assert.Contains("log-odds", text, StringComparison.Ordinal); // states where the points come from
+        Assert.DoesNotContain("+0.8", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("80 ", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void Customer_text_names_no_protected_or_internal_feature_and_no_score(string format)
+    {
+        var ctx = ExplanationContext.Create(
+            TestData.Logistic(TestData.Columns, TestData.AgeDominates, -0.85), 0, 0, TestData.CreditCard(), TestData.CaseRow(age: 83), TestData.Background());
+        var view = Service.Project(ctx, Audiences.Customer);
+        string text = Service.Render(view, format);
+
+        foreach (var f in TestData.CreditCard().Features.Where(f => f["protected"] || f["internal"]))
+        {
+            Assert.DoesNotContain(f.Name, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(f.DisplayName["en"], text, StringComparison.OrdinalIgnoreCase);
+            foreach (var label in f.Categories?.Values ?? [])
+            {
+                Assert.DoesNotContain(label, text, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        // The only number a customer sees is the share of weight not listed; no score, probability, threshold or amount.
+        var numbers = NumberPattern().Matches(text).Select(m => m.Value).ToList();
+        string share = (view.Omissions.ShareOfAbsPhiNotShown * 100).ToString("0", CultureInfo.InvariantCulture);
+        Assert.All(numbers, n => Assert.Equal(share, n));
+        double p = Link.Logistic(ctx.Explanation.Output(0, 0));
+        Assert.DoesNotContain((100 * p).ToString("0.0", CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        Assert.DoesNotContain("score:", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("probability", text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void Hidden_factor_sentence_appears_exactly_when_a_hidden_feature_is_among_the_top_reasons(string format)
+    {
+        const string sentence = "Another factor, which we cannot list here, also weighed against your application.";
+        Assert.Contains(sentence, Service.Render(Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer), format), StringComparison.Ordinal);
+        Assert.DoesNotContain(sentence, Service.Render(Service.Project(TestData.Credit(TestData.NoHiddenOnTop), Audiences.Customer), format), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Customer_reasons_are_listed_with_plain_language_and_actionable_hints()
+    {
+        string text = Service.Render(Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer), "text");
+        Assert.Contains("the outcome that the application is declined", text, StringComparison.Ordinal);
+        Assert.Contains("- Loan duration: How long the loan runs. This is something you may be able to change.", text, StringComparison.Ordinal);
+        Assert.Contains("- Checking account.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fraud_text_shows_case_values_and_percentiles()
+    {
+        string text = Service.Render(Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.FraudAnalyst), "text");
+        Assert.Contains("Checking account = overdrawn, shared by 25% of the background", text, StringComparison.Ordinal);
+        Assert.Contains("Savings = 125.5 DM, percentile 11 of the background", text, StringComparison.Ordinal);
+        Assert.Contains("Score: 52.5% probability of bad credit risk (threshold 50%)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_format_is_rejected_naming_the_allowed_values()
+    {
+        var view = Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer);
+        var ex = Assert.Throws<ArgumentException>(() => Service.Render(view, "html"));
+        Assert.Contains("text", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("md", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Templates_are_copied_beside_the_binaries()
+    {
+        string dir = TemplateRenderer.FindTemplatesDirectory(AppContext.BaseDirectory);
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "templates"), dir);
+        foreach (var a in Audiences.All)
+        {
+            foreach (var f in TemplateRenderer.Formats)
+            {
+                Assert.True(File.Exists(Path.Combine(dir, a, $"explanation.{f}.scriban")), $"{a}/explanation.{f}.scriban");
+            }
+        }
+    }
+
+    [Fact]
+    public void Template_script_object_holds_only_the_view_properties()
+    {
+        var view = Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.DataScientist);
+        var obj = ViewScriptObject.From(view);
+        var expected = typeof(AudienceView).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(StandardMemberRenamer.Rename).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, obj.Keys.Order(StringComparer.Ordinal));
+        var items = Assert.IsType<ScriptArray>(obj["items"]);
+        Assert.IsType<ScriptObject>(items[0]);
+        Assert.Equal("log-odds", obj["unit"]);
+    }
+
+    [Fact]
+    public void A_template_cannot_reach_anything_but_the_view()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "views-templates-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, Audiences.Customer));
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, Audiences.Customer, "explanation.text.scriban"), "{{ explanation.shap_values }}");
+            File.WriteAllText(Path.Combine(dir, Audiences.Customer, "probe.text.scriban"), "{{ items[0].value }}|{{ model_output }}|{{ items[0].get_type }}");
+            var renderer = new TemplateRenderer(dir);
+            var view = Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer);
+
+            var ex = Assert.Throws<InvalidOperationException>(() => renderer.Render(view, "text"));
+            Assert.Contains("explanation", ex.Message, StringComparison.Ordinal);
+            var probe = Assert.Throws<InvalidOperationException>(() => renderer.Render(view, "text", "probe"));
+            Assert.Contains("get_type", probe.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Requested_language_falls_back_to_the_English_template()
+    {
+        var view = Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.DataScientist, "nl");
+        string text = Service.Render(view, "text");
+        Assert.Contains("Loan duration (nl)", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Policies_given_to_the_service_replace_the_defaults()
+    {
+        var service = new ViewService(Service.Renderer, new Dictionary<string, AudiencePolicy>
+        {
+            [Audiences.BusinessManager] = AudiencePolicies.BusinessManager with { TopK = 1 },
+        });
+        Assert.Single(service.Project(TestData.Credit(TestData.AgeDominates), Audiences.BusinessManager).Items);
+        Assert.Throws<ArgumentException>(() => new ViewService(Service.Renderer, new Dictionary<string, AudiencePolicy>
+        {
+            [Audiences.Customer] = AudiencePolicies.BusinessManager,
+        }));
+    }
+
+    [Fact]
+    public void Rendered_text_lists_every_shown_item_with_its_value_for_random_explanations()
+    {
+        var rng = new Random(11);
+        for (int n = 0; n < 60; n++)
+        {
+            double[] phi = [.. TestData.Columns.Select(_ => Math.Round((rng.NextDouble() - 0.5) * 2, 3))];
+            var ctx = TestData.Credit(phi, baseMargin: (rng.NextDouble() - 0.5) * 4);
+            foreach (var audience in Audiences.All)
+            {
+                var view = Service.Project(ctx, audience);
+                foreach (var format in TemplateRenderer.Formats)
+                {
+                    string text = Service.Render(view, format);
+                    foreach (var item in view.Items.Where(i => i.Direction != "none"))
+                    {
+                        Assert.Contains(item.Label, text, StringComparison.Ordinal);
+                        if (audience is Audiences.BusinessManager or Audiences.FraudAnalyst)
+                        {
+                            Assert.Contains(item.Value!.Value.ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+                        }
+                    }
+
+                    Assert.Contains("This explanation leaves out", text, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
+    private static partial Regex NumberPattern();
+}
