@@ -15,6 +15,8 @@ internal static class CliApp
     /// <summary>The subcommands; add new ones here.</summary>
     public static IReadOnlyList<ICliCommand> Commands(TextWriter output) =>
     [
+        new DemoCommand(output),
+        new ExplainCommand(output),
         new TrainSamplesCommand(output),
     ];
 

@@ -70,7 +70,10 @@ public sealed class OnnxModel : IDisposable
             _columnsOutput = ensemble.Input[0];
         }
 
-        _session = new InferenceSession(model.ToByteArray());
+        // Warnings off: converters declare shapes ONNX Runtime infers differently (ML.NET's OneHotEncoder [N, k] vs [N, 1, k])
+        // and the runtime says so on every load; errors still surface as exceptions.
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        _session = new InferenceSession(model.ToByteArray(), options);
         Inputs = inputs;
         _binder = new InputBinder(inputs);
         RawFeatureNames = inputs.SelectMany(i => i.ColumnNames).ToArray();
@@ -531,7 +534,7 @@ public sealed class OnnxModel : IDisposable
             result.Add(new OnnxInput(info.Name, type, shape, perColumn, names, IsFeature: true));
         }
 
-        if (featureNames is not null && next != featureNames.Count)
+        if (featureNames is not null && matrixCount > 0 && next != featureNames.Count)
         {
             throw new InputException($"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns");
         }

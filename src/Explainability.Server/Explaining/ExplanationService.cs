@@ -1,0 +1,134 @@
+using System.Globalization;
+using Explainability.Core.Data;
+using Explainability.Core.Explanations;
+using Explainability.Core.Shap;
+using Explainability.Onnx;
+using Explainability.Server.Models;
+using Explainability.Views;
+using Explainability.Views.ModelCards;
+
+namespace Explainability.Server.Explaining;
+
+/// <summary>
+/// The main job, shared by the gRPC service and the command line: validate raw rows against the model card,
+/// compute exact TreeSHAP on the raw features, check the model output against ONNX Runtime, and render audience views.
+/// </summary>
+public sealed class ExplanationService(ViewService views)
+{
+    /// <summary>The view service used for projection and rendering.</summary>
+    public ViewService Views { get; } = views;
+
+    /// <summary>Explains <paramref name="rows"/> of <paramref name="model"/>.</summary>
+    /// <exception cref="InputException">A feature is missing or unknown, a value has the wrong type, or a category was never seen.</exception>
+    /// <exception cref="ArgumentException">An unknown output space, or a method that needs a background the model lacks.</exception>
+    /// <exception cref="UnsupportedModelException">The model has no tree ensemble TreeSHAP can explain.</exception>
+    public static ExplainOutcome Explain(LoadedModel model, FeatureTable rows, ExplainOptions options, FeatureTable? backgroundOverride = null)
+    {
+        if (!string.Equals(options.OutputSpace, "margin", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"output space '{options.OutputSpace}' is not available: exact TreeSHAP explains the margin (log-odds for classifiers); use 'margin'");
+        }
+
+        var tree = model.Onnx.TreeModel ?? throw new UnsupportedModelException(
+            $"model '{model.Id}' cannot be explained with TreeSHAP: {model.Onnx.TreeModelUnavailableReason}");
+        Validate(model.Card, rows, options.AllowExtraColumns);
+        var columns = model.Onnx.ComputeColumns(rows, allowExtraColumns: options.AllowExtraColumns);
+        var background = backgroundOverride is null
+            ? model.BackgroundColumns ?? []
+            : model.Onnx.ComputeColumns(backgroundOverride, allowExtraColumns: true);
+        var explanation = TreeShapExplainer.Explain(
+            tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, columns, background, options.Method, options.DegreeOfParallelism);
+
+        var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
+        double maxError = RuntimeError(explanation, served);
+        var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
+        {
+            ["model_id"] = model.Id,
+            ["model_version"] = model.Version,
+            ["model_sha256"] = model.Sha256,
+            ["link"] = tree.Link.ToString().ToLowerInvariant(),
+            ["runtime_max_abs_error"] = maxError.ToString("G3", CultureInfo.InvariantCulture),
+        };
+        return new ExplainOutcome(model, rows, explanation with { Parameters = parameters }, maxError);
+    }
+
+    /// <summary>Projects and renders row <paramref name="row"/> of <paramref name="outcome"/> for <paramref name="audience"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown audience or format; the message lists the known ones.</exception>
+    public RenderedView Render(ExplainOutcome outcome, int row, string audience, string format = "text", string? language = null)
+    {
+        var explanation = outcome.Explanation;
+        var context = ExplanationContext.Create(
+            explanation, row, ExplanationContext.PositiveOutput(explanation, outcome.Model.Card), outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
+        var projection = Views.ProjectWithRecord(context, audience, language);
+        return new RenderedView(row, audience, format, Views.Render(projection.View, format), projection.View, projection.Record);
+    }
+
+    /// <summary>Checks raw rows against the model card before anything runs.</summary>
+    /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected.</exception>
+    public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns)
+    {
+        var known = card.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        if (!allowExtraColumns)
+        {
+            foreach (var column in rows.Columns)
+            {
+                if (!known.Contains(column))
+                {
+                    throw new InputException(column, $"unknown feature '{column}' for model '{card.Id}'; its features are: {string.Join(", ", known)}");
+                }
+            }
+        }
+
+        if (rows.RowCount == 0)
+        {
+            throw new InputException("no rows to explain");
+        }
+
+        foreach (var feature in card.Features)
+        {
+            int c = rows.IndexOf(feature.Name);
+            if (c < 0)
+            {
+                throw new InputException(feature.Name, $"missing feature '{feature.Name}' for model '{card.Id}'");
+            }
+
+            for (int r = 0; r < rows.RowCount; r++)
+            {
+                var value = rows[r, c];
+                if (feature.Type == "numeric" && value.IsText)
+                {
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is numeric, got the text '{value.Text}'");
+                }
+
+                if (feature.Type == "categorical" && !value.IsText && !value.IsMissing)
+                {
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is categorical, got the number {value}");
+                }
+
+                if (feature.Type == "categorical" && value.IsText && feature.Categories is { Count: > 0 } categories && !categories.ContainsKey(value.Text!))
+                {
+                    throw new InputException(feature.Name, $"row {r}: category '{value.Text}' of feature '{feature.Name}' was never seen in training; known categories: {string.Join(", ", categories.Keys)}");
+                }
+            }
+        }
+    }
+
+    private static double RuntimeError(Explanation explanation, double[] served)
+    {
+        double max = 0;
+        int outputs = explanation.OutputCount;
+        var margin = new double[outputs];
+        var linked = new double[outputs];
+        for (int r = 0; r < explanation.RowCount; r++)
+        {
+            explanation.ModelOutputs.AsSpan(r * outputs, outputs).CopyTo(margin);
+            Link.Apply(explanation.Link, margin, linked);
+            for (int o = 0; o < outputs; o++)
+            {
+                max = Math.Max(max, Math.Abs(linked[o] - served[(r * outputs) + o]));
+            }
+        }
+
+        return max;
+    }
+}

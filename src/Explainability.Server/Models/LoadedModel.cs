@@ -1,0 +1,151 @@
+using Explainability.Core.Data;
+using Explainability.Core.Shap;
+using Explainability.Onnx;
+using Explainability.Views.ModelCards;
+
+namespace Explainability.Server.Models;
+
+/// <summary>
+/// A model ready to explain: the ONNX session and its parsed tree ensemble, the model card (read from
+/// <c>model-card.json</c>, or derived from the ONNX inputs for a bare <c>.onnx</c> file), and the background rows
+/// (raw, and as the ensemble's input columns computed once by ONNX Runtime). Immutable and thread-safe.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private readonly Lazy<double[]?> _backgroundColumns;
+
+    private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived)
+    {
+        Source = source;
+        Card = card;
+        Onnx = onnx;
+        Background = background;
+        CardIsDerived = cardIsDerived;
+        _backgroundColumns = new Lazy<double[]?>(() =>
+            background is null || onnx.TreeModel is null ? null : onnx.ComputeColumns(background, allowExtraColumns: true));
+    }
+
+    /// <summary>Where the model was loaded from (folder or file).</summary>
+    public string Source { get; }
+
+    /// <summary>Model id (from the card, or the file name).</summary>
+    public string Id => Card.Id;
+
+    /// <summary>Model version.</summary>
+    public string Version => Card.Version;
+
+    /// <summary>SHA-256 of the ONNX file, lowercase hex.</summary>
+    public string Sha256 => Onnx.Sha256;
+
+    /// <summary>The model card.</summary>
+    public ModelCard Card { get; }
+
+    /// <summary>Whether <see cref="Card"/> was derived from the ONNX inputs because no card was supplied.</summary>
+    public bool CardIsDerived { get; }
+
+    /// <summary>The ONNX model.</summary>
+    public OnnxModel Onnx { get; }
+
+    /// <summary>Raw background rows, or null when the model has none.</summary>
+    public FeatureTable? Background { get; }
+
+    /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
+    public double[]? BackgroundColumns => _backgroundColumns.Value;
+
+    /// <summary>Explanation methods this model supports.</summary>
+    public IReadOnlyList<string> Explainers => Onnx.TreeModel is null ? [] : [MethodNames.TreePathDependent, MethodNames.Interventional];
+
+    /// <summary>
+    /// Loads a model from a folder holding <c>model-card.json</c> (and the ONNX and background files it names), or from a
+    /// bare <c>.onnx</c> file.
+    /// </summary>
+    /// <param name="path">Folder or <c>.onnx</c> file.</param>
+    /// <param name="featureNames">For a bare ONNX file with one <c>[N, M]</c> tensor input: the column names (e.g. a CSV header).</param>
+    /// <param name="backgroundPath">A background CSV that overrides the card's.</param>
+    /// <exception cref="FileNotFoundException">The folder has no model card, or a named file is missing.</exception>
+    /// <exception cref="InvalidDataException">The card or the ONNX file cannot be read; the message says which and why.</exception>
+    public static LoadedModel Load(string path, IReadOnlyList<string>? featureNames = null, string? backgroundPath = null)
+    {
+        if (Directory.Exists(path))
+        {
+            string cardPath = Path.Combine(path, "model-card.json");
+            if (!File.Exists(cardPath))
+            {
+                throw new FileNotFoundException($"model folder {path} has no model-card.json", cardPath);
+            }
+
+            var card = ModelCardReader.Read(cardPath);
+            var onnx = ReadOnnx(Path.Combine(path, card.ModelFile), card.Features.Select(f => f.Name).ToList());
+            string? bg = backgroundPath ?? (card.BackgroundFile is null ? null : Path.Combine(path, card.BackgroundFile));
+            return new LoadedModel(path, card, onnx, bg is null ? null : ReadTable(bg, card), cardIsDerived: false);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no model folder or ONNX file at {path}", path);
+        }
+
+        var model = ReadOnnx(path, featureNames);
+        var derived = DeriveCard(Path.GetFileNameWithoutExtension(path), model);
+        return new LoadedModel(path, derived, model, backgroundPath is null ? null : ReadTable(backgroundPath, derived), cardIsDerived: true);
+    }
+
+    /// <summary>Reads a CSV of raw rows, treating the card's categorical columns as text.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="FormatException">The CSV is malformed (a ragged row); the message names the line.</exception>
+    public static FeatureTable ReadTable(string path, ModelCard? card)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no CSV file at {path}", path);
+        }
+
+        var text = card?.Features.Where(f => f.Type == "categorical").Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        return CsvTableReader.Parse(File.ReadAllText(path), path, text);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Onnx.Dispose();
+
+    private static OnnxModel ReadOnnx(string path, IReadOnlyList<string>? featureNames)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no ONNX file at {path}", path);
+        }
+
+        try
+        {
+            return OnnxModel.Load(path, featureNames);
+        }
+        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            throw new InvalidDataException($"{path} is not a readable ONNX model: {e.Message}", e);
+        }
+    }
+
+    private static ModelCard DeriveCard(string id, OnnxModel model)
+    {
+        var text = model.Inputs.Where(i => i.ElementType == OnnxElementType.String).SelectMany(i => i.ColumnNames).ToHashSet(StringComparer.Ordinal);
+        var outputs = model.TreeModel?.OutputNames ?? [];
+        return new ModelCard
+        {
+            Id = id,
+            Version = model.Sha256[..12],
+            Description = $"ONNX model {id} (no model card supplied)",
+            Features = model.RawFeatureNames.Select(n => new FeatureCard
+            {
+                Name = n,
+                DisplayName = new Dictionary<string, string>(StringComparer.Ordinal) { ["en"] = n },
+                Type = text.Contains(n) ? "categorical" : "numeric",
+            }).ToList(),
+            Output = new OutputCard
+            {
+                Description = "model output",
+                Classes = outputs,
+                PositiveClass = outputs.Count > 0 ? outputs[^1] : null,
+                PositiveOutcome = outputs.Count > 0 ? $"the model predicts {outputs[^1]}" : "a higher model output",
+            },
+        };
+    }
+}
