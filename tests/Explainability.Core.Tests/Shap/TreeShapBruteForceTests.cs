@@ -16,32 +16,12 @@ public class TreeShapBruteForceTests
         var rng = new Random(seed);
         for (int trial = 0; trial < 20; trial++)
         {
-            int m = rng.Next(1, 7), outputs = rng.Next(1, 3);
-            var e = RandomEnsembles.Create(rng, m, outputs, rng.Next(1, 5), rng.Next(0, 6));
+            var (e, m, _) = RandomModel(rng);
             var reference = Enumerable.Range(0, rng.Next(1, 30)).SelectMany(_ => RandomEnsembles.Row(rng, m)).ToArray();
             e = e.WithCovers(CoverCounter.Count(e, reference), "test");
             var explainer = new TreeShapPathDependent(e);
             var ws = explainer.CreateWorkspace();
-            for (int r = 0; r < 5; r++)
-            {
-                var x = RandomEnsembles.Row(rng, m);
-                var phi = new double[m * outputs];
-                explainer.Explain(x, phi, ws);
-                var margin = new double[outputs];
-                e.Evaluate(x, margin);
-                for (int o = 0; o < outputs; o++)
-                {
-                    var expected = BruteForce.Shapley(m, s => BruteForce.PathDependent(e, x, s, o));
-                    for (int f = 0; f < m; f++)
-                    {
-                        Assert.Equal(expected[f], phi[(f * outputs) + o], 1e-9);
-                    }
-
-                    Assert.Equal(BruteForce.PathDependent(e, x, 0, o), explainer.ExpectedValue[o], 1e-9);
-                    double sum = explainer.ExpectedValue[o] + Enumerable.Range(0, m).Sum(f => phi[(f * outputs) + o]);
-                    Assert.Equal(margin[o], sum, 1e-9);
-                }
-            }
+            AssertMatchesBruteForce(rng, e, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.PathDependent(e, x, s, o));
         }
     }
 
@@ -56,30 +36,42 @@ public class TreeShapBruteForceTests
         var rng = new Random(seed);
         for (int trial = 0; trial < 20; trial++)
         {
-            int m = rng.Next(1, 7), outputs = rng.Next(1, 3);
-            var e = RandomEnsembles.Create(rng, m, outputs, rng.Next(1, 5), rng.Next(0, 6));
+            var (e, m, _) = RandomModel(rng);
             var background = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => RandomEnsembles.Row(rng, m)).ToArray();
             var explainer = new TreeShapInterventional(e, background.SelectMany(b => b).ToArray());
             var ws = explainer.CreateWorkspace();
-            for (int r = 0; r < 5; r++)
-            {
-                var x = RandomEnsembles.Row(rng, m);
-                var phi = new double[m * outputs];
-                explainer.Explain(x, phi, ws);
-                var margin = new double[outputs];
-                e.Evaluate(x, margin);
-                for (int o = 0; o < outputs; o++)
-                {
-                    var expected = BruteForce.Shapley(m, s => BruteForce.Interventional(e, x, background, s, o));
-                    for (int f = 0; f < m; f++)
-                    {
-                        Assert.Equal(expected[f], phi[(f * outputs) + o], 1e-9);
-                    }
+            AssertMatchesBruteForce(rng, e, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.Interventional(e, x, background, s, o));
+        }
+    }
 
-                    Assert.Equal(BruteForce.Interventional(e, x, background, 0, o), explainer.ExpectedValue[o], 1e-9);
-                    double sum = explainer.ExpectedValue[o] + Enumerable.Range(0, m).Sum(f => phi[(f * outputs) + o]);
-                    Assert.Equal(margin[o], sum, 1e-9);
+    private static (TreeEnsemble Ensemble, int Features, int Outputs) RandomModel(Random rng)
+    {
+        int m = rng.Next(1, 7), outputs = rng.Next(1, 3);
+        return (RandomEnsembles.Create(rng, m, outputs, rng.Next(1, 5), rng.Next(0, 6)), m, outputs);
+    }
+
+    /// <summary>For 5 random rows: phi equals the brute-force Shapley values of <paramref name="value"/>, the base equals v(empty set), and base + sum(phi) equals the margin, all to 1e-9.</summary>
+    private static void AssertMatchesBruteForce(Random rng, TreeEnsemble e, double[] expectedValue, Action<double[], double[]> explain, Func<double[], int, int, double> value)
+    {
+        int m = e.FeatureCount, outputs = e.OutputCount;
+        for (int r = 0; r < 5; r++)
+        {
+            var x = RandomEnsembles.Row(rng, m);
+            var phi = new double[m * outputs];
+            explain(x, phi);
+            var margin = new double[outputs];
+            e.Evaluate(x, margin);
+            for (int o = 0; o < outputs; o++)
+            {
+                var expected = BruteForce.Shapley(m, s => value(x, s, o));
+                for (int f = 0; f < m; f++)
+                {
+                    Assert.Equal(expected[f], phi[(f * outputs) + o], 1e-9);
                 }
+
+                Assert.Equal(value(x, 0, o), expectedValue[o], 1e-9);
+                double sum = expectedValue[o] + Enumerable.Range(0, m).Sum(f => phi[(f * outputs) + o]);
+                Assert.Equal(margin[o], sum, 1e-9);
             }
         }
     }
