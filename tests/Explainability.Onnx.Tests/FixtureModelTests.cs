@@ -8,9 +8,9 @@ namespace Explainability.Onnx.Tests;
 /// <summary>The real model files under Fixtures/ (licences in their READMEs), checked against ONNX Runtime.</summary>
 public class FixtureModelTests
 {
-    private static readonly string[] IrisNames = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
+    internal static readonly string[] IrisNames = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 
-    private static (double[][] Rows, double[] Expected) MooseSamples(string folder)
+    internal static (double[][] Rows, double[] Expected) MooseSamples(string folder)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(RuntimeCheck.Fixture(folder, "expected_outputs.json")));
         var rows = doc.RootElement.GetProperty("input").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
@@ -18,7 +18,7 @@ public class FixtureModelTests
         return (rows, expected);
     }
 
-    private static double[][] IrisRows(int count, int features = 4)
+    internal static double[][] IrisRows(int count, int features = 4)
     {
         var rng = new Random(17);
         double[] lo = [4.3, 2.0, 1.0, 0.1], hi = [7.9, 4.4, 6.9, 2.5];

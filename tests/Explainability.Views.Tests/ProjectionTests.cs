@@ -358,6 +358,14 @@ public class ProjectionTests
             Assert.Contains(a, ex.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Probit_output_is_a_normal_quantile_so_it_is_never_shown_in_percent()
+    {
+        Assert.False(Units.IsProbability(LinkFunction.Probit));
+        Assert.Equal(1, Units.ResponseMultiplier(LinkFunction.Probit));
+        Assert.True(Units.IsProbability(LinkFunction.Logistic));
+    }
 }
 
 internal static class ExplanationTestExtensions

@@ -28,7 +28,7 @@ public static class Link
             case LinkFunction.Probit:
                 for (int i = 0; i < margin.Length; i++)
                 {
-                    output[i] = MathNet.Numerics.Distributions.Normal.CDF(0, 1, margin[i]);
+                    output[i] = Probit(margin[i]);
                 }
 
                 break;
@@ -60,6 +60,21 @@ public static class Link
                 throw new ArgumentOutOfRangeException(nameof(link), link, "unknown link function");
         }
     }
+
+    /// <summary>
+    /// ONNX PROBIT as ONNX Runtime computes it: the standard normal quantile of the score,
+    /// <c>sqrt(2) * erfinv(2s - 1)</c>. Negative infinity at 0 and positive infinity at 1 (as the runtime serves them),
+    /// NaN for a score outside [0, 1] or NaN.
+    /// </summary>
+    /// <remarks>ONNX Runtime evaluates erfinv with a float32 closed-form approximation (Winitzki, a = 0.147), so its
+    /// output differs from this exact quantile by up to a few 1e-3 relative.</remarks>
+    public static double Probit(double s) => s switch
+    {
+        0 => double.NegativeInfinity,
+        1 => double.PositiveInfinity,
+        > 0 and < 1 => MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, s),
+        _ => double.NaN,
+    };
 
     /// <summary>The logistic function, computed without overflow for large |m|.</summary>
     public static double Logistic(double m) => m >= 0 ? 1 / (1 + Math.Exp(-m)) : Math.Exp(m) / (1 + Math.Exp(m));

@@ -15,7 +15,11 @@ public enum LinkFunction
     /// <summary>Softmax over all outputs where zero margins stay zero (ONNX SOFTMAX_ZERO).</summary>
     SoftmaxZero,
 
-    /// <summary>Standard normal CDF per output (ONNX PROBIT, <c>sqrt(2) * erfinv(2p - 1)</c> inverted).</summary>
+    /// <summary>
+    /// Standard normal quantile per output, <c>sqrt(2) * erfinv(2m - 1)</c>: ONNX PROBIT as ONNX Runtime applies it (the
+    /// runtime is the truth explanations are checked against). The margin is a score in [0, 1] and the served value a
+    /// quantile, not a probability; see <see cref="Link.Probit"/>.
+    /// </summary>
     Probit,
 
     /// <summary><c>exp(m)</c> per output (log-link regressors: Poisson, Gamma, Tweedie).</summary>

@@ -198,7 +198,6 @@ internal static class TreeEnsembleReader
         }
 
         var link = ParseTransform(post, where);
-        RefuseProbit(link, where);
         if (binarySingle && link is not (LinkFunction.Identity or LinkFunction.Logistic))
         {
             throw new UnsupportedModelException(
@@ -243,7 +242,6 @@ internal static class TreeEnsembleReader
             _ => throw new UnsupportedModelException($"{where}: post_transform={post} is not one of 0..4"),
         };
 
-        RefuseProbit(link, where);
         var roots = OnnxAttributes.Ints(node, "tree_roots");
         var featureIds = OnnxAttributes.Ints(node, "nodes_featureids");
         var modesTensor = OnnxAttributes.Tensor(node, "nodes_modes")
@@ -381,17 +379,6 @@ internal static class TreeEnsembleReader
         if (aggregate is not ("SUM" or "AVERAGE"))
         {
             throw new UnsupportedModelException($"{where}: aggregate_function='{aggregate}' is not one of SUM, AVERAGE, MIN, MAX");
-        }
-    }
-
-    private static void RefuseProbit(LinkFunction link, string where)
-    {
-        // ONNX Runtime's PROBIT maps each score s to sqrt(2) * erfinv(2s - 1) (the normal quantile, with a float
-        // approximation of erfinv), which Core's Probit link (the normal CDF of the margin) does not reproduce.
-        if (link == LinkFunction.Probit)
-        {
-            throw new UnsupportedModelException(
-                $"{where}: post_transform=PROBIT is not supported: ONNX Runtime applies the normal quantile sqrt(2)*erfinv(2s-1) to the score, which no link of the explainer reproduces");
         }
     }
 

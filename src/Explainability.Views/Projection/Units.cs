@@ -13,14 +13,15 @@ public static class Units
     {
         LinkFunction.Logistic => "log-odds",
         LinkFunction.Softmax or LinkFunction.SoftmaxZero => "logits (softmax margin)",
-        LinkFunction.Probit => "probit units (standard normal quantile)",
+        LinkFunction.Probit => "score before the probit quantile",
         LinkFunction.Exp => "log of the response",
         _ => "output units",
     };
 
     /// <summary>Whether <paramref name="link"/> produces probabilities (shown in percent and percentage points).</summary>
+    /// <remarks>Not <see cref="LinkFunction.Probit"/>: ONNX PROBIT serves the normal quantile of the score, not a probability.</remarks>
     public static bool IsProbability(LinkFunction link) =>
-        link is LinkFunction.Logistic or LinkFunction.Softmax or LinkFunction.SoftmaxZero or LinkFunction.Probit;
+        link is LinkFunction.Logistic or LinkFunction.Softmax or LinkFunction.SoftmaxZero;
 
     /// <summary>The unit of attributions after the link: percentage points for probabilities, response units otherwise.</summary>
     public static string Response(LinkFunction link) => IsProbability(link) ? PercentagePoints : "response units";
