@@ -21,6 +21,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { "unknown-method", StatusCode.InvalidArgument, ["unknown method 'kernel'", "interventional"] },
         { "unknown-audience", StatusCode.InvalidArgument, ["unknown audience 'regulator'", "customer"] },
         { "unknown-format", StatusCode.InvalidArgument, ["unknown format 'html'", "md"] },
+        { "path-as-language", StatusCode.InvalidArgument, ["language '../customer/x'", "language code"] },
         { "zero-rows", StatusCode.InvalidArgument, ["no rows"] },
         { "probability-space", StatusCode.InvalidArgument, ["output space 'probability'", "margin"] },
     };
@@ -125,6 +126,9 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "unknown-format":
                 request.Format = "html";
+                break;
+            case "path-as-language":
+                request.Language = "../customer/x";
                 break;
             case "zero-rows":
                 request.Rows.Clear();

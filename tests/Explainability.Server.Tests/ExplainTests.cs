@@ -89,6 +89,20 @@ public sealed class ExplainTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Explain_takes_NaN_and_an_unset_value_as_missing_and_stays_additive()
+    {
+        var request = new ExplainRequest { ModelId = "credit-risk", Method = "interventional" };
+        request.Rows.Add(server.BackgroundRows("credit-risk", [2]));
+        request.Rows[0].Values["duration"] = new FeatureValue { Number = double.NaN };
+        request.Rows[0].Values["checking_status"] = new FeatureValue();
+        request.Audiences.Add("customer");
+
+        var row = Assert.Single((await server.Client.ExplainAsync(request)).Rows);
+
+        Assert.True(Math.Abs(row.BaseValues[0] + row.Attributions.Sum(a => a.Phi[0]) - row.ModelOutputs[0]) <= 1e-9);
+    }
+
+    [Fact]
     public async Task Explain_renders_markdown_and_the_requested_language_with_the_views_own_omission_record()
     {
         var request = new ExplainRequest { ModelId = "credit-risk", Format = "md", Language = "nl" };

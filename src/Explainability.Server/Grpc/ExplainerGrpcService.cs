@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Explainability.Core.Shap;
 using Explainability.Protos;
 using Explainability.Server.Explaining;
@@ -14,7 +15,7 @@ namespace Explainability.Server.Grpc;
 /// the same <see cref="ExplanationService"/> the CLI runs, and maps the result to messages. Throws the domain's exceptions;
 /// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
 /// </summary>
-public sealed class ExplainerGrpcService(ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options)
+public sealed partial class ExplainerGrpcService(ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options)
     : Explainer.ExplainerBase
 {
     /// <inheritdoc />
@@ -47,7 +48,7 @@ public sealed class ExplainerGrpcService(ModelRegistry registry, ExplanationServ
         var method = MethodNames.Parse(request.Method);
         string space = request.OutputSpace.Length == 0 ? "margin" : request.OutputSpace;
         string format = NormalizeFormat(request.Format);
-        string? language = request.Language.Length == 0 ? null : request.Language;
+        string? language = request.Language.Length == 0 ? null : RequireLanguageCode(request.Language);
         foreach (var audience in request.Audiences)
         {
             Audiences.Require(audience, "audiences");
@@ -74,6 +75,16 @@ public sealed class ExplainerGrpcService(ModelRegistry registry, ExplanationServ
 
         return Task.FromResult(response);
     }
+
+    // The language picks a template file (explanation.<language>.<format>.scriban), so only a language code may reach it.
+    // A well-formed code without a translation falls back to English.
+    private static string RequireLanguageCode(string language) =>
+        LanguageCode().IsMatch(language)
+            ? language
+            : throw new ArgumentException($"language '{language}' is not a language code such as 'en', 'nl' or 'en-GB'");
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", RegexOptions.CultureInvariant)]
+    private static partial Regex LanguageCode();
 
     private static string NormalizeFormat(string format) => format switch
     {
