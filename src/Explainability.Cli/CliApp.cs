@@ -17,6 +17,7 @@ internal static class CliApp
     [
         new DemoCommand(output),
         new ExplainCommand(output),
+        new ServeCommand(output),
         new TrainSamplesCommand(output),
     ];
 

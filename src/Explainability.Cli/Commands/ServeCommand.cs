@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Explainability.Server.Hosting;
+using Explainability.Server.Models;
+using Microsoft.Extensions.Hosting;
+
+namespace Explainability.Cli.Commands;
+
+/// <summary>
+/// <c>serve [--models DIR] [--port N] [--max-rows N]</c>: serves the <c>Explainer</c> gRPC service
+/// (<c>protos/explainability.proto</c>) over HTTP/2 without TLS on 127.0.0.1 only. Ctrl+C (or SIGTERM) stops it.
+/// Port 0 picks a free port; the line printed on start names the port.
+/// </summary>
+internal sealed class ServeCommand(TextWriter output) : ICliCommand
+{
+    /// <summary>The conventional gRPC port.</summary>
+    public const int DefaultPort = 50051;
+
+    public Command Build()
+    {
+        var models = new Option<string?>("--models") { Description = "Models folder (default: the shipped models/)" };
+        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => DefaultPort };
+        var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest };
+        var command = new Command("serve", "Serve the gRPC Explainer service on 127.0.0.1 (HTTP/2, no TLS)") { models, port, maxRows };
+        command.SetAction((parse, cancellation) => Run(
+            parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), parse.GetValue(maxRows), cancellation));
+        return command;
+    }
+
+    private async Task<int> Run(string modelsDir, int port, int maxRows, CancellationToken cancellation)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--port must be between 0 and 65535, got {port}");
+        }
+
+        using var registry = ModelRegistry.LoadDirectory(modelsDir);
+        if (registry.Models.Count == 0)
+        {
+            throw new InvalidOperationException($"no model folders (with model-card.json) under {modelsDir}");
+        }
+
+        await using var app = ExplainabilityServer.Build(registry, port, new ExplainabilityServerOptions { MaxRowsPerRequest = maxRows });
+        await app.StartAsync(cancellation).ConfigureAwait(false);
+        await output.WriteLineAsync(
+            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on http://127.0.0.1:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2); Ctrl+C stops.").ConfigureAwait(false);
+        await output.FlushAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            // Stops on Ctrl+C / SIGTERM through the host's console lifetime, or when the command line cancels the action.
+            await app.WaitForShutdownAsync(cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+}

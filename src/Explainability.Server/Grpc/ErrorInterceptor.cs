@@ -1,0 +1,126 @@
+using Explainability.Server.Models;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace Explainability.Server.Grpc;
+
+/// <summary>
+/// The one place where exceptions become gRPC status codes. The status message is the exception's message (never a
+/// stack trace); an exception that is not a known client error becomes <c>Internal</c> with a generic message and is
+/// logged in full. The server keeps serving after any failed call.
+/// </summary>
+public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e, context);
+        }
+    }
+
+    /// <summary>
+    /// The status for <paramref name="exception"/>: <see cref="ModelNotFoundException"/> -> <c>NotFound</c>;
+    /// <see cref="RequestLimitException"/> -> <c>ResourceExhausted</c>; <see cref="ArgumentException"/> (including
+    /// <see cref="Onnx.InputException"/>) and <see cref="FormatException"/> -> <c>InvalidArgument</c>;
+    /// <see cref="NotSupportedException"/> (including <see cref="Onnx.UnsupportedModelException"/>) and
+    /// <see cref="InvalidOperationException"/> -> <c>FailedPrecondition</c>; <see cref="OperationCanceledException"/> ->
+    /// <c>Cancelled</c>; anything else -> <c>Internal</c> with a message that reveals nothing of the server.
+    /// </summary>
+    public static Status ToStatus(Exception exception) => exception switch
+    {
+        ModelNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
+        RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
+        ArgumentException or FormatException => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
+        OperationCanceledException => new Status(StatusCode.Cancelled, "the call was cancelled"),
+        NotSupportedException or InvalidOperationException => new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
+        _ => new Status(StatusCode.Internal, "internal error while serving the call; the server log has the details"),
+    };
+
+    private RpcException Translate(Exception exception, ServerCallContext context)
+    {
+        var status = ToStatus(exception);
+        if (status.StatusCode == StatusCode.Internal)
+        {
+            LogInternal(exception, context.Method);
+        }
+        else
+        {
+            LogRefused(context.Method, status.StatusCode, status.Detail);
+        }
+
+        return new RpcException(status);
+    }
+
+    // An ArgumentException with a parameter name appends " (Parameter 'name')" to its message: the client never sent a
+    // parameter of that name, so the suffix is dropped.
+    private static string MessageOf(Exception exception)
+    {
+        string message = exception.Message;
+        if (exception is ArgumentException { ParamName: { } name })
+        {
+            string suffix = $" (Parameter '{name}')";
+            if (message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                message = message[..^suffix.Length];
+            }
+        }
+
+        return message;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed with an unexpected error")]
+    private partial void LogInternal(Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Detail}")]
+    private partial void LogRefused(string method, StatusCode statusCode, string detail);
+}

@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using Explainability.Core.Shap;
+using Explainability.Protos;
+using Explainability.Server.Explaining;
+using Explainability.Server.Hosting;
+using Explainability.Server.Models;
+using Explainability.Views;
+using Explainability.Views.Rendering;
+using Grpc.Core;
+
+namespace Explainability.Server.Grpc;
+
+/// <summary>
+/// The <c>Explainer</c> service of <c>protos/explainability.proto</c>. Validates a request before computing anything, runs
+/// the same <see cref="ExplanationService"/> the CLI runs, and maps the result to messages. Throws the domain's exceptions;
+/// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
+/// </summary>
+public sealed partial class ExplainerGrpcService(ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options)
+    : Explainer.ExplainerBase
+{
+    /// <inheritdoc />
+    public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
+    {
+        var response = new ListModelsResponse();
+        response.Models.Add(registry.Models.Select(ProtoMapping.ToModelInfo));
+        return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ModelNotFoundException">No model has the id.</exception>
+    public override Task<ModelInfo> GetModel(GetModelRequest request, ServerCallContext context) =>
+        Task.FromResult(ProtoMapping.ToModelInfo(registry.Get(request.ModelId)));
+
+    /// <inheritdoc />
+    /// <exception cref="RequestLimitException">More rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
+    /// <exception cref="ModelNotFoundException">No model has the id.</exception>
+    /// <exception cref="ArgumentException">Unknown method, output space, audience or format; or bad rows (<see cref="Onnx.InputException"/>).</exception>
+    /// <exception cref="NotSupportedException">The model cannot be explained with TreeSHAP.</exception>
+    public override Task<ExplainResponse> Explain(ExplainRequest request, ServerCallContext context)
+    {
+        if (request.Rows.Count > options.MaxRowsPerRequest)
+        {
+            throw new RequestLimitException(
+                $"the request has {request.Rows.Count} rows; this server explains at most {options.MaxRowsPerRequest} rows per request: split the rows over several requests");
+        }
+
+        var model = registry.Get(request.ModelId);
+        var method = MethodNames.Parse(request.Method);
+        string space = request.OutputSpace.Length == 0 ? "margin" : request.OutputSpace;
+        string format = NormalizeFormat(request.Format);
+        string? language = request.Language.Length == 0 ? null : RequireLanguageCode(request.Language);
+        foreach (var audience in request.Audiences)
+        {
+            Audiences.Require(audience, "audiences");
+        }
+
+        var rows = RowConverter.ToTable(request.Rows, model.Card);
+        var outcome = ExplanationService.Explain(model, rows, new ExplainOptions(method, space, AllowExtraColumns: false, options.DegreeOfParallelism));
+        var e = outcome.Explanation;
+        var response = new ExplainResponse
+        {
+            ModelId = model.Id,
+            ModelVersion = model.Version,
+            ModelSha256 = model.Sha256,
+            Method = e.Method,
+            OutputSpace = e.OutputSpace.ToString().ToLowerInvariant(),
+        };
+        ProtoMapping.AddAll(response.Parameters, e.Parameters);
+        for (int r = 0; r < e.RowCount; r++)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var views = request.Audiences.Select(a => explanations.Render(outcome, r, a, format, language)).ToList();
+            response.Rows.Add(ProtoMapping.ToRowExplanation(outcome, r, views));
+        }
+
+        return Task.FromResult(response);
+    }
+
+    // The language picks a template file (explanation.<language>.<format>.scriban), so only a language code may reach it.
+    // A well-formed code without a translation falls back to English.
+    private static string RequireLanguageCode(string language) =>
+        LanguageCode().IsMatch(language)
+            ? language
+            : throw new ArgumentException($"language '{language}' is not a language code such as 'en', 'nl' or 'en-GB'");
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", RegexOptions.CultureInvariant)]
+    private static partial Regex LanguageCode();
+
+    private static string NormalizeFormat(string format) => format switch
+    {
+        "" => "text",
+        "markdown" => "md",
+        _ when TemplateRenderer.Formats.Contains(format, StringComparer.Ordinal) => format,
+        _ => throw new ArgumentException($"unknown format '{format}': expected one of {string.Join(", ", TemplateRenderer.Formats)}"),
+    };
+}

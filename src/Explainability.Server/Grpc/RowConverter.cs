@@ -1,0 +1,61 @@
+using Explainability.Core.Data;
+using Explainability.Onnx;
+using Explainability.Views.ModelCards;
+using ProtoRow = Explainability.Protos.Row;
+using ProtoValue = Explainability.Protos.FeatureValue;
+
+namespace Explainability.Server.Grpc;
+
+/// <summary>Turns the rows of an <c>ExplainRequest</c> into the raw <see cref="FeatureTable"/> the explanation service takes.</summary>
+public static class RowConverter
+{
+    /// <summary>
+    /// Builds the table <c>[rows, features]</c> with the model card's features as columns, in the card's order. A number is
+    /// taken as is (NaN is missing), a text as a category, a value with neither set as missing. Types are checked later by
+    /// <see cref="Explaining.ExplanationService.Validate"/>, which names the row and the feature.
+    /// </summary>
+    /// <exception cref="InputException">No rows, a key the card does not list, or a row without one of the card's features;
+    /// the message names the feature and the row index.</exception>
+    public static FeatureTable ToTable(IReadOnlyList<ProtoRow> rows, ModelCard card)
+    {
+        if (rows.Count == 0)
+        {
+            throw new InputException($"the request has no rows; send at least one row of model '{card.Id}'");
+        }
+
+        var known = card.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        for (int r = 0; r < rows.Count; r++)
+        {
+            foreach (var key in rows[r].Values.Keys)
+            {
+                if (!known.Contains(key))
+                {
+                    throw new InputException(key, $"row {r}: unknown feature '{key}' for model '{card.Id}'; its features are: {string.Join(", ", known)}");
+                }
+            }
+        }
+
+        var columns = card.Features.Select(f => f.Name).ToList();
+        var cells = new FeatureValue[rows.Count * columns.Count];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            var values = rows[r].Values;
+            for (int c = 0; c < columns.Count; c++)
+            {
+                if (!values.TryGetValue(columns[c], out var value))
+                {
+                    throw new InputException(columns[c], $"row {r}: missing feature '{columns[c]}' for model '{card.Id}' (send NaN for a missing value)");
+                }
+
+                cells[(r * columns.Count) + c] = value.ValueCase switch
+                {
+                    ProtoValue.ValueOneofCase.Number => FeatureValue.Of(value.Number),
+                    ProtoValue.ValueOneofCase.Text => FeatureValue.Of(value.Text),
+                    _ => FeatureValue.Missing,
+                };
+            }
+        }
+
+        return new FeatureTable(columns, cells);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using Explainability.Server.Explaining;
+using Explainability.Server.Grpc;
+using Explainability.Server.Models;
+using Explainability.Views;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Explainability.Server.Hosting;
+
+/// <summary>
+/// Builds the gRPC host: Kestrel on the IPv4 loopback only, HTTP/2 without TLS (h2c), the <c>Explainer</c> service and the
+/// <see cref="ErrorInterceptor"/>. Used by <c>explainability serve</c> and by the integration tests.
+/// </summary>
+public static class ExplainabilityServer
+{
+    /// <summary>
+    /// A host serving <paramref name="registry"/> on <c>127.0.0.1:<paramref name="port"/></c>; port 0 picks a free port,
+    /// readable with <see cref="BoundPort"/> once started. The caller owns <paramref name="registry"/> and disposes it
+    /// after the host stops.
+    /// </summary>
+    /// <param name="registry">The models to serve.</param>
+    /// <param name="port">TCP port, 0 for any free one.</param>
+    /// <param name="options">Limits; defaults when null.</param>
+    /// <param name="views">Projection and rendering; <see cref="ViewService.CreateDefault"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The port is outside 0..65535.</exception>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public static WebApplication Build(ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        var settings = (options ?? new ExplainabilityServerOptions()).Validated();
+
+        // No command-line arguments and the binaries' folder as content root: the host reads nothing the caller did not pass.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new ExplanationService(views ?? ViewService.CreateDefault()));
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ErrorInterceptor>();
+            grpc.MaxReceiveMessageSize = settings.MaxReceiveMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+
+        var app = builder.Build();
+        app.MapGrpcService<ExplainerGrpcService>();
+        return app;
+    }
+
+    /// <summary>The port a started host listens on (the one picked when it was built with port 0).</summary>
+    /// <exception cref="InvalidOperationException">The host has not started, so no address is bound yet.</exception>
+    public static int BoundPort(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        string address = addresses?.FirstOrDefault()
+            ?? throw new InvalidOperationException("the server has no bound address yet; call StartAsync first");
+        return new Uri(address).Port;
+    }
+}

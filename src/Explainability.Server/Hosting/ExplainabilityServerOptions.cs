@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+
+namespace Explainability.Server.Hosting;
+
+/// <summary>Limits and settings of the gRPC server.</summary>
+public sealed record ExplainabilityServerOptions
+{
+    /// <summary>Most rows one <c>Explain</c> call may carry; more is refused with <c>ResourceExhausted</c>.</summary>
+    public int MaxRowsPerRequest { get; init; } = 10_000;
+
+    /// <summary>Largest request message in bytes (10,000 rows of 30 features are about 6 MB on the wire).</summary>
+    public int MaxReceiveMessageBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>Threads over the rows of one request.</summary>
+    public int DegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Least severe log level written to the console.</summary>
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Throws unless every limit is positive.</summary>
+    /// <exception cref="ArgumentException">A limit is zero or negative; the message names it.</exception>
+    public ExplainabilityServerOptions Validated()
+    {
+        if (MaxRowsPerRequest < 1)
+        {
+            throw new ArgumentException($"MaxRowsPerRequest must be at least 1, got {MaxRowsPerRequest}");
+        }
+
+        if (MaxReceiveMessageBytes < 1024)
+        {
+            throw new ArgumentException($"MaxReceiveMessageBytes must be at least 1024, got {MaxReceiveMessageBytes}");
+        }
+
+        if (DegreeOfParallelism < 1)
+        {
+            throw new ArgumentException($"DegreeOfParallelism must be at least 1, got {DegreeOfParallelism}");
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,145 @@
+using Explainability.Protos;
+using Explainability.Server.Hosting;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Explainability.Server.Tests;
+
+[Collection(ServerTestGroup.Name)]
+public sealed class BadRequestTests(ServerFixture server)
+{
+    public static TheoryData<string, StatusCode, string[]> Cases => new()
+    {
+        { "unknown-model", StatusCode.NotFound, ["no-such-model", "credit-risk"] },
+        { "missing-feature", StatusCode.InvalidArgument, ["missing feature 'duration'", "row 1"] },
+        { "unknown-feature", StatusCode.InvalidArgument, ["unknown feature 'shoe_size'", "row 0"] },
+        { "text-for-numeric", StatusCode.InvalidArgument, ["'duration' is numeric", "'long'", "row 0"] },
+        { "number-for-categorical", StatusCode.InvalidArgument, ["'checking_status' is categorical", "row 1"] },
+        { "unseen-category", StatusCode.InvalidArgument, ["'martian'", "checking_status", "never seen"] },
+        { "unknown-method", StatusCode.InvalidArgument, ["unknown method 'kernel'", "interventional"] },
+        { "unknown-audience", StatusCode.InvalidArgument, ["unknown audience 'regulator'", "customer"] },
+        { "unknown-format", StatusCode.InvalidArgument, ["unknown format 'html'", "md"] },
+        { "path-as-language", StatusCode.InvalidArgument, ["language '../customer/x'", "language code"] },
+        { "zero-rows", StatusCode.InvalidArgument, ["no rows"] },
+        { "probability-space", StatusCode.InvalidArgument, ["output space 'probability'", "margin"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Bad_request_gets_its_status_code_and_a_message_naming_the_problem(string name, StatusCode code, string[] mentions)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => server.Client.ExplainAsync(BadRequest(name)).ResponseAsync);
+
+        Assert.Equal(code, e.StatusCode);
+        foreach (var m in mentions)
+        {
+            Assert.Contains(m, e.Status.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("   at ", e.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(":line ", e.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", e.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetModel_of_an_unknown_model_is_NotFound_listing_the_known_ones()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => server.Client.GetModelAsync(new GetModelRequest { ModelId = "nope" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
+        Assert.Equal("unknown model 'nope'; known models: card-fraud, credit-risk", e.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Server_keeps_serving_after_every_bad_request()
+    {
+        foreach (var name in Cases.Select(c => (string)c[0]))
+        {
+            await Assert.ThrowsAsync<RpcException>(() => server.Client.ExplainAsync(BadRequest(name)).ResponseAsync);
+        }
+
+        var response = await server.Client.ExplainAsync(ValidRequest());
+
+        Assert.Equal(2, response.Rows.Count);
+        Assert.Single(response.Rows[0].Views);
+    }
+
+    [Fact]
+    public async Task More_rows_than_the_limit_is_ResourceExhausted_naming_both_numbers()
+    {
+        var (app, port) = await ServerFixture.StartAsync(server.Registry, new ExplainabilityServerOptions { MaxRowsPerRequest = 2, MinimumLogLevel = LogLevel.Warning });
+        await using var _ = app;
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var client = new Explainer.ExplainerClient(channel);
+        var request = new ExplainRequest { ModelId = "credit-risk" };
+        request.Rows.Add(server.BackgroundRows("credit-risk", [0, 1, 2]));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.ExplainAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+        Assert.Contains("3 rows", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("at most 2 rows", e.Status.Detail, StringComparison.Ordinal);
+        request.Rows.RemoveAt(2);
+        Assert.Equal(2, (await client.ExplainAsync(request)).Rows.Count);
+        await app.StopAsync();
+    }
+
+    private ExplainRequest ValidRequest()
+    {
+        var request = new ExplainRequest { ModelId = "credit-risk" };
+        request.Rows.Add(server.BackgroundRows("credit-risk", [0, 1]));
+        request.Audiences.Add("customer");
+        return request;
+    }
+
+    private ExplainRequest BadRequest(string name)
+    {
+        var request = ValidRequest();
+        switch (name)
+        {
+            case "unknown-model":
+                request.ModelId = "no-such-model";
+                break;
+            case "missing-feature":
+                request.Rows[1].Values.Remove("duration");
+                break;
+            case "unknown-feature":
+                request.Rows[0].Values["shoe_size"] = new FeatureValue { Number = 42 };
+                break;
+            case "text-for-numeric":
+                request.Rows[0].Values["duration"] = new FeatureValue { Text = "long" };
+                break;
+            case "number-for-categorical":
+                request.Rows[1].Values["checking_status"] = new FeatureValue { Number = 3 };
+                break;
+            case "unseen-category":
+                request.Rows[0].Values["checking_status"] = new FeatureValue { Text = "martian" };
+                break;
+            case "unknown-method":
+                request.Method = "kernel";
+                break;
+            case "unknown-audience":
+                request.Audiences.Add("regulator");
+                break;
+            case "unknown-format":
+                request.Format = "html";
+                break;
+            case "path-as-language":
+                request.Language = "../customer/x";
+                break;
+            case "zero-rows":
+                request.Rows.Clear();
+                break;
+            case "probability-space":
+                request.OutputSpace = "probability";
+                break;
+            default:
+                throw new ArgumentException($"no bad request named '{name}'", nameof(name));
+        }
+
+        return request;
+    }
+}

@@ -1,0 +1,52 @@
+using Explainability.Onnx;
+using Explainability.Server.Grpc;
+using Explainability.Server.Models;
+using Grpc.Core;
+
+namespace Explainability.Server.Tests;
+
+public sealed class ErrorInterceptorTests
+{
+    public static TheoryData<Exception, StatusCode> Mapping => new()
+    {
+        { new ModelNotFoundException("unknown model 'x'"), StatusCode.NotFound },
+        { new InputException("age", "row 0: missing feature 'age'"), StatusCode.InvalidArgument },
+        { new ArgumentException("unknown audience 'x'", "audience"), StatusCode.InvalidArgument },
+        { new FormatException("bad number"), StatusCode.InvalidArgument },
+        { new UnsupportedModelException("no tree ensemble"), StatusCode.FailedPrecondition },
+        { new NotSupportedException("not supported"), StatusCode.FailedPrecondition },
+        { new InvalidOperationException("no background"), StatusCode.FailedPrecondition },
+        { new RequestLimitException("too many rows"), StatusCode.ResourceExhausted },
+        { new OperationCanceledException(), StatusCode.Cancelled },
+        { new IOException("secret path /srv/x"), StatusCode.Internal },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mapping))]
+    public void Each_exception_maps_to_its_status_code_with_its_message_and_no_stack_trace(Exception exception, StatusCode code)
+    {
+        Exception thrown;
+        try
+        {
+            throw exception;
+        }
+        catch (Exception e)
+        {
+            thrown = e;
+        }
+
+        var status = ErrorInterceptor.ToStatus(thrown);
+
+        Assert.Equal(code, status.StatusCode);
+        Assert.DoesNotContain("   at ", status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(":line ", status.Detail, StringComparison.Ordinal);
+        if (code is not (StatusCode.Internal or StatusCode.Cancelled))
+        {
+            Assert.Equal(thrown.Message.Replace(" (Parameter 'audience')", "", StringComparison.Ordinal), status.Detail);
+        }
+        else
+        {
+            Assert.DoesNotContain("secret", status.Detail, StringComparison.Ordinal);
+        }
+    }
+}

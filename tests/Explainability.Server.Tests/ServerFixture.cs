@@ -1,0 +1,96 @@
+using Explainability.Core.Data;
+using Explainability.Protos;
+using Explainability.Server.Hosting;
+using Explainability.Server.Models;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Explainability.Server.Tests;
+
+/// <summary>
+/// The real server (Kestrel, HTTP/2, 127.0.0.1, a free port) over the shipped models, with a Grpc.Net.Client channel to
+/// it. Shared by the test classes of <see cref="ServerTestGroup"/>.
+/// </summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public ModelRegistry Registry { get; private set; } = null!;
+
+    public WebApplication App { get; private set; } = null!;
+
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    public Explainer.ExplainerClient Client { get; private set; } = null!;
+
+    public int Port { get; private set; }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string ModelsDirectory => Path.Combine(RepoRoot, "models");
+
+    public async Task InitializeAsync()
+    {
+        Registry = ModelRegistry.LoadDirectory(ModelsDirectory);
+        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning });
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
+        Client = new Explainer.ExplainerClient(Channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Channel.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Registry.Dispose();
+    }
+
+    /// <summary>Starts a server over <paramref name="registry"/> on a free loopback port.</summary>
+    public static async Task<(WebApplication App, int Port)> StartAsync(ModelRegistry registry, ExplainabilityServerOptions options)
+    {
+        var app = ExplainabilityServer.Build(registry, 0, options);
+        await app.StartAsync();
+        return (app, ExplainabilityServer.BoundPort(app));
+    }
+
+    /// <summary>Rows <paramref name="rows"/> of the model's background as request rows (model-card features only).</summary>
+    public IReadOnlyList<Row> BackgroundRows(string modelId, IEnumerable<int> rows)
+    {
+        var model = Registry.Get(modelId);
+        var background = model.Background!;
+        return [.. rows.Select(r => ToRow(background, r, model))];
+    }
+
+    /// <summary>The same background rows as a table, for in-process comparison.</summary>
+    public FeatureTable BackgroundTable(string modelId, IEnumerable<int> rows) => Registry.Get(modelId).Background!.SelectRows(rows);
+
+    private static Row ToRow(FeatureTable table, int r, LoadedModel model)
+    {
+        var row = new Row();
+        foreach (var feature in model.Card.Features)
+        {
+            var cell = table[r, table.IndexOf(feature.Name)];
+            row.Values[feature.Name] = cell.IsText ? new Protos.FeatureValue { Text = cell.Text } : new Protos.FeatureValue { Number = cell.Number };
+        }
+
+        return row;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Explainability.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no Explainability.sln above {AppContext.BaseDirectory}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerTestGroup : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}
