@@ -113,6 +113,7 @@ public sealed class ExplainErrorTests : IDisposable
         Assert.Equal(2, run.Code);
         Assert.Empty(run.Output);
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", run.Error, StringComparison.Ordinal);
         foreach (var part in messageParts)
         {
             Assert.Contains(part, run.Error, StringComparison.Ordinal);
