@@ -55,8 +55,23 @@ internal static class CliApp
         }
         catch (Exception e)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {Message(e)}");
             return ErrorExitCode;
         }
+    }
+
+    /// <summary>The exception's message, without the " (Parameter 'name')" suffix an <see cref="ArgumentException"/> adds for code readers.</summary>
+    private static string Message(Exception e)
+    {
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            string suffix = $" (Parameter '{name}')";
+            if (e.Message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return e.Message[..^suffix.Length];
+            }
+        }
+
+        return e.Message;
     }
 }

@@ -536,7 +536,9 @@ public sealed class OnnxModel : IDisposable
 
         if (featureNames is not null && matrixCount > 0 && next != featureNames.Count)
         {
-            throw new InputException($"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns");
+            throw new InputException(
+                featureNames[next],
+                $"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns; unknown column(s): {string.Join(", ", featureNames.Skip(next).Select(n => $"'{n}'"))}");
         }
 
         var duplicate = result.SelectMany(i => i.ColumnNames).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

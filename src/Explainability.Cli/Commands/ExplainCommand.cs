@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json;
 using Explainability.Cli.Output;
 using Explainability.Core.Data;
 using Explainability.Core.Shap;
+using Explainability.Onnx;
 using Explainability.Server.Explaining;
 using Explainability.Server.Models;
 using Explainability.Views;
@@ -11,11 +11,34 @@ namespace Explainability.Cli.Commands;
 
 /// <summary>
 /// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv] [--method interventional|tree_path_dependent]
-/// [--output-space margin] [--format csv|json|text] [--audience NAME] [--out FILE]</c>.
-/// A stable contract used by external checks: the CSV columns are <c>row,output,&lt;features&gt;,base_value,model_output</c>.
+/// [--output-space margin] [--format csv|json|text] [--audience NAME] [--out FILE]</c>: exact TreeSHAP of every input row.
 /// </summary>
+/// <remarks>
+/// <para>A stable contract used by external checks.</para>
+/// <para>Model: a folder with <c>model-card.json</c>, or a bare <c>.onnx</c> file. For a bare file the input columns
+/// must be exactly the model's inputs: a single <c>[N, M]</c> tensor input takes the <c>M</c> header columns by position
+/// (and names its features after them); one input per column binds by name. Any other column is an error naming it.
+/// For a model with a card, the card's features bind by name and other columns (ids, a label) are ignored.</para>
+/// <para>Cells: an empty cell or <c>NaN</c> is a missing value; numbers are invariant-culture; the card's categorical
+/// columns are always read as text, so a number there is a category label (and refused unless the card knows it).</para>
+/// <para><c>--format csv</c> (the default): <c>row,output,&lt;feature columns&gt;,base_value,model_output</c>, one line per
+/// input row and output, where the feature columns are the model's raw features in the order of the input header, and
+/// <c>output</c> is the class label: the card's positive class for a binary classifier that serves one score, the card's
+/// class at the output's index for target indices, else the ONNX graph's own name (a class label, or a target index for a
+/// regressor or a bare ONNX file without class labels). Values are margins (log-odds for logistic classifiers) in
+/// round-trip precision; <c>base_value + sum = model_output</c>. See <see cref="ExplanationCsvWriter"/> and
+/// <see cref="ExplainReport"/>.</para>
+/// <para><c>--format json</c>: see <see cref="ExplanationJsonWriter"/>. <c>--format text</c> or <c>--audience NAME</c>:
+/// that audience's rendered text view of every row (default <c>data-scientist</c>).</para>
+/// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, no tree ensemble,
+/// missing input file, ragged CSV row, missing or unknown feature, wrong type, unseen category, unknown method, format,
+/// audience or output space.</para>
+/// </remarks>
 internal sealed class ExplainCommand(TextWriter output) : ICliCommand
 {
+    /// <summary>The values <c>--format</c> accepts.</summary>
+    public static readonly IReadOnlyList<string> Formats = ["csv", "json", "text"];
+
     public Command Build()
     {
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
@@ -23,8 +46,8 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's)" };
         var method = new Option<string>("--method") { Description = "tree_path_dependent or interventional", DefaultValueFactory = _ => MethodNames.TreePathDependent };
         var space = new Option<string>("--output-space") { Description = "margin", DefaultValueFactory = _ => "margin" };
-        var format = new Option<string>("--format") { Description = "csv, json or text", DefaultValueFactory = _ => "csv" };
-        var audience = new Option<string?>("--audience") { Description = "Render this audience's view (text format)" };
+        var format = new Option<string?>("--format") { Description = "csv (default), json or text" };
+        var audience = new Option<string?>("--audience") { Description = $"Render this audience's text view of every row: {string.Join(", ", Audiences.All)}" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("explain", "Explain rows of a model with exact TreeSHAP")
         {
@@ -36,18 +59,32 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             parse.GetValue(background),
             parse.GetValue(method)!,
             parse.GetValue(space)!,
-            parse.GetValue(format)!,
+            parse.GetValue(format),
             parse.GetValue(audience),
             parse.GetValue(outFile)));
         return command;
     }
 
-    private int Run(string modelPath, string inputPath, string? backgroundPath, string methodName, string space, string format, string? audience, string? outFile)
+    private int Run(string modelPath, string inputPath, string? backgroundPath, string methodName, string space, string? formatName, string? audience, string? outFile)
     {
         var method = MethodNames.Parse(methodName);
-        if (format is not ("csv" or "json" or "text"))
+        string format = formatName ?? (audience is null ? "csv" : "text");
+        if (!Formats.Contains(format, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"unknown format '{format}': expected csv, json or text");
+            throw new ArgumentException($"unknown format '{format}'; expected one of: {string.Join(", ", Formats)}");
+        }
+
+        if (audience is not null)
+        {
+            if (!Audiences.All.Contains(audience, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"unknown audience '{audience}'; expected one of: {string.Join(", ", Audiences.All)}");
+            }
+
+            if (format != "text")
+            {
+                throw new ArgumentException($"--audience renders text views; it cannot be combined with --format {format}");
+            }
         }
 
         if (!File.Exists(inputPath))
@@ -58,39 +95,60 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         // A bare ONNX file with one [N, M] input takes its feature names from the CSV header.
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
-        var rows = LoadedModel.ReadTable(inputPath, loaded.CardIsDerived ? null : loaded.Card);
+        var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
+        if (loaded.CardIsDerived && loaded.Onnx.TreeModel is not null)
+        {
+            RequireOnlyModelInputs(loaded, rows);
+        }
+
+        // Extra columns reach the service only for a model with a card (a bare model's were refused above).
         var outcome = ExplanationService.Explain(loaded, rows, new ExplainOptions(method, space, AllowExtraColumns: true, Environment.ProcessorCount));
+        var report = ExplainReport.Create(outcome, rows);
 
         using var writer = outFile is null ? null : new StreamWriter(outFile);
         var target = (TextWriter?)writer ?? output;
-        if (audience is not null || format == "text")
+        switch (format)
         {
-            var service = new ExplanationService(ViewService.CreateDefault());
-            for (int r = 0; r < outcome.Explanation.RowCount; r++)
-            {
-                var view = service.Render(outcome, r, audience ?? Audiences.DataScientist, "text");
-                target.WriteLine(view.Rendered.TrimEnd());
-                target.WriteLine();
-            }
-        }
-        else if (format == "json")
-        {
-            target.WriteLine(JsonSerializer.Serialize(outcome.Explanation, JsonOptions));
-        }
-        else
-        {
-            ExplanationCsvWriter.Write(outcome.Explanation, target);
+            case "text":
+                WriteViews(outcome, audience ?? Audiences.DataScientist, target);
+                break;
+            case "json":
+                ExplanationJsonWriter.Write(report, target);
+                break;
+            default:
+                ExplanationCsvWriter.Write(report, target);
+                break;
         }
 
         return 0;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    /// <summary>For a bare ONNX file, every input column must be a model input (no card says which columns to ignore).</summary>
+    /// <exception cref="InputException">A column is not a model input; the message names it and lists the inputs.</exception>
+    private static void RequireOnlyModelInputs(LoadedModel model, FeatureTable rows)
     {
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+        var inputs = model.Onnx.Inputs.SelectMany(i => i.ColumnNames).ToList();
+        foreach (var column in rows.Columns)
+        {
+            if (!inputs.Contains(column, StringComparer.Ordinal))
+            {
+                throw new InputException(column,
+                    $"unknown feature '{column}': the input column is not an input of model '{model.Id}'; its inputs are: {string.Join(", ", inputs)}");
+            }
+        }
+    }
+
+    private static void WriteViews(ExplainOutcome outcome, string audience, TextWriter target)
+    {
+        var service = new ExplanationService(ViewService.CreateDefault());
+        for (int r = 0; r < outcome.Explanation.RowCount; r++)
+        {
+            var view = service.Render(outcome, r, audience, "text");
+            target.WriteLine($"--- {outcome.Model.Id} row {r} - {audience} ---");
+            target.WriteLine(view.Rendered.TrimEnd());
+            target.WriteLine();
+        }
+    }
 
     private static string FirstLine(string path)
     {

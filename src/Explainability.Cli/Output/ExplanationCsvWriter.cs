@@ -1,44 +1,46 @@
 using System.Globalization;
-using Explainability.Core.Explanations;
 
 namespace Explainability.Cli.Output;
 
 /// <summary>
 /// Writes an explanation as the stable CSV of the <c>explain</c> command: one line per input row and output,
-/// <c>row,output,&lt;feature columns in input order&gt;,base_value,model_output</c>, numbers in round-trip precision.
-/// <c>base_value + sum of the feature columns = model_output</c> in the explanation's output space.
-/// Later versions may add columns after these, never change them.
+/// <c>row,output,&lt;feature columns in input order&gt;,base_value,model_output</c>, numbers in round-trip precision
+/// (invariant culture). <c>row</c> is the 0-based data row of the input; <c>output</c> the class label or target index
+/// (see <see cref="ExplainReport"/>); <c>base_value + sum of the feature columns = model_output</c> in the explanation's
+/// output space (margin). Later versions may add columns after these, never change them.
 /// </summary>
 internal static class ExplanationCsvWriter
 {
-    /// <summary>Writes <paramref name="explanation"/> to <paramref name="writer"/>.</summary>
-    public static void Write(Explanation explanation, TextWriter writer)
+    /// <summary>Writes <paramref name="report"/> to <paramref name="writer"/>.</summary>
+    public static void Write(ExplainReport report, TextWriter writer)
     {
+        var e = report.Explanation;
         writer.Write("row,output");
-        foreach (var name in explanation.FeatureNames)
+        foreach (var name in report.Features)
         {
             writer.Write(',');
             writer.Write(Escape(name));
         }
 
-        writer.WriteLine(",base_value,model_output");
-        for (int r = 0; r < explanation.RowCount; r++)
+        writer.Write(",base_value,model_output\n");
+        for (int r = 0; r < e.RowCount; r++)
         {
-            for (int o = 0; o < explanation.OutputCount; o++)
+            for (int o = 0; o < e.OutputCount; o++)
             {
                 writer.Write(r.ToString(CultureInfo.InvariantCulture));
                 writer.Write(',');
-                writer.Write(Escape(explanation.OutputNames[o]));
-                for (int f = 0; f < explanation.FeatureCount; f++)
+                writer.Write(Escape(report.OutputLabels[o]));
+                for (int f = 0; f < report.Features.Count; f++)
                 {
                     writer.Write(',');
-                    writer.Write(Number(explanation.Phi(r, f, o)));
+                    writer.Write(Number(report.Phi(r, f, o)));
                 }
 
                 writer.Write(',');
-                writer.Write(Number(explanation.Base(r, o)));
+                writer.Write(Number(e.Base(r, o)));
                 writer.Write(',');
-                writer.WriteLine(Number(explanation.Output(r, o)));
+                writer.Write(Number(e.Output(r, o)));
+                writer.Write('\n');
             }
         }
     }

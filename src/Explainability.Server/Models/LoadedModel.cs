@@ -118,7 +118,7 @@ public sealed class LoadedModel : IDisposable
         {
             return OnnxModel.Load(path, featureNames);
         }
-        catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception e) when (e is InvalidDataException or Google.Protobuf.InvalidProtocolBufferException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             throw new InvalidDataException($"{path} is not a readable ONNX model: {e.Message}", e);
         }

@@ -1,0 +1,139 @@
+namespace Explainability.Cli.Tests;
+
+/// <summary>Bad input to <c>explain</c>: each exits with code 2, writes nothing to standard output, and names the problem on standard error.</summary>
+public sealed class ExplainErrorTests : IDisposable
+{
+    private static readonly string CreditRisk = Path.Combine(RepoRoot.Path, "models", "credit-risk");
+    private static readonly string CreditBackground = Path.Combine(CreditRisk, "background.csv");
+    private static readonly string Fixtures = Path.Combine(RepoRoot.Path, "tests", "Explainability.Onnx.Tests", "Fixtures");
+    private static readonly string Xgboost = Path.Combine(Fixtures, "moose_xgboost_regressor", "xgboost_regressor.onnx");
+
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Unknown_model_path()
+    {
+        string missing = Path.Combine(_temp.Path, "no-such-model");
+        AssertFails(["--model", missing, "--input", CreditBackground], "no model folder or ONNX file at", missing);
+    }
+
+    [Fact]
+    public void Input_file_missing()
+    {
+        string missing = Path.Combine(_temp.Path, "rows.csv");
+        AssertFails(["--model", CreditRisk, "--input", missing], "no input file at", missing);
+    }
+
+    [Fact]
+    public void Missing_feature_column() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(drop: "age")], "missing feature 'age'");
+
+    /// <summary>A <c>[N, 4]</c> input takes any 4 names by position; a fifth column is unknown.</summary>
+    [Fact]
+    public void Unknown_feature_for_a_bare_matrix_onnx()
+    {
+        string input = Write("rows.csv", "f0,f1,f2,f3,income", "0,1,1,0,5");
+        AssertFails(["--model", Xgboost, "--input", input, "--background", input], "'income'");
+    }
+
+    [Fact]
+    public void Too_few_columns_for_a_bare_matrix_onnx()
+    {
+        string input = Write("rows.csv", "f0,f1,f2", "0,1,1");
+        AssertFails(["--model", Xgboost, "--input", input], "'float_input' has 4 columns", "3 feature names");
+    }
+
+    [Fact]
+    public void Unknown_feature_for_a_bare_per_column_onnx() =>
+        AssertFails(["--model", Path.Combine(CreditRisk, "model.onnx"), "--input", CreditRows(rename: ("age", "age_years"))], "unknown feature 'age_years'");
+
+    [Fact]
+    public void Text_in_a_numeric_column() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", "twelve"))], "feature 'duration' is numeric", "'twelve'");
+
+    /// <summary>A card's categorical columns are read as text, so a number there is a category label the card does not know.</summary>
+    [Fact]
+    public void Number_in_a_categorical_column() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("purpose", "5"))], "category '5' of feature 'purpose' was never seen");
+
+    [Fact]
+    public void Unseen_category() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("checking_status", "overdrawn"))], "category 'overdrawn' of feature 'checking_status' was never seen");
+
+    [Fact]
+    public void Ragged_row_names_the_line()
+    {
+        var lines = File.ReadAllLines(CreditBackground).Take(4).ToArray();
+        lines[2] = lines[2][..lines[2].LastIndexOf(',')];
+        string input = Write("ragged.csv", lines);
+        AssertFails(["--model", CreditRisk, "--input", input], "line 3 has 20 fields, the header has 21");
+    }
+
+    [Fact]
+    public void Non_tree_onnx_asked_for_tree_shap()
+    {
+        string input = Write("titanic.csv", "pclass,sex,age,fare,embarked", "1,female,29,211.3375,S");
+        AssertFails(["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input], "no tree ensemble");
+    }
+
+    [Fact]
+    public void Unreadable_onnx()
+    {
+        string model = Write("x.onnx", "this is not an ONNX model");
+        string input = Write("rows.csv", "f0,f1,f2,f3", "0,1,1,0");
+        AssertFails(["--model", model, "--input", input], model, "is not a readable ONNX model");
+    }
+
+    [Fact]
+    public void Unknown_method() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--method", "kernel"], "unknown method 'kernel'", "tree_path_dependent", "interventional");
+
+    [Fact]
+    public void Unknown_format() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--format", "xml"], "unknown format 'xml'", "csv, json, text");
+
+    [Fact]
+    public void Unknown_audience() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--audience", "auditor"], "unknown audience 'auditor'", "data-scientist, business-manager, fraud-analyst, customer");
+
+    [Fact]
+    public void Audience_with_a_non_text_format() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--audience", "customer", "--format", "json"], "--audience", "--format json");
+
+    [Fact]
+    public void Output_space_other_than_margin() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--output-space", "probability"], "output space 'probability'");
+
+    private static void AssertFails(string[] args, params string[] messageParts)
+    {
+        var run = CliRun.Of(["explain", .. args]);
+
+        Assert.Equal(2, run.Code);
+        Assert.Empty(run.Output);
+        Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", run.Error, StringComparison.Ordinal);
+        foreach (var part in messageParts)
+        {
+            Assert.Contains(part, run.Error, StringComparison.Ordinal);
+        }
+    }
+
+    private string Write(string name, params string[] lines)
+    {
+        string path = Path.Combine(_temp.Path, name);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    /// <summary>The first three credit-risk background rows without the label, with one column dropped, renamed, or set in the second row.</summary>
+    private string CreditRows(string? drop = null, (string From, string To)? rename = null, (string Column, string Value)? set = null)
+    {
+        var (header, rows) = ExplainCommandTests.ReadCsv(CreditBackground);
+        var keep = Enumerable.Range(0, header.Length).Where(i => header[i] != "class" && header[i] != drop).ToArray();
+        var newHeader = keep.Select(i => rename is { } r && header[i] == r.From ? r.To : header[i]);
+        var body = rows.Take(3).Select((row, k) => keep.Select(i => set is { } s && k == 1 && header[i] == s.Column ? s.Value : row[i]));
+        return Write("rows.csv", [string.Join(',', newHeader), .. body.Select(r => string.Join(',', r))]);
+    }
+}
