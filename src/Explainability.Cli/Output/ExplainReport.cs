@@ -64,34 +64,11 @@ internal sealed class ExplainReport
             }
         }
 
-        var labels = model.CardIsDerived ? explanation.OutputNames : OutputLabelsFromCard(explanation.OutputNames, model.Card.Output);
-        return new ExplainReport(outcome, features, index, labels);
+        return new ExplainReport(outcome, features, index, explanation.OutputNames);
     }
 
     /// <summary>SHAP value of feature column <paramref name="f"/> (in <see cref="Features"/> order) for output <paramref name="o"/> of row <paramref name="r"/>.</summary>
     public double Phi(int r, int f, int o) => _explanationFeature[f] < 0 ? 0.0 : Explanation.Phi(r, _explanationFeature[f], o);
-
-    /// <summary>The class labels of <paramref name="names"/> under <paramref name="output"/>; see the remarks of <see cref="ExplainReport"/>.</summary>
-    public static IReadOnlyList<string> OutputLabelsFromCard(IReadOnlyList<string> names, OutputCard output)
-    {
-        var classes = output.Classes;
-        if (names.All(n => classes.Contains(n, StringComparer.Ordinal)))
-        {
-            return names;
-        }
-
-        if (names.Count == 1 && output.PositiveClass is { } positive)
-        {
-            return [positive];
-        }
-
-        if (names.Count == classes.Count && names.Select((n, i) => n == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).All(b => b))
-        {
-            return classes;
-        }
-
-        return names;
-    }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {

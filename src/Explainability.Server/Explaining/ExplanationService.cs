@@ -49,7 +49,7 @@ public sealed class ExplanationService(ViewService views)
             ["link"] = tree.Link.ToString().ToLowerInvariant(),
             ["runtime_max_abs_error"] = maxError.ToString("G3", CultureInfo.InvariantCulture),
         };
-        return new ExplainOutcome(model, rows, explanation with { Parameters = parameters }, maxError);
+        return new ExplainOutcome(model, rows, explanation with { Parameters = parameters, OutputNames = model.OutputNames }, maxError);
     }
 
     /// <summary>Projects and renders row <paramref name="row"/> of <paramref name="outcome"/> for <paramref name="audience"/>.</summary>

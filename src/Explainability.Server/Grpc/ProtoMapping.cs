@@ -30,7 +30,7 @@ public static class ProtoMapping
             DecisionThreshold = card.Output.DecisionThreshold,
             DataLicence = card.DataLicence,
         };
-        info.Outputs.Add(model.Onnx.TreeModel?.OutputNames ?? card.Output.Classes);
+        info.Outputs.Add(model.OutputNames);
         info.Explainers.Add(model.Explainers);
         foreach (var f in card.Features)
         {

@@ -52,6 +52,13 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
     public double[]? BackgroundColumns => _backgroundColumns.Value;
 
+    /// <summary>
+    /// Names of the explained outputs, <c>[outputs]</c>: the card's class labels where the graph only numbers its outputs
+    /// (see <see cref="OutputLabels"/>), the graph's own names for a model without a card; empty without a tree ensemble.
+    /// </summary>
+    public IReadOnlyList<string> OutputNames =>
+        Onnx.TreeModel is not { } tree ? [] : CardIsDerived ? tree.OutputNames : OutputLabels(tree.OutputNames, Card.Output);
+
     /// <summary>Explanation methods this model supports.</summary>
     public IReadOnlyList<string> Explainers => Onnx.TreeModel is null ? [] : [MethodNames.TreePathDependent, MethodNames.Interventional];
 
@@ -106,6 +113,32 @@ public sealed class LoadedModel : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Onnx.Dispose();
+
+    /// <summary>
+    /// Names the explained outputs with the model card's class labels where the ONNX graph only numbers them: a single score
+    /// (an ML.NET binary classifier's <c>Score</c>, named <c>0</c>) is the card's positive class; outputs <c>0..K-1</c> of a
+    /// K-class model are the card's classes in order. Names the graph already gives as class labels are kept.
+    /// </summary>
+    private static IReadOnlyList<string> OutputLabels(IReadOnlyList<string> names, OutputCard output)
+    {
+        var classes = output.Classes;
+        if (names.All(n => classes.Contains(n, StringComparer.Ordinal)))
+        {
+            return names;
+        }
+
+        if (names.Count == 1 && output.PositiveClass is { } positive)
+        {
+            return [positive];
+        }
+
+        if (names.Count == classes.Count && names.Select((n, i) => n == i.ToString(System.Globalization.CultureInfo.InvariantCulture)).All(b => b))
+        {
+            return classes;
+        }
+
+        return names;
+    }
 
     private static OnnxModel ReadOnnx(string path, IReadOnlyList<string>? featureNames)
     {
