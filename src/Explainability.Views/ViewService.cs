@@ -45,7 +45,7 @@ public sealed class ViewService
     public AudiencePolicy PolicyFor(string audience, string? language = null)
     {
         var policy = _policies[Audiences.Require(audience, nameof(audience))];
-        return string.IsNullOrWhiteSpace(language) ? policy : policy with { Language = language };
+        return string.IsNullOrWhiteSpace(language) ? policy : (policy with { Language = language }).Validated();
     }
 
     /// <summary>The view of <paramref name="context"/> for <paramref name="audience"/>.</summary>

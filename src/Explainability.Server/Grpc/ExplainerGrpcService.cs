@@ -79,12 +79,9 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
     // The language picks a template file (explanation.<language>.<format>.scriban), so only a language code may reach it.
     // A well-formed code without a translation falls back to English.
     private static string RequireLanguageCode(string language) =>
-        LanguageCode().IsMatch(language)
+        Views.Policies.AudiencePolicy.IsLanguageCode(language)
             ? language
             : throw new ArgumentException($"language '{language}' is not a language code such as 'en', 'nl' or 'en-GB'");
-
-    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", RegexOptions.CultureInvariant)]
-    private static partial Regex LanguageCode();
 
     private static string NormalizeFormat(string format) => format switch
     {

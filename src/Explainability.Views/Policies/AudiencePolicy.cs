@@ -4,7 +4,7 @@ namespace Explainability.Views.Policies;
 /// How one audience's view is projected from a full explanation. Immutable; defaults per audience come from
 /// <see cref="AudiencePolicies.Defaults"/>. Each setting switches on one projection step under <c>Projection/</c>.
 /// </summary>
-public sealed record AudiencePolicy
+public sealed partial record AudiencePolicy
 {
     /// <summary>The audience this policy serves (<see cref="Audiences"/>).</summary>
     public required string Audience { get; init; }
@@ -53,7 +53,7 @@ public sealed record AudiencePolicy
     public bool ShowUncertainty { get; init; }
 
     /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">A count or the number of decimals is negative, or the language is empty.</exception>
+    /// <exception cref="ArgumentException">A count or the number of decimals is negative, or the language is not a language code.</exception>
     public AudiencePolicy Validated()
     {
         Audiences.Require(Audience, nameof(Audience));
@@ -72,11 +72,18 @@ public sealed record AudiencePolicy
             throw new ArgumentException($"policy for {Audience}: decimals is {Decimals}, expected 0 to 15", nameof(Decimals));
         }
 
-        if (string.IsNullOrWhiteSpace(Language))
+        if (!IsLanguageCode(Language))
         {
-            throw new ArgumentException($"policy for {Audience}: language is empty", nameof(Language));
+            // The language picks a template file (explanation.<language>.<format>.scriban): only a code may reach it.
+            throw new ArgumentException($"policy for {Audience}: language '{Language}' is not a language code such as 'en', 'nl' or 'en-GB'", nameof(Language));
         }
 
         return this;
     }
+
+    /// <summary>Whether <paramref name="language"/> is a language code (<c>en</c>, <c>nl</c>, <c>en-GB</c>), safe to put in a template file name.</summary>
+    public static bool IsLanguageCode(string? language) => language is not null && LanguageCode().IsMatch(language);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LanguageCode();
 }
