@@ -2,9 +2,10 @@ namespace Explainability.Core.Explanations;
 
 /// <summary>
 /// The single place that maps the columns a model computes on (the tree ensemble's or linear model's input vector,
-/// after preprocessing such as one-hot encoding) to the raw input features a person supplies. Attributions of
-/// the columns of one raw feature are summed into that feature (Shapley values are additive over a partition of
-/// a linear combination; for trees this is the usual "sum of one-hot SHAP values" convention).
+/// after preprocessing such as one-hot encoding) to the raw input features a person supplies. Explainers treat each raw
+/// feature as one player of the Shapley game: all columns of a one-hot encoded feature enter or leave a coalition
+/// together, so the attributions are the Shapley values of the raw features (not sums of per-column values, which are
+/// a different quantity for trees).
 /// </summary>
 public sealed class FeatureMap
 {
@@ -43,24 +44,12 @@ public sealed class FeatureMap
         new(featureNames, Enumerable.Range(0, featureNames.Count).ToArray());
 
     /// <summary>
-    /// Sums column attributions <paramref name="columnPhi"/> <c>[columns, outputs]</c> into
-    /// <paramref name="featurePhi"/> <c>[features, outputs]</c> (overwritten).
+    /// The player of each column for the SHAP algorithms, <c>[columns]</c>: the raw feature index, or
+    /// <see cref="FeatureCount"/> for a column that depends on no feature (a constant, an extra player whose value
+    /// is 0 whenever the column is constant over the rows and background, and is dropped from the explanation).
     /// </summary>
-    public void SumIntoFeatures(ReadOnlySpan<double> columnPhi, Span<double> featurePhi, int outputCount)
-    {
-        featurePhi.Clear();
-        for (int c = 0; c < ColumnToFeature.Length; c++)
-        {
-            int f = ColumnToFeature[c];
-            if (f < 0)
-            {
-                continue;
-            }
+    public int[] ColumnToPlayer() => ColumnToFeature.Select(f => f < 0 ? FeatureCount : f).ToArray();
 
-            for (int o = 0; o < outputCount; o++)
-            {
-                featurePhi[(f * outputCount) + o] += columnPhi[(c * outputCount) + o];
-            }
-        }
-    }
+    /// <summary>Number of players <see cref="ColumnToPlayer"/> uses: the features, plus one when some column depends on none.</summary>
+    public int PlayerCount => ColumnToFeature.Any(f => f < 0) ? FeatureCount + 1 : FeatureCount;
 }

@@ -63,6 +63,10 @@ public static class TreeShapExplainer
             parameters["background_sha256"] = HashOf(background);
         }
 
+        // Each raw feature is one player: the columns of a one-hot encoded feature enter and leave coalitions together.
+        var columnToPlayer = map.ColumnToPlayer();
+        int players = map.PlayerCount;
+        parameters["players"] = "raw_features";
         Action<int, double[], object> explainRow;
         Func<object> createWorkspace;
         double[] expected;
@@ -74,10 +78,10 @@ public static class TreeShapExplainer
                 throw new ArgumentException("interventional TreeSHAP needs a background dataset: supply background rows (the model card's background file or --background)");
             }
 
-            var explainer = new TreeShapInterventional(ensemble, background);
+            var explainer = new TreeShapInterventional(ensemble, background, columnToPlayer, players);
             expected = explainer.ExpectedValue;
             createWorkspace = explainer.CreateWorkspace;
-            explainRow = (r, colPhi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), colPhi, (TreeShapInterventional.Workspace)ws);
+            explainRow = (r, phi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), phi, (TreeShapInterventional.Workspace)ws);
         }
         else
         {
@@ -94,20 +98,22 @@ public static class TreeShapExplainer
 
             parameters["covers_source"] = withCovers.CoversSource!;
             parameters["zero_cover_rule"] = CoverCounter.ZeroCoverRule;
-            var explainer = new TreeShapPathDependent(withCovers);
+            var explainer = new TreeShapPathDependent(withCovers, columnToPlayer, players);
             expected = explainer.ExpectedValue;
             createWorkspace = explainer.CreateWorkspace;
-            explainRow = (r, colPhi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), colPhi, (TreeShapPathDependent.Workspace)ws);
+            explainRow = (r, phi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), phi, (TreeShapPathDependent.Workspace)ws);
         }
 
         var shap = new double[n * features * outputs];
         var baseValues = new double[n * outputs];
         var margins = new double[n * outputs];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) };
-        Parallel.For(0, n, options, () => (Col: new double[c * outputs], Workspace: createWorkspace()), (r, _, buffers) =>
+        Parallel.For(0, n, options, () => (Phi: new double[players * outputs], Workspace: createWorkspace()), (r, _, buffers) =>
         {
-            explainRow(r, buffers.Col, buffers.Workspace);
-            map.SumIntoFeatures(buffers.Col, shap.AsSpan(r * features * outputs, features * outputs), outputs);
+            explainRow(r, buffers.Phi, buffers.Workspace);
+
+            // Players 0..F-1 are the raw features, in order; a last player (columns depending on no feature) is dropped.
+            buffers.Phi.AsSpan(0, features * outputs).CopyTo(shap.AsSpan(r * features * outputs, features * outputs));
             ensemble.Evaluate(rowsCopy.AsSpan(r * c, c), margins.AsSpan(r * outputs, outputs));
             expected.CopyTo(baseValues.AsSpan(r * outputs, outputs));
             return buffers;

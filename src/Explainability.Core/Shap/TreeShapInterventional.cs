@@ -23,12 +23,18 @@ public sealed class TreeShapInterventional
     private readonly double[] _background;
     private readonly int _backgroundRows;
     private readonly double[,] _weight;
+    private readonly int[] _nodePlayer;
 
     /// <summary>Prepares the explainer.</summary>
     /// <param name="ensemble">The model.</param>
-    /// <param name="background">Background rows, <c>[rows, features]</c> in the ensemble's input columns.</param>
-    /// <exception cref="ArgumentException">The background is empty or not a whole number of rows.</exception>
-    public TreeShapInterventional(TreeEnsemble ensemble, ReadOnlySpan<double> background)
+    /// <param name="background">Background rows, <c>[rows, columns]</c> in the ensemble's input columns.</param>
+    /// <param name="columnToPlayer">The player (raw feature) of each input column, <c>[columns]</c>; the columns of one
+    /// player are taken together from the row or from the background row (a one-hot group is one player). Null: each
+    /// column is its own player.</param>
+    /// <param name="playerCount">Number of players; required with <paramref name="columnToPlayer"/>.</param>
+    /// <exception cref="ArgumentException">The background is empty or not a whole number of rows, or a column maps
+    /// outside <c>0..playerCount-1</c>.</exception>
+    public TreeShapInterventional(TreeEnsemble ensemble, ReadOnlySpan<double> background, int[]? columnToPlayer = null, int playerCount = -1)
     {
         int m = ensemble.FeatureCount;
         if (background.Length == 0 || (m > 0 && background.Length % m != 0))
@@ -37,6 +43,7 @@ public sealed class TreeShapInterventional
         }
 
         _ensemble = ensemble;
+        (_nodePlayer, PlayerCount) = Players.PerNode(ensemble, columnToPlayer, playerCount);
         _background = background.ToArray();
         _backgroundRows = m == 0 ? 1 : background.Length / m;
 
@@ -66,15 +73,18 @@ public sealed class TreeShapInterventional
     /// <summary>The base value in margin space, <c>[outputs]</c>: the mean margin over the background rows.</summary>
     public double[] ExpectedValue { get; }
 
+    /// <summary>Number of players: the length of the first axis of the SHAP values.</summary>
+    public int PlayerCount { get; }
+
     /// <summary>Number of background rows.</summary>
     public int BackgroundRows => _backgroundRows;
 
     /// <summary>Scratch memory for one thread; reuse it across rows so the hot path allocates nothing.</summary>
     public sealed class Workspace
     {
-        internal Workspace(int features, int maxDepth)
+        internal Workspace(int players, int maxDepth)
         {
-            State = new byte[features];
+            State = new byte[players];
             Positive = new int[maxDepth + 1];
             Negative = new int[maxDepth + 1];
         }
@@ -87,19 +97,19 @@ public sealed class TreeShapInterventional
     }
 
     /// <summary>Creates scratch memory for one thread.</summary>
-    public Workspace CreateWorkspace() => new(_ensemble.FeatureCount, _ensemble.MaxDepth);
+    public Workspace CreateWorkspace() => new(PlayerCount, _ensemble.MaxDepth);
 
     /// <summary>Computes SHAP values of one row in margin space.</summary>
-    /// <param name="x">The row, <c>[features]</c>; NaN is missing.</param>
-    /// <param name="phi">Destination, <c>[features, outputs]</c>, overwritten.</param>
+    /// <param name="x">The row, <c>[columns]</c>; NaN is missing.</param>
+    /// <param name="phi">Destination, <c>[players, outputs]</c>, overwritten.</param>
     /// <param name="workspace">Scratch memory from <see cref="CreateWorkspace"/>, used by one thread at a time.</param>
-    /// <remarks>Additivity: <c>ExpectedValue[o] + sum over f of phi[f, o]</c> equals the margin of <paramref name="x"/>.</remarks>
+    /// <remarks>Additivity: <c>ExpectedValue[o] + sum over p of phi[p, o]</c> equals the margin of <paramref name="x"/>.</remarks>
     public void Explain(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace)
     {
         int m = _ensemble.FeatureCount;
-        if (x.Length != m || phi.Length != m * _ensemble.OutputCount)
+        if (x.Length != m || phi.Length != PlayerCount * _ensemble.OutputCount)
         {
-            throw new ArgumentException($"expected a row of {m} values and phi of {m * _ensemble.OutputCount}");
+            throw new ArgumentException($"expected a row of {m} values and phi of {PlayerCount * _ensemble.OutputCount}");
         }
 
         phi.Clear();
@@ -119,7 +129,7 @@ public sealed class TreeShapInterventional
         var e = _ensemble;
         while (e.Mode[node] != NodeMode.Leaf)
         {
-            int f = e.Feature[node];
+            int f = _nodePlayer[node];
             int xNext = e.Next(node, x);
             switch (ws.State[f])
             {

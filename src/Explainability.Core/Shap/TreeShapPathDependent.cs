@@ -22,18 +22,28 @@ public sealed class TreeShapPathDependent
 {
     private readonly TreeEnsemble _ensemble;
     private readonly double[] _covers;
+    private readonly int[] _nodePlayer;
 
     /// <summary>Prepares the explainer.</summary>
+    /// <param name="ensemble">The model, with covers.</param>
+    /// <param name="columnToPlayer">The player (raw feature) of each input column, <c>[columns]</c>; columns of one player
+    /// enter and leave coalitions together (a one-hot group is one player). Null: each column is its own player.</param>
+    /// <param name="playerCount">Number of players; required with <paramref name="columnToPlayer"/>.</param>
     /// <exception cref="ArgumentException">The ensemble has no covers; attach them with
-    /// <see cref="TreeEnsemble.WithCovers"/> (for example counted by <see cref="CoverCounter"/> over reference rows).</exception>
-    public TreeShapPathDependent(TreeEnsemble ensemble)
+    /// <see cref="TreeEnsemble.WithCovers"/> (for example counted by <see cref="CoverCounter"/> over reference rows).
+    /// Or a column maps outside <c>0..playerCount-1</c>.</exception>
+    public TreeShapPathDependent(TreeEnsemble ensemble, int[]? columnToPlayer = null, int playerCount = -1)
     {
         _ensemble = ensemble;
         _covers = ensemble.Covers ?? throw new ArgumentException(
             "path-dependent TreeSHAP needs node covers; the model carries none. Supply reference rows (a background dataset) to count them, or use interventional TreeSHAP.",
             nameof(ensemble));
+        (_nodePlayer, PlayerCount) = Players.PerNode(ensemble, columnToPlayer, playerCount);
         ExpectedValue = ComputeExpectedValue();
     }
+
+    /// <summary>Number of players: the length of the first axis of the SHAP values.</summary>
+    public int PlayerCount { get; }
 
     /// <summary>The base value in margin space, <c>[outputs]</c>: the cover-weighted mean output of the ensemble.</summary>
     public double[] ExpectedValue { get; }
@@ -56,16 +66,16 @@ public sealed class TreeShapPathDependent
     /// <summary>
     /// Computes SHAP values of one row in margin space.
     /// </summary>
-    /// <param name="x">The row, <c>[features]</c> (the ensemble's input columns); NaN is missing.</param>
-    /// <param name="phi">Destination, <c>[features, outputs]</c>, overwritten.</param>
+    /// <param name="x">The row, <c>[columns]</c> (the ensemble's input columns); NaN is missing.</param>
+    /// <param name="phi">Destination, <c>[players, outputs]</c>, overwritten.</param>
     /// <param name="workspace">Scratch memory from <see cref="CreateWorkspace"/>, used by one thread at a time.</param>
-    /// <remarks>Additivity: <c>ExpectedValue[o] + sum over f of phi[f, o]</c> equals the margin of <paramref name="x"/>.</remarks>
+    /// <remarks>Additivity: <c>ExpectedValue[o] + sum over p of phi[p, o]</c> equals the margin of <paramref name="x"/>.</remarks>
     public void Explain(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace)
     {
         int outputs = _ensemble.OutputCount;
-        if (x.Length != _ensemble.FeatureCount || phi.Length != _ensemble.FeatureCount * outputs)
+        if (x.Length != _ensemble.FeatureCount || phi.Length != PlayerCount * outputs)
         {
-            throw new ArgumentException($"expected a row of {_ensemble.FeatureCount} values and phi of {_ensemble.FeatureCount * outputs}");
+            throw new ArgumentException($"expected a row of {_ensemble.FeatureCount} values and phi of {PlayerCount * outputs}");
         }
 
         phi.Clear();
@@ -101,7 +111,7 @@ public sealed class TreeShapPathDependent
             return;
         }
 
-        int split = e.Feature[node];
+        int split = _nodePlayer[node];
         int hot = e.Next(node, x);
         int cold = hot == e.TrueChild[node] ? e.FalseChild[node] : e.TrueChild[node];
         double incomingZero = 1, incomingOne = 1;

@@ -39,8 +39,8 @@ internal static class BruteForce
         return phi;
     }
 
-    /// <summary>Interventional value function: mean over background rows of f(x_S, b_rest), output o.</summary>
-    public static double Interventional(TreeEnsemble e, double[] x, double[][] background, int coalition, int o)
+    /// <summary>Interventional value function: mean over background rows of f(x_S, b_rest), output o; column f belongs to player <c>player[f]</c> (itself when null).</summary>
+    public static double Interventional(TreeEnsemble e, double[] x, double[][] background, int coalition, int o, int[]? player = null)
     {
         var hybrid = new double[x.Length];
         var margin = new double[e.OutputCount];
@@ -49,7 +49,7 @@ internal static class BruteForce
         {
             for (int f = 0; f < x.Length; f++)
             {
-                hybrid[f] = (coalition & (1 << f)) != 0 ? x[f] : b[f];
+                hybrid[f] = (coalition & (1 << (player?[f] ?? f))) != 0 ? x[f] : b[f];
             }
 
             e.Evaluate(hybrid, margin);
@@ -60,31 +60,32 @@ internal static class BruteForce
     }
 
     /// <summary>Path-dependent value function: base + sum over trees of E[tree | x_S] with cover-weighted splits on features outside S (Lundberg et al. 2018, Algorithm 1).</summary>
-    public static double PathDependent(TreeEnsemble e, double[] x, int coalition, int o)
+    public static double PathDependent(TreeEnsemble e, double[] x, int coalition, int o, int[]? player = null)
     {
         double total = e.BaseValues[o];
         foreach (int root in e.TreeRoots)
         {
-            total += Expect(e, root, x, coalition, o);
+            total += Expect(e, root, x, coalition, o, player);
         }
 
         return total;
     }
 
-    private static double Expect(TreeEnsemble e, int node, double[] x, int coalition, int o)
+    private static double Expect(TreeEnsemble e, int node, double[] x, int coalition, int o, int[]? player)
     {
         if (e.Mode[node] == NodeMode.Leaf)
         {
             return e.LeafValues[(node * e.OutputCount) + o];
         }
 
-        if ((coalition & (1 << e.Feature[node])) != 0)
+        int f = e.Feature[node];
+        if ((coalition & (1 << (player?[f] ?? f))) != 0)
         {
-            return Expect(e, e.Next(node, x), x, coalition, o);
+            return Expect(e, e.Next(node, x), x, coalition, o, player);
         }
 
-        int t = e.TrueChild[node], f = e.FalseChild[node];
-        double wt = CoverCounter.Fraction(e.Covers!, node, t), wf = CoverCounter.Fraction(e.Covers!, node, f);
-        return (wt == 0 ? 0 : wt * Expect(e, t, x, coalition, o)) + (wf == 0 ? 0 : wf * Expect(e, f, x, coalition, o));
+        int t = e.TrueChild[node], fc = e.FalseChild[node];
+        double wt = CoverCounter.Fraction(e.Covers!, node, t), wf = CoverCounter.Fraction(e.Covers!, node, fc);
+        return (wt == 0 ? 0 : wt * Expect(e, t, x, coalition, o, player)) + (wf == 0 ? 0 : wf * Expect(e, fc, x, coalition, o, player));
     }
 }

@@ -21,7 +21,7 @@ public class TreeShapBruteForceTests
             e = e.WithCovers(CoverCounter.Count(e, reference), "test");
             var explainer = new TreeShapPathDependent(e);
             var ws = explainer.CreateWorkspace();
-            AssertMatchesBruteForce(rng, e, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.PathDependent(e, x, s, o));
+            AssertMatchesBruteForce(rng, e, m, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.PathDependent(e, x, s, o));
         }
     }
 
@@ -40,7 +40,33 @@ public class TreeShapBruteForceTests
             var background = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => RandomEnsembles.Row(rng, m)).ToArray();
             var explainer = new TreeShapInterventional(e, background.SelectMany(b => b).ToArray());
             var ws = explainer.CreateWorkspace();
-            AssertMatchesBruteForce(rng, e, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.Interventional(e, x, background, s, o));
+            AssertMatchesBruteForce(rng, e, m, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.Interventional(e, x, background, s, o));
+        }
+    }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public void Both_methods_match_bruteforce_when_several_columns_form_one_player(int seed)
+    {
+        // A one-hot encoded raw feature is several columns but one player: its columns come from x or b together.
+        var rng = new Random(seed);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var (e, m, _) = RandomModel(rng);
+            int players = rng.Next(1, m + 1);
+            var player = Enumerable.Range(0, m).Select(c => c < players ? c : rng.Next(players)).OrderBy(_ => rng.Next()).ToArray();
+            players = player.Max() + 1;
+            var background = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => RandomEnsembles.Row(rng, m)).ToArray();
+            var flat = background.SelectMany(b => b).ToArray();
+            var iv = new TreeShapInterventional(e, flat, player, players);
+            var ivWs = iv.CreateWorkspace();
+            AssertMatchesBruteForce(rng, e, players, iv.ExpectedValue, (x, phi) => iv.Explain(x, phi, ivWs), (x, s, o) => BruteForce.Interventional(e, x, background, s, o, player));
+            var withCovers = e.WithCovers(CoverCounter.Count(e, flat), "test");
+            var pd = new TreeShapPathDependent(withCovers, player, players);
+            var pdWs = pd.CreateWorkspace();
+            AssertMatchesBruteForce(rng, withCovers, players, pd.ExpectedValue, (x, phi) => pd.Explain(x, phi, pdWs), (x, s, o) => BruteForce.PathDependent(withCovers, x, s, o, player));
         }
     }
 
@@ -51,12 +77,12 @@ public class TreeShapBruteForceTests
     }
 
     /// <summary>For 5 random rows: phi equals the brute-force Shapley values of <paramref name="value"/>, the base equals v(empty set), and base + sum(phi) equals the margin, all to 1e-9.</summary>
-    private static void AssertMatchesBruteForce(Random rng, TreeEnsemble e, double[] expectedValue, Action<double[], double[]> explain, Func<double[], int, int, double> value)
+    private static void AssertMatchesBruteForce(Random rng, TreeEnsemble e, int m, double[] expectedValue, Action<double[], double[]> explain, Func<double[], int, int, double> value)
     {
-        int m = e.FeatureCount, outputs = e.OutputCount;
+        int outputs = e.OutputCount;
         for (int r = 0; r < 5; r++)
         {
-            var x = RandomEnsembles.Row(rng, m);
+            var x = RandomEnsembles.Row(rng, e.FeatureCount);
             var phi = new double[m * outputs];
             explain(x, phi);
             var margin = new double[outputs];

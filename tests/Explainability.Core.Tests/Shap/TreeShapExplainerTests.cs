@@ -18,7 +18,7 @@ public class TreeShapExplainerTests
     }
 
     [Fact]
-    public void One_hot_columns_are_summed_into_their_raw_feature_and_stay_additive()
+    public void One_hot_columns_in_separate_trees_give_the_sum_of_their_column_values_and_stay_additive()
     {
         var map = new FeatureMap(["age", "housing"], [0, 1, 1]);
         double[] rows = [25, 0, 1, 40, 1, 0];
@@ -35,6 +35,26 @@ public class TreeShapExplainerTests
                 Assert.True(Math.Abs(ex.AdditivityResiduals[r]) < 1e-12, $"{method} row {r} residual {ex.AdditivityResiduals[r]}");
             }
         }
+    }
+
+    [Fact]
+    public void A_one_hot_feature_is_one_player_not_the_sum_of_its_columns()
+    {
+        // Columns: 0 = housing is own, 1 = housing is rent (one raw feature "housing"), 2 = age.
+        // f = own ? (age <= 30 ? 2 : 0) : (rent ? (age <= 30 ? 1 : 3) : 0). x = (own, 25), b = (rent, 40).
+        // Players H, A: v() = f(b) = 3, v(H) = f(own, 40) = 0, v(A) = f(rent, 25) = 1, v(HA) = f(x) = 2.
+        // phi_H = 1/2[(0 - 3) + (2 - 1)] = -1; phi_A = 1/2[(1 - 3) + (2 - 0)] = 0.
+        // (Per-column Shapley values summed would give H = -4/3, A = +1/3: a different game.)
+        var b = new TreeEnsembleBuilder(3);
+        b.AddTree(Branch(0, NodeMode.BranchGt, 0.5,
+            Branch(2, NodeMode.BranchLeq, 30, Leaf(2), Leaf(0)),
+            Branch(1, NodeMode.BranchGt, 0.5, Branch(2, NodeMode.BranchLeq, 30, Leaf(1), Leaf(3)), Leaf(0))));
+        var map = new FeatureMap(["housing", "age"], [0, 0, 1]);
+        var ex = TreeShapExplainer.Explain(b.Build(), map, LinkFunction.Identity, ["y"], [1, 0, 25], [0, 1, 40], TreeShapMethod.Interventional);
+        Assert.Equal(3.0, ex.Base(0, 0), 12);
+        Assert.Equal(-1.0, ex.Phi(0, 0, 0), 12);
+        Assert.Equal(0.0, ex.Phi(0, 1, 0), 12);
+        Assert.Equal("raw_features", ex.Parameters["players"]);
     }
 
     private static double[] ColumnPhi(TreeShapMethod method, double[] x, double[] background)
