@@ -192,6 +192,24 @@ public class PerRowOffsetTests
         Assert.Contains("after the Logistic link", model.TreeModelUnavailableReason, StringComparison.Ordinal);
     }
 
+    /// <summary>The C11 graph <c>y = tree(X) + offset</c> as checked in under <c>Fixtures/c11_offset/</c> for the server and CLI tests.</summary>
+    internal static byte[] C11Bytes() =>
+        Model([Tree("X", "score"), Node("Add", ["score", "offset"], ["y"])], [Tensor("X", F32, -1, 1), Tensor("offset", F32, -1, 1)], [Tensor("y", F32, -1, 1)]);
+
+    [Fact]
+    public void The_c11_fixture_is_the_graph_built_here_and_serves_2_098612()
+    {
+        string path = RepoRoot.Path + "/tests/Explainability.Onnx.Tests/Fixtures/c11_offset/c11_offset.onnx";
+        if (Environment.GetEnvironmentVariable("EXPLAINABILITY_WRITE_FIXTURES") == "1")
+        {
+            File.WriteAllBytes(path, C11Bytes());
+        }
+
+        Assert.Equal(C11Bytes(), File.ReadAllBytes(RuntimeCheck.Fixture("c11_offset", "c11_offset.onnx")));
+        using var model = OnnxModel.Load(File.ReadAllBytes(path));
+        Assert.Equal(2.098612, model.RunServedOutput(RuntimeCheck.Table(["X", "offset"], [1.0, Ln3]))[0], 1e-6);
+    }
+
     [Fact]
     public void The_black_box_model_takes_the_offset_as_its_last_input()
     {
