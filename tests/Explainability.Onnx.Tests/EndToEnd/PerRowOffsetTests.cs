@@ -176,6 +176,36 @@ public class PerRowOffsetTests
         AssertAdditiveAndServed(e, served, LinkFunction.Identity);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_two_column_offset_is_read_per_output_and_a_one_column_offset_is_broadcast(int width)
+    {
+        var trees = new V3Trees().Stump(0, 0, "BRANCH_LEQ", 0, -1, 1, target: 0).Stump(1, 0, "BRANCH_LEQ", 0, 2, -2, target: 1);
+        using var model = OnnxModel.Load(Model(
+            [trees.Regressor("X", "score", targets: 2), Node("Sub", ["score", "offset"], ["Y"])],
+            [Tensor("X", F32, -1, 1), Tensor("offset", F32, -1, width)],
+            [Tensor("Y", F32, -1, 2)]));
+        var tree = model.TreeModel ?? throw new InvalidOperationException(model.TreeModelUnavailableReason);
+        string[] columns = width == 1 ? ["X", "offset"] : ["X", "offset[0]", "offset[1]"];
+        Assert.Equal(columns[1..], model.OffsetColumnNames);
+        double[][] rows = width == 1 ? [[1.0, 0.5], [-1.0, 0.25]] : [[1.0, 0.5, 0.25], [-1.0, -0.75, 1.5]];
+        var table = RuntimeCheck.Table(columns, rows);
+        var background = model.ComputeColumns(RuntimeCheck.Table(["X"], [-1.0], [1.0]), allowExtraColumns: true);
+        var e = TreeShapExplainer.Explain(tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, model.ComputeColumns(table), background,
+            TreeShapMethod.Interventional, offsets: model.ComputeOffsets(table), offsetInputs: tree.OffsetInputs);
+        var served = model.RunServedOutput(table);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (int o = 0; o < 2; o++)
+            {
+                Assert.Equal(-rows[r][width == 1 ? 1 : 1 + o], e.Offset(r, o));
+                Assert.Equal(e.Output(r, o), e.Base(r, o) + e.Phi(r, 0, o) + e.Offset(r, o), 1e-9);
+                Assert.Equal(served[(r * 2) + o], e.Output(r, o), 1e-6);
+            }
+        }
+    }
+
     [Fact]
     public void A_tensor_the_ensemble_also_reads_is_not_taken_as_an_offset()
     {
