@@ -76,6 +76,9 @@ public sealed class OffsetTests : IDisposable
         }
 
         Assert.Equal(-0.25, response.Rows[1].Offsets[0]);
+        var info = await client.ListModelsAsync(new ListModelsRequest());
+        Assert.Equal(["offset"], Assert.Single(info.Models).OffsetInputs);
+        Assert.Equal(["X"], info.Models[0].Features.Select(f => f.Name));
         Assert.Contains("Per-row offset (input 'offset'): +1.098612", row.Views[0].Rendered, StringComparison.Ordinal);
         Assert.Contains("per-row adjustment of the score that is no driver", row.Views[1].Rendered, StringComparison.Ordinal);
     }

@@ -32,6 +32,7 @@ public static class ProtoMapping
         };
         info.Outputs.Add(model.OutputNames);
         info.Explainers.Add(model.Explainers);
+        info.OffsetInputs.Add(model.Onnx.OffsetColumnNames);
         foreach (var f in card.Features)
         {
             var feature = new FeatureInfo
