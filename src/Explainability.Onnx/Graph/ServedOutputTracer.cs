@@ -297,12 +297,6 @@ internal sealed class ServedOutputTracer
             return null;
         }
 
-        if (s.ZipMapKeys is not null)
-        {
-            Problems.Add($"{where} after ZipMap is not followed");
-            return null;
-        }
-
         bool negateScore = node.OpType == "Sub" && self == 1;
         double sign = node.OpType == "Sub" && self == 0 ? -1 : 1;
         var terms = s.Terms.Select(t => negateScore ? t with { Coefficients = [.. t.Coefficients.Select(x => -x)] } : t).ToList();
