@@ -94,6 +94,15 @@ public class OffsetViewTests
     }
 
     [Fact]
+    public void Hiding_amounts_hides_a_shown_offset_and_says_so()
+    {
+        var result = Projector.Run(WithOffset(Ln3), AudiencePolicies.DataScientist with { ShowValues = false });
+        Assert.Null(result.View.Offset);
+        Assert.Null(result.View.OffsetSource);
+        Assert.Contains("offset", Assert.Single(result.Record.Entries, e => e.Kind == OmissionKind.ValuesHidden).Fields);
+    }
+
+    [Fact]
     public void A_hidden_offset_is_part_of_the_unexplained_amount_not_of_the_base_value()
     {
         var policy = AudiencePolicies.DataScientist with { ShowOffset = false };
