@@ -94,6 +94,39 @@ public class OffsetViewTests
     }
 
     [Fact]
+    public void Over_random_offsets_and_policies_the_shown_numbers_and_the_entries_account_for_the_offset()
+    {
+        var rng = new Random(11);
+        for (int i = 0; i < 300; i++)
+        {
+            double offset = Math.Round((rng.NextDouble() - 0.5) * 6, 4);
+            var policy = AudiencePolicies.For(Audiences.All[rng.Next(Audiences.All.Count)]) with
+            {
+                Selection = (Selection)rng.Next(3),
+                TopK = rng.Next(0, 6),
+                Scale = (OutputScale)rng.Next(2),
+                Decimals = null,
+                ShowOffset = rng.Next(2) == 0,
+                ShowValues = true,
+                ShowScore = true,
+                ShowBaseValue = true,
+            };
+            var result = Projector.Run(WithOffset(offset), policy);
+            var v = result.View;
+            string where = $"case {i}: offset {offset}, {policy}";
+
+            // What the view shows adds up, with the offset when it is shown and as unexplained when it is not.
+            double shown = v.BaseValue!.Value + v.Items.Sum(x => x.Value!.Value) + (v.Offset ?? 0);
+            Assert.True(Math.Abs(v.ModelOutput!.Value - shown - result.Record.UnexplainedPart!.Value) < 1e-9, where);
+            Assert.Equal(policy.ShowOffset, v.Offset is not null);
+
+            // Unrounded: the entries' unexplained parts are the whole unexplained amount (the explanation's residual is 0).
+            double entries = result.Record.Entries.Sum(e => e.UnexplainedPart ?? 0);
+            Assert.True(Math.Abs(result.Record.UnexplainedPart!.Value - entries) < 1e-9, where);
+        }
+    }
+
+    [Fact]
     public void Hiding_amounts_hides_a_shown_offset_and_says_so()
     {
         var result = Projector.Run(WithOffset(Ln3), AudiencePolicies.DataScientist with { ShowValues = false });
