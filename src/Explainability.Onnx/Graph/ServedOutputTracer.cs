@@ -160,6 +160,13 @@ internal sealed class ServedOutputTracer
             string other = node.Input[1 - self];
             if (!_constants.TryGetValue(other, out var constant))
             {
+                if (op is "Mul" or "Div")
+                {
+                    // A per-row factor (score * exposure) is not additive: the trees' SHAP values would need rescaling per row.
+                    Problems.Add($"{where} scales the score by '{other}', which is not a constant");
+                    return null;
+                }
+
                 return OffsetStep(s, node, self, other, where);
             }
 

@@ -214,6 +214,16 @@ public class PerRowOffsetTests
         Assert.Contains("'X', which the ensemble also reads", model.TreeModelUnavailableReason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Mul")]
+    [InlineData("Div")]
+    public void A_per_row_factor_is_not_an_offset_and_is_refused(string op)
+    {
+        using var model = Load([Tree("X", "score"), Node(op, ["score", "offset"], ["Y"])], "Y");
+        Assert.Null(model.TreeModel);
+        Assert.Contains("scales the score by 'offset', which is not a constant", model.TreeModelUnavailableReason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_offset_after_the_link_is_refused()
     {
