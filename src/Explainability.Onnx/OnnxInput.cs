@@ -9,13 +9,16 @@ namespace Explainability.Onnx;
 /// <param name="ColumnNames">The raw feature name of each of its columns, <c>[Width]</c>.</param>
 /// <param name="IsFeature">Whether the explained model output depends on it; other inputs (such as an ML.NET label
 /// column) get a neutral value when the rows do not carry them.</param>
+/// <param name="IsOffset">Whether it feeds a per-row offset added to the margin (<see cref="OnnxTreeModel.Offsets"/>): not a
+/// feature of the trees, but required wherever the served output or the offset is computed.</param>
 public sealed record OnnxInput(
     string Name,
     OnnxElementType ElementType,
     IReadOnlyList<long> Shape,
     bool IsPerColumn,
     IReadOnlyList<string> ColumnNames,
-    bool IsFeature)
+    bool IsFeature,
+    bool IsOffset = false)
 {
     /// <summary>Number of raw columns of this input.</summary>
     public int Width => ColumnNames.Count;

@@ -35,6 +35,7 @@ public sealed class OnnxModel : IDisposable
     private readonly ServedPath? _served;
     private readonly string? _columnsOutput;
     private readonly int _columnCount;
+    private readonly IReadOnlyList<(OnnxOffset Offset, int Width)> _offsets = [];
 
     private OnnxModel(byte[] bytes, IReadOnlyList<string>? featureNames)
     {
@@ -70,6 +71,14 @@ public sealed class OnnxModel : IDisposable
             _columnsOutput = ensemble.Input[0];
         }
 
+        // A per-row offset added after the ensemble is read from ONNX Runtime like the ensemble's input (casebook C11);
+        // which candidates are offsets is decided by the trace below, after the session exists.
+        var offsetCandidates = ensemble is null ? [] : ServedOutputTracer.OffsetCandidates(graph, ensemble);
+        foreach (var candidate in offsetCandidates.Where(c => graph.Output.All(o => o.Name != c)))
+        {
+            graph.Output.Add(graph.ValueInfo.FirstOrDefault(v => v.Name == candidate)?.Clone() ?? new ValueInfoProto { Name = candidate });
+        }
+
         // Warnings off: converters declare shapes ONNX Runtime infers differently (ML.NET's OneHotEncoder [N, k] vs [N, 1, k])
         // and the runtime says so on every load; errors still surface as exceptions.
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
@@ -98,7 +107,20 @@ public sealed class OnnxModel : IDisposable
             RawFeatureNames = map.FeatureNames;
 
             var parsed = TreeEnsembleReader.Read(ensemble, width, isDouble);
-            var tracer = new ServedOutputTracer(graph);
+            var owner = inputs.SelectMany(i => i.ColumnNames.Select(_ => i.Name)).ToArray();
+            var candidates = offsetCandidates.Concat(graphInputs).ToHashSet(StringComparer.Ordinal);
+            string? OffsetProblem(string tensor)
+            {
+                if (!candidates.Contains(tensor))
+                {
+                    return "it is computed from the ensemble's scores";
+                }
+
+                var reads = _dependencies.Union(tensor).Select(c => owner[c]).Where(featureInputs.Contains).Distinct().ToList();
+                return reads.Count == 0 ? null : $"it depends on {string.Join(", ", reads.Select(r => $"'{r}'"))}, which the ensemble also reads";
+            }
+
+            var tracer = new ServedOutputTracer(graph, OffsetProblem);
             var paths = tracer.Trace(parsed.ScoreOutput, parsed.ScoreColumns, parsed.ScoreWidth, parsed.PostTransform);
             if (paths.Count == 0)
             {
@@ -115,9 +137,28 @@ public sealed class OnnxModel : IDisposable
                 trees = trees.WithAffine(path.Scale, path.Offset);
             }
 
+            var offsets = new List<(OnnxOffset Offset, int Width)>();
+            foreach (var term in path.Offsets)
+            {
+                int offsetWidth = ProbeWidth(term.Tensor);
+                if (offsetWidth != 1 && offsetWidth != term.ScoreWidth)
+                {
+                    throw new UnsupportedModelException(
+                        $"the per-row offset '{term.Tensor}' has {offsetWidth} columns where the score it is added to has {term.ScoreWidth}; expected 1 (broadcast) or {term.ScoreWidth}");
+                }
+
+                var from = _dependencies.Union(term.Tensor).Select(c => owner[c]).Distinct().ToArray();
+                offsets.Add((new OnnxOffset(term.Tensor, from, term.Coefficients, [.. term.Columns.Select(c => offsetWidth == 1 ? 0 : c)]), offsetWidth));
+            }
+
+            var offsetInputs = offsets.SelectMany(o => o.Offset.Inputs).ToHashSet(StringComparer.Ordinal);
+            Inputs = inputs = [.. inputs.Select(i => i with { IsOffset = offsetInputs.Contains(i.Name) })];
+            _binder = new InputBinder(inputs);
+            _offsets = offsets;
+            OffsetColumnNames = [.. inputs.Where(i => i.IsOffset && !i.IsFeature).SelectMany(i => i.ColumnNames)];
             _served = path;
             TreeModel = new OnnxTreeModel(trees, map, path.Link, [.. path.EnsembleOutputs.Select(o => parsed.OutputLabels[o])],
-                path.GraphOutput, ensemble.Name, ensemble.OpType, ensemble.Input[0], isDouble, mappingSource);
+                path.GraphOutput, ensemble.Name, ensemble.OpType, ensemble.Input[0], isDouble, mappingSource, [.. offsets.Select(o => o.Offset)]);
         }
         catch (UnsupportedModelException e)
         {
@@ -140,6 +181,13 @@ public sealed class OnnxModel : IDisposable
     /// A per-column input is named by the input; a matrix input's columns by the names given to <see cref="Load(string, IReadOnlyList{string}?)"/>.
     /// </summary>
     public IReadOnlyList<string> RawFeatureNames { get; }
+
+    /// <summary>
+    /// Raw column names of the inputs that feed a per-row offset (<see cref="OnnxTreeModel.Offsets"/>), <c>[columns]</c>;
+    /// empty when there is none. They are not in <see cref="RawFeatureNames"/> (the trees do not read them and they get no
+    /// SHAP value), but a request must carry them: the served output and the offset term depend on them.
+    /// </summary>
+    public IReadOnlyList<string> OffsetColumnNames { get; } = [];
 
     /// <summary>The served tree ensemble, or null when the graph has none this reader can explain exactly (see <see cref="TreeModelUnavailableReason"/>).</summary>
     public OnnxTreeModel? TreeModel { get; }
@@ -177,7 +225,7 @@ public sealed class OnnxModel : IDisposable
         }
 
         var result = new double[rows.RowCount * _columnCount];
-        RunBatches(rows, allowExtraColumns, batchSize, [_columnsOutput!], (start, count, outputs) =>
+        RunBatches(rows, allowExtraColumns, batchSize, [_columnsOutput!], requireOffsets: false, (start, count, outputs) =>
         {
             var values = ToDoubles(outputs[0]);
             if (values.Length != count * _columnCount)
@@ -203,7 +251,7 @@ public sealed class OnnxModel : IDisposable
         var path = _served ?? throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}");
         int k = path.EnsembleOutputs.Length;
         var result = new double[rows.RowCount * k];
-        RunBatches(rows, allowExtraColumns, batchSize, [path.GraphOutput], (start, count, outputs) =>
+        RunBatches(rows, allowExtraColumns, batchSize, [path.GraphOutput], requireOffsets: true, (start, count, outputs) =>
         {
             if (path.ZipMapKeys is { } keys)
             {
@@ -238,8 +286,51 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <summary>
+    /// The per-row offsets the graph adds to the margin (casebook C11), as ONNX Runtime computes them from the rows, signed
+    /// and broadcast to each explained output: <c>[rows, outputs]</c> in margin space, the sum over
+    /// <see cref="OnnxTreeModel.Offsets"/> of <c>Coefficients[o] * tensor[row, Columns[o]]</c>. Null when the model has no offset.
+    /// </summary>
+    /// <param name="rows">Raw rows; they must carry the offset inputs (<see cref="OffsetColumnNames"/>).</param>
+    /// <param name="allowExtraColumns">Whether columns that are no model input are ignored rather than refused.</param>
+    /// <param name="batchSize">Rows per runtime call.</param>
+    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InputException">An offset or feature is missing, a column unknown, or a value of the wrong kind.</exception>
+    public double[]? ComputeOffsets(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
+    {
+        var tree = TreeModel ?? throw new InvalidOperationException($"the model has no explainable tree ensemble: {TreeModelUnavailableReason}");
+        if (!tree.HasOffset)
+        {
+            return null;
+        }
+
+        int k = tree.OutputNames.Count;
+        var result = new double[rows.RowCount * k];
+        foreach (var (offset, width) in _offsets)
+        {
+            RunBatches(rows, allowExtraColumns, batchSize, [offset.Tensor], requireOffsets: true, (start, count, outputs) =>
+            {
+                var values = ToDoubles(outputs[0]);
+                if (values.Length != count * width)
+                {
+                    throw new InvalidOperationException($"ONNX Runtime returned {values.Length} values of the offset '{offset.Tensor}' for {count} rows of {width} columns");
+                }
+
+                for (int r = 0; r < count; r++)
+                {
+                    for (int o = 0; o < k; o++)
+                    {
+                        result[((start + r) * k) + o] += offset.Coefficients[o] * values[(r * width) + offset.Columns[o]];
+                    }
+                }
+            });
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// Compares the parsed tree model with ONNX Runtime on <paramref name="rows"/>: evaluates
-    /// <c>Link(TreeModel.Ensemble.Evaluate(columns))</c> in double and <see cref="RunServedOutput"/>, and reports the
+    /// <c>Link(TreeModel.Ensemble.Evaluate(columns) + offset)</c> in double (the offset from <see cref="ComputeOffsets"/>) and <see cref="RunServedOutput"/>, and reports the
     /// largest difference. Use it before explaining: the post-transform is applied as the ONNX attribute states, and a
     /// runtime that serves something else (casebook C05) shows up here as a disagreement.
     /// </summary>
@@ -253,6 +344,7 @@ public sealed class OnnxModel : IDisposable
     {
         var columns = ComputeColumns(rows, allowExtraColumns: true);
         var served = RunServedOutput(rows, allowExtraColumns: true);
+        var offsets = ComputeOffsets(rows, allowExtraColumns: true);
         var tree = TreeModel!;
         int m = tree.Ensemble.FeatureCount, k = tree.Ensemble.OutputCount;
         var margin = new double[k];
@@ -263,6 +355,11 @@ public sealed class OnnxModel : IDisposable
         for (int r = 0; r < rows.RowCount; r++)
         {
             tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
+            for (int o = 0; offsets is not null && o < k; o++)
+            {
+                margin[o] += offsets[(r * k) + o];
+            }
+
             Link.Apply(tree.Link, margin, ours);
             for (int o = 0; o < k; o++)
             {
@@ -285,7 +382,8 @@ public sealed class OnnxModel : IDisposable
 
     /// <summary>
     /// The served model as a black-box <see cref="IBatchModel"/> over numeric raw features (<see cref="RawFeatureNames"/>,
-    /// missing is NaN) with the explained outputs. Thread-safe.
+    /// then <see cref="OffsetColumnNames"/> when the model adds a per-row offset, so that a model-agnostic explainer treats
+    /// the offset as one more input, casebook C11 (ii); missing is NaN) with the explained outputs. Thread-safe.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>, or a feature input is text.</exception>
     public IBatchModel AsBatchModel()
@@ -309,6 +407,15 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose() => _session.Dispose();
 
+    private int ProbeWidth(string tensor)
+    {
+        var names = Inputs.SelectMany(i => i.ColumnNames).ToArray();
+        var cells = Inputs.SelectMany(i => i.ColumnNames.Select(_ => i.ElementType == OnnxElementType.String ? FeatureValue.Of("") : FeatureValue.Of(0.0))).ToArray();
+        int width = 0;
+        RunBatches(new FeatureTable(names, cells), true, 1, [tensor], requireOffsets: false, (_, _, outputs) => width = ToDoubles(outputs[0]).Length);
+        return width;
+    }
+
     private (int Width, bool IsDouble) ProbeColumns()
     {
         var names = Inputs.SelectMany(i => i.ColumnNames).ToArray();
@@ -316,7 +423,7 @@ public sealed class OnnxModel : IDisposable
         var probe = new FeatureTable(names, cells);
         int width = 0;
         bool isDouble = false;
-        RunBatches(probe, true, 1, [_columnsOutput!], (_, _, outputs) =>
+        RunBatches(probe, true, 1, [_columnsOutput!], requireOffsets: false, (_, _, outputs) =>
         {
             var value = outputs[0].Value;
             if (value is not (Tensor<float> or Tensor<double>))
@@ -412,7 +519,7 @@ public sealed class OnnxModel : IDisposable
 
         var table = new FeatureTable(allNames, [.. cells]);
         var columns = new double[table.RowCount * width];
-        RunBatches(table, true, DefaultBatchSize, [_columnsOutput!], (start, count, outputs) => ToDoubles(outputs[0]).CopyTo(columns, start * width));
+        RunBatches(table, true, DefaultBatchSize, [_columnsOutput!], requireOffsets: false, (start, count, outputs) => ToDoubles(outputs[0]).CopyTo(columns, start * width));
         var deps = new List<int>[width];
         for (int j = 0; j < width; j++)
         {
@@ -434,10 +541,10 @@ public sealed class OnnxModel : IDisposable
         return [.. deps.Select(d => d.ToArray())];
     }
 
-    private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, Action<int, int, IReadOnlyList<NamedOnnxValue>> consume)
+    private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, bool requireOffsets, Action<int, int, IReadOnlyList<NamedOnnxValue>> consume)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var plan = _binder.Resolve(rows, allowExtraColumns);
+        var plan = _binder.Resolve(rows, allowExtraColumns, requireOffsets);
         for (int start = 0; start < rows.RowCount; start += batchSize)
         {
             int count = Math.Min(batchSize, rows.RowCount - start);
@@ -573,7 +680,9 @@ public sealed class OnnxModel : IDisposable
 
     private sealed class BatchModel(OnnxModel model) : IBatchModel
     {
-        public int InputCount => model.RawFeatureNames.Count;
+        private readonly IReadOnlyList<string> _names = [.. model.RawFeatureNames, .. model.OffsetColumnNames];
+
+        public int InputCount => _names.Count;
 
         public int OutputCount => model.TreeModel!.OutputNames.Count;
 
@@ -586,7 +695,7 @@ public sealed class OnnxModel : IDisposable
                 cells[i] = FeatureValue.Of(rows[i]);
             }
 
-            var table = new FeatureTable(model.RawFeatureNames, cells);
+            var table = new FeatureTable(_names, cells);
             if (table.RowCount * m != rows.Length)
             {
                 throw new ArgumentException($"row buffer of {rows.Length} values is not a whole number of rows of {m} features", nameof(rows));

@@ -5,8 +5,9 @@ namespace Explainability.Onnx;
 
 /// <summary>
 /// The tree ensemble an ONNX model serves, in the form the TreeSHAP explainers need:
-/// <c>served[o] = Link(Ensemble.Evaluate(columns))[o]</c> for the ensemble's input columns, which
-/// <see cref="OnnxModel.ComputeColumns"/> obtains from ONNX Runtime.
+/// <c>served[o] = Link(Ensemble.Evaluate(columns) + offset)[o]</c> for the ensemble's input columns, which
+/// <see cref="OnnxModel.ComputeColumns"/> obtains from ONNX Runtime, and the per-row offset
+/// (<see cref="OnnxModel.ComputeOffsets"/>; 0 when <see cref="Offsets"/> is empty).
 /// </summary>
 /// <param name="Ensemble">The trees in margin space, constant affine ops after the ensemble folded in
 /// (<see cref="TreeEnsemble.WithAffine"/>), AVERAGE aggregation folded into the leaves; no covers.</param>
@@ -22,6 +23,7 @@ namespace Explainability.Onnx;
 /// <param name="ColumnMappingSource">How <paramref name="FeatureMap"/> was found: <c>dataflow</c> (the graph's ops followed
 /// column by column) or <c>perturbation</c> (behind an op the analysis does not know, numeric raw columns probed through
 /// ONNX Runtime; a column that responds to none is taken as constant).</param>
+/// <param name="Offsets">Per-row offsets added to the margin before the link (casebook C11); empty when there are none.</param>
 public sealed record OnnxTreeModel(
     TreeEnsemble Ensemble,
     FeatureMap FeatureMap,
@@ -32,4 +34,12 @@ public sealed record OnnxTreeModel(
     string EnsembleOpType,
     string EnsembleInputName,
     bool ColumnsAreDouble,
-    string ColumnMappingSource);
+    string ColumnMappingSource,
+    IReadOnlyList<OnnxOffset> Offsets)
+{
+    /// <summary>The graph inputs the per-row offsets are computed from (distinct, in order), <c>[inputs]</c>; empty when none.</summary>
+    public IReadOnlyList<string> OffsetInputs => [.. Offsets.SelectMany(o => o.Inputs).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Whether the model adds a per-row offset to the margin.</summary>
+    public bool HasOffset => Offsets.Count > 0;
+}

@@ -51,6 +51,14 @@ public sealed record AudienceView
     /// <summary>Base value in <see cref="ScoreUnit"/>, or null when hidden.</summary>
     public double? BaseValue { get; init; }
 
+    /// <summary>The model's per-row offset for this row in <see cref="Unit"/> (a model input added to the margin, casebook C11),
+    /// or null when the model has none or the policy does not show it. Not a driver: base value + sum of all values + offset
+    /// = model output in the explanation's space.</summary>
+    public double? Offset { get; init; }
+
+    /// <summary>Where <see cref="Offset"/> comes from (<c>input 'offset'</c>), or null when it is not shown.</summary>
+    public string? OffsetSource { get; init; }
+
     /// <summary>Probability (0..1) of the explained output, or null when hidden or not a probability model.</summary>
     public double? Probability { get; init; }
 

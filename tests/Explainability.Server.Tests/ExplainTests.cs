@@ -39,6 +39,7 @@ public sealed class ExplainTests(ServerFixture server)
             var row = response.Rows[r];
             Assert.Equal(r, row.Row);
             Assert.Equal(expected.OutputNames, row.Outputs);
+            Assert.Empty(row.Offsets);
             Assert.Equal(model.Card.Features.Select(f => f.Name), row.Attributions.Select(a => a.Feature));
             for (int o = 0; o < row.Outputs.Count; o++)
             {

@@ -12,7 +12,8 @@ namespace Explainability.Cli.Output;
 /// <remarks>
 /// <para>Feature columns: for a model with a card, the card's features in the order they appear in the input header
 /// (other input columns, such as a label, are ignored); for a bare ONNX file, every input column. A column the
-/// explained output does not depend on has SHAP value 0, which is exact.</para>
+/// explained output does not depend on has SHAP value 0, which is exact. The columns of a per-row offset input (casebook
+/// C11) are never feature columns: the offset is reported in its own column, not as a SHAP value.</para>
 /// <para>Output labels: the explanation's output names come from the ONNX graph (class labels of a
 /// TreeEnsembleClassifier, else target indices). A model card's class names replace target indices: a single score
 /// column of a binary classifier is the card's positive class, and <c>k</c> outputs over <c>k</c> card classes take
@@ -51,8 +52,9 @@ internal sealed class ExplainReport
         var model = outcome.Model;
         var explanation = outcome.Explanation;
         var cardFeatures = model.Card.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var offsetColumns = model.Onnx.OffsetColumnNames.ToHashSet(StringComparer.Ordinal);
         var features = model.CardIsDerived
-            ? inputs.Columns.ToList()
+            ? inputs.Columns.Where(c => !offsetColumns.Contains(c)).ToList()
             : inputs.Columns.Where(cardFeatures.Contains).ToList();
         var index = features.Select(f => IndexOf(explanation.FeatureNames, f)).ToArray();
         var shown = index.Where(i => i >= 0).ToHashSet();

@@ -8,6 +8,8 @@ namespace Explainability.Cli.Output;
 /// (invariant culture). <c>row</c> is the 0-based data row of the input; <c>output</c> the class label or target index
 /// (see <see cref="ExplainReport"/>); <c>base_value + sum of the feature columns = model_output</c> in the explanation's
 /// output space (margin). Later versions may add columns after these, never change them.
+/// A model with a per-row offset (casebook C11) gets one more column, <c>offset</c>, after <c>model_output</c>:
+/// then <c>base_value + sum of the feature columns + offset = model_output</c>. Without an offset the header is unchanged.
 /// </summary>
 internal static class ExplanationCsvWriter
 {
@@ -22,7 +24,8 @@ internal static class ExplanationCsvWriter
             writer.Write(Escape(name));
         }
 
-        writer.Write(",base_value,model_output\n");
+        bool hasOffset = e.Offsets is not null;
+        writer.Write(hasOffset ? ",base_value,model_output,offset\n" : ",base_value,model_output\n");
         for (int r = 0; r < e.RowCount; r++)
         {
             for (int o = 0; o < e.OutputCount; o++)
@@ -40,6 +43,12 @@ internal static class ExplanationCsvWriter
                 writer.Write(Number(e.Base(r, o)));
                 writer.Write(',');
                 writer.Write(Number(e.Output(r, o)));
+                if (hasOffset)
+                {
+                    writer.Write(',');
+                    writer.Write(Number(e.Offset(r, o)));
+                }
+
                 writer.Write('\n');
             }
         }

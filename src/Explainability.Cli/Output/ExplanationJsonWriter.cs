@@ -10,10 +10,11 @@ namespace Explainability.Cli.Output;
 ///   "method", "output_space", "link", "runtime_max_abs_error",
 ///   "parameters": { name: value, ... sorted by name },
 ///   "features": [F feature names in input order], "outputs": [O output labels],
-///   "rows": [ { "row", "outputs": [ { "output", "base_value", "model_output", "phi": [F values] } ] } ] }
+///   "rows": [ { "row", "outputs": [ { "output", "base_value", "model_output", "offset"?, "phi": [F values] } ] } ] }
 /// </code>
-/// <c>phi[f]</c> is the SHAP value of <c>features[f]</c>; <c>base_value + sum(phi) = model_output</c> in
-/// <c>output_space</c>. Numbers are shortest round-trip doubles; a non-finite number is written as null.
+/// <c>phi[f]</c> is the SHAP value of <c>features[f]</c>; <c>base_value + sum(phi) + offset = model_output</c> in
+/// <c>output_space</c>, where <c>offset</c>, the per-row offset the model adds to its margin (casebook C11), is written
+/// only for a model that has one. Numbers are shortest round-trip doubles; a non-finite number is written as null.
 /// </summary>
 internal static class ExplanationJsonWriter
 {
@@ -61,6 +62,12 @@ internal static class ExplanationJsonWriter
                     Number(json, e.Base(r, o));
                     json.WritePropertyName("model_output");
                     Number(json, e.Output(r, o));
+                    if (e.Offsets is not null)
+                    {
+                        json.WritePropertyName("offset");
+                        Number(json, e.Offset(r, o));
+                    }
+
                     json.WriteStartArray("phi");
                     for (int f = 0; f < report.Features.Count; f++)
                     {

@@ -22,7 +22,11 @@ public static class TreeShapExplainer
     /// for the path-dependent method when the ensemble carries covers.</param>
     /// <param name="method">The feature perturbation.</param>
     /// <param name="degreeOfParallelism">Threads over rows; 1 for sequential.</param>
-    /// <returns>SHAP values <c>[rows, features, outputs]</c>, base values and margins <c>[rows, outputs]</c>, residuals.</returns>
+    /// <param name="offsets">Per-row offsets added to the margin after the trees, <c>[rows, outputs]</c> in margin space
+    /// (casebook C11), or null when the model has none. They are added to the model outputs and reported as
+    /// <see cref="Explanation.Offsets"/>; the trees' base values and SHAP values do not depend on them.</param>
+    /// <param name="offsetInputs">Names of the model inputs the offsets come from, recorded with them.</param>
+    /// <returns>SHAP values <c>[rows, features, outputs]</c>, base values and margins (offsets included) <c>[rows, outputs]</c>, residuals.</returns>
     /// <exception cref="ArgumentException">Shapes disagree, or the method needs a background that is missing (the message says what to supply).</exception>
     public static Explanation Explain(
         TreeEnsemble ensemble,
@@ -32,7 +36,9 @@ public static class TreeShapExplainer
         ReadOnlySpan<double> rows,
         ReadOnlySpan<double> background,
         TreeShapMethod method,
-        int degreeOfParallelism = 1)
+        int degreeOfParallelism = 1,
+        double[]? offsets = null,
+        IReadOnlyList<string>? offsetInputs = null)
     {
         int c = ensemble.FeatureCount, outputs = ensemble.OutputCount, features = map.FeatureCount;
         if (map.ColumnCount != c)
@@ -51,6 +57,11 @@ public static class TreeShapExplainer
         }
 
         int n = c == 0 ? 0 : rows.Length / c;
+        if (offsets is not null && offsets.Length != n * outputs)
+        {
+            throw new ArgumentException($"{offsets.Length} offsets for {n} rows of {outputs} outputs", nameof(offsets));
+        }
+
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["feature_perturbation"] = MethodNames.Of(method),
@@ -118,6 +129,15 @@ public static class TreeShapExplainer
             expected.CopyTo(baseValues.AsSpan(r * outputs, outputs));
             return buffers;
         }, _ => { });
+        if (offsets is not null)
+        {
+            for (int i = 0; i < margins.Length; i++)
+            {
+                margins[i] += offsets[i];
+            }
+
+            parameters["offset_inputs"] = string.Join(",", offsetInputs ?? []);
+        }
 
         return new Explanation
         {
@@ -131,7 +151,9 @@ public static class TreeShapExplainer
             ShapValues = shap,
             BaseValues = baseValues,
             ModelOutputs = margins,
-            AdditivityResiduals = Explanation.Residuals(n, features, outputs, shap, baseValues, margins),
+            AdditivityResiduals = Explanation.Residuals(n, features, outputs, shap, baseValues, margins, offsets),
+            Offsets = offsets is null ? null : (double[])offsets.Clone(),
+            OffsetInputs = offsets is null ? null : offsetInputs ?? [],
         };
     }
 

@@ -5,8 +5,9 @@ namespace Explainability.Onnx.Graph;
 
 /// <summary>
 /// Follows the ensemble's score tensor forward to the graph outputs, folding constant affine ops (Mul, Add, Sub, Div
-/// by a constant) into the margin, taking Sigmoid / Softmax / Exp as the link, passing through shape and type ops and
-/// ZipMap, and ignoring label branches (ArgMax, Binarizer, LabelEncoder, ...).
+/// by a constant) into the margin, recording per-row offsets (Add / Sub of a tensor computed from graph inputs the
+/// ensemble does not read, casebook C11) as separate terms, taking Sigmoid / Softmax / Exp as the link, passing through
+/// shape and type ops and ZipMap, and ignoring label branches (ArgMax, Binarizer, LabelEncoder, ...).
 /// </summary>
 internal sealed class ServedOutputTracer
 {
@@ -16,9 +17,16 @@ internal sealed class ServedOutputTracer
     private readonly Dictionary<string, List<NodeProto>> _consumers = [];
     private readonly Dictionary<string, TensorProto> _constants = [];
     private readonly HashSet<string> _outputs;
+    private readonly Func<string, string?>? _offsetProblem;
 
-    public ServedOutputTracer(GraphProto graph)
+    /// <summary>Prepares a trace over <paramref name="graph"/>.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="offsetProblem">Decides whether a non-constant operand of an Add / Sub on the score path is a per-row
+    /// offset: returns null when it is (it depends only on graph inputs the ensemble does not read), else why not. When
+    /// null, no operand is taken as an offset.</param>
+    public ServedOutputTracer(GraphProto graph, Func<string, string?>? offsetProblem = null)
     {
+        _offsetProblem = offsetProblem;
         _outputs = [.. graph.Output.Select(o => o.Name)];
         foreach (var init in graph.Initializer)
         {
@@ -44,6 +52,39 @@ internal sealed class ServedOutputTracer
         }
     }
 
+    /// <summary>
+    /// The non-constant operands of Add / Sub nodes downstream of <paramref name="ensemble"/> that are not themselves
+    /// downstream of it, nor graph inputs: candidates for per-row offsets, which ONNX Runtime must be asked for as extra
+    /// graph outputs before the session is created (graph inputs are read from the feeds).
+    /// </summary>
+    public static IReadOnlyList<string> OffsetCandidates(GraphProto graph, NodeProto ensemble)
+    {
+        var constants = graph.Initializer.Select(i => i.Name).Concat(graph.Node.Where(n => n.OpType == "Constant").SelectMany(n => n.Output)).ToHashSet();
+        var inputs = graph.Input.Select(i => i.Name).ToHashSet();
+        var downstream = new HashSet<string>(ensemble.Output);
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var node in graph.Node.Where(n => n.Input.Any(downstream.Contains)))
+            {
+                foreach (var output in node.Output)
+                {
+                    grew |= downstream.Add(output);
+                }
+            }
+        }
+
+        return
+        [
+            .. graph.Node
+                .Where(n => n.OpType is "Add" or "Sub" && n.Input.Count == 2 && n.Input.Any(downstream.Contains))
+                .SelectMany(n => n.Input)
+                .Where(t => !downstream.Contains(t) && !constants.Contains(t) && !inputs.Contains(t) && t.Length > 0)
+                .Distinct(),
+        ];
+    }
+
     /// <summary>Problems met on the way (ops that end a path), for the reason given when no path is found.</summary>
     public List<string> Problems { get; } = [];
 
@@ -57,7 +98,7 @@ internal sealed class ServedOutputTracer
         int k = scoreColumns.Length;
         var found = new List<ServedPath>();
         var start = new State(scoreTensor, Enumerable.Range(0, k).ToArray(), scoreColumns, scoreWidth, null,
-            Enumerable.Repeat(1.0, k).ToArray(), new double[k], postTransform, 0);
+            Enumerable.Repeat(1.0, k).ToArray(), new double[k], postTransform, 0, []);
         Walk(start, found);
         return found;
     }
@@ -66,7 +107,7 @@ internal sealed class ServedOutputTracer
     {
         if (_outputs.Contains(s.Tensor))
         {
-            found.Add(new ServedPath(s.Tensor, s.EnsembleOutputs, s.Columns, s.ZipMapKeys, s.Scale, s.Offset, s.Link, s.Steps));
+            found.Add(new ServedPath(s.Tensor, s.EnsembleOutputs, s.Columns, s.ZipMapKeys, s.Scale, s.Offset, s.Link, s.Steps, s.Terms));
         }
 
         if (s.Steps > 64 || !_consumers.TryGetValue(s.Tensor, out var consumers))
@@ -119,8 +160,14 @@ internal sealed class ServedOutputTracer
             string other = node.Input[1 - self];
             if (!_constants.TryGetValue(other, out var constant))
             {
-                Problems.Add($"{where} combines the score with '{other}', which is not a constant");
-                return null;
+                if (op is "Mul" or "Div")
+                {
+                    // A per-row factor (score * exposure) is not additive: the trees' SHAP values would need rescaling per row.
+                    Problems.Add($"{where} scales the score by '{other}', which is not a constant");
+                    return null;
+                }
+
+                return OffsetStep(s, node, self, other, where);
             }
 
             if (s.Link != LinkFunction.Identity)
@@ -138,6 +185,7 @@ internal sealed class ServedOutputTracer
 
             var scale = (double[])s.Scale.Clone();
             var offset = (double[])s.Offset.Clone();
+            var factor = Enumerable.Repeat(1.0, scale.Length).ToArray();
             for (int o = 0; o < scale.Length; o++)
             {
                 double v = c.Length == 1 ? c[0] : c[s.Columns[o]];
@@ -146,6 +194,7 @@ internal sealed class ServedOutputTracer
                     case "Mul":
                         scale[o] *= v;
                         offset[o] *= v;
+                        factor[o] = v;
                         break;
                     case "Add":
                         offset[o] += v;
@@ -156,10 +205,12 @@ internal sealed class ServedOutputTracer
                     case "Sub":
                         scale[o] = -scale[o];
                         offset[o] = v - offset[o];
+                        factor[o] = -1;
                         break;
                     case "Div" when self == 0:
                         scale[o] /= v;
                         offset[o] /= v;
+                        factor[o] = 1 / v;
                         break;
                     default:
                         Problems.Add($"{where} divides a constant by the score, which is not affine");
@@ -167,7 +218,8 @@ internal sealed class ServedOutputTracer
                 }
             }
 
-            return s with { Tensor = node.Output[0], Scale = scale, Offset = offset, Steps = s.Steps + 1 };
+            var terms = s.Terms.Select(t => t with { Coefficients = [.. t.Coefficients.Select((x, o) => x * factor[o])] }).ToArray();
+            return s with { Tensor = node.Output[0], Scale = scale, Offset = offset, Steps = s.Steps + 1, Terms = terms };
         }
 
         if (op is "Sigmoid" or "Exp" or "Softmax")
@@ -219,7 +271,8 @@ internal sealed class ServedOutputTracer
             }
 
             return new State(node.Output[0], [.. keep.Select(o => s.EnsembleOutputs[o])], [.. columns], indices.Length, null,
-                [.. keep.Select(o => s.Scale[o])], [.. keep.Select(o => s.Offset[o])], s.Link, s.Steps + 1);
+                [.. keep.Select(o => s.Scale[o])], [.. keep.Select(o => s.Offset[o])], s.Link, s.Steps + 1,
+                [.. s.Terms.Select(t => t with { Coefficients = [.. keep.Select(o => t.Coefficients[o])], Columns = [.. keep.Select(o => t.Columns[o])] })]);
         }
 
         if (LabelBranches.Contains(op))
@@ -231,6 +284,40 @@ internal sealed class ServedOutputTracer
         return null;
     }
 
+    /// <summary>
+    /// <c>score ± other</c> or <c>other - score</c> where <paramref name="other"/> is not a constant: a per-row offset when it
+    /// depends only on graph inputs the ensemble does not read (casebook C11). It stays a separate term: folding it into the
+    /// trees' base value would hide a row-dependent amount in a row-independent one.
+    /// </summary>
+    private State? OffsetStep(State s, NodeProto node, int self, string other, string where)
+    {
+        string? why = _offsetProblem is null ? "offsets are not traced" : _offsetProblem(other);
+        if (why is not null)
+        {
+            Problems.Add($"{where} combines the score with '{other}', which is neither a constant nor a per-row offset ({why})");
+            return null;
+        }
+
+        if (s.Link != LinkFunction.Identity)
+        {
+            Problems.Add($"{where} adds the offset '{other}' after the {s.Link} link, which is not additive in the margin");
+            return null;
+        }
+
+        bool negateScore = node.OpType == "Sub" && self == 1;
+        double sign = node.OpType == "Sub" && self == 0 ? -1 : 1;
+        var terms = s.Terms.Select(t => negateScore ? t with { Coefficients = [.. t.Coefficients.Select(x => -x)] } : t).ToList();
+        terms.Add(new OffsetTerm(other, [.. s.Columns.Select(_ => sign)], (int[])s.Columns.Clone(), s.Width));
+        return s with
+        {
+            Tensor = node.Output[0],
+            Scale = negateScore ? [.. s.Scale.Select(x => -x)] : s.Scale,
+            Offset = negateScore ? [.. s.Offset.Select(x => -x)] : s.Offset,
+            Steps = s.Steps + 1,
+            Terms = [.. terms],
+        };
+    }
+
     private sealed record State(
         string Tensor,
         int[] EnsembleOutputs,
@@ -240,5 +327,6 @@ internal sealed class ServedOutputTracer
         double[] Scale,
         double[] Offset,
         LinkFunction Link,
-        int Steps);
+        int Steps,
+        OffsetTerm[] Terms);
 }

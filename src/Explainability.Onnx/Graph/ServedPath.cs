@@ -11,6 +11,7 @@ namespace Explainability.Onnx.Graph;
 /// <param name="Offset">Constant offset folded into the margin, <c>[outputs]</c>.</param>
 /// <param name="Link">Link applied after the margin (post_transform or a Sigmoid/Softmax/Exp node).</param>
 /// <param name="Steps">Number of nodes on the way.</param>
+/// <param name="Offsets">Per-row offsets added to the margin on the way (casebook C11), empty when none.</param>
 internal sealed record ServedPath(
     string GraphOutput,
     int[] EnsembleOutputs,
@@ -19,4 +20,5 @@ internal sealed record ServedPath(
     double[] Scale,
     double[] Offset,
     LinkFunction Link,
-    int Steps);
+    int Steps,
+    IReadOnlyList<OffsetTerm> Offsets);

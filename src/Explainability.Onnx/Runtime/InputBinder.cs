@@ -17,8 +17,12 @@ internal sealed class InputBinder
     public InputBinder(IReadOnlyList<OnnxInput> inputs) => _inputs = inputs;
 
     /// <summary>Resolves each input column to a table column (-1: neutral value) and checks the table's columns.</summary>
-    /// <exception cref="InputException">A feature is missing or a table column is unknown.</exception>
-    public int[][] Resolve(FeatureTable table, bool allowExtraColumns)
+    /// <param name="table">The rows.</param>
+    /// <param name="allowExtraColumns">Whether columns that are no model input are ignored rather than refused.</param>
+    /// <param name="requireOffsets">Whether offset inputs (<see cref="OnnxInput.IsOffset"/>) must be present: true wherever the
+    /// served output or the offset is computed; false for the ensemble's columns, which do not depend on them.</param>
+    /// <exception cref="InputException">A feature (or a required offset) is missing or a table column is unknown.</exception>
+    public int[][] Resolve(FeatureTable table, bool allowExtraColumns, bool requireOffsets = true)
     {
         var used = new bool[table.Columns.Count];
         var plan = new int[_inputs.Count][];
@@ -30,6 +34,12 @@ internal sealed class InputBinder
             {
                 string name = input.ColumnNames[c];
                 int index = table.IndexOf(name);
+                if (index < 0 && input.IsOffset && requireOffsets && !input.IsFeature)
+                {
+                    throw new InputException(name,
+                        $"offset '{name}' is missing from the rows: model input '{input.Name}' is a per-row offset added to the model's margin ({Describe(input.ElementType)}); it is required and never defaults to 0");
+                }
+
                 if (index < 0 && input.IsFeature)
                 {
                     throw new InputException(name,

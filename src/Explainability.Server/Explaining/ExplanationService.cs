@@ -31,13 +31,16 @@ public sealed class ExplanationService(ViewService views)
 
         var tree = model.Onnx.TreeModel ?? throw new UnsupportedModelException(
             $"model '{model.Id}' cannot be explained with TreeSHAP: {model.Onnx.TreeModelUnavailableReason}");
-        Validate(model.Card, rows, options.AllowExtraColumns);
+        Validate(model.Card, rows, options.AllowExtraColumns, model.Onnx.OffsetColumnNames);
         var columns = model.Onnx.ComputeColumns(rows, allowExtraColumns: options.AllowExtraColumns);
+        // A per-row offset (casebook C11) is its own additive term: added to the margins, never to the base value.
+        var offsets = model.Onnx.ComputeOffsets(rows, allowExtraColumns: options.AllowExtraColumns);
         var background = backgroundOverride is null
             ? model.BackgroundColumns ?? []
             : model.Onnx.ComputeColumns(backgroundOverride, allowExtraColumns: true);
         var explanation = TreeShapExplainer.Explain(
-            tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, columns, background, options.Method, options.DegreeOfParallelism);
+            tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, columns, background, options.Method, options.DegreeOfParallelism,
+            offsets, tree.OffsetInputs);
 
         var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
         double maxError = RuntimeError(explanation, served);
@@ -64,10 +67,16 @@ public sealed class ExplanationService(ViewService views)
     }
 
     /// <summary>Checks raw rows against the model card before anything runs.</summary>
+    /// <param name="card">The model card; its features are required.</param>
+    /// <param name="rows">The raw rows.</param>
+    /// <param name="allowExtraColumns">Whether columns that are neither a feature nor an offset are ignored rather than refused.</param>
+    /// <param name="offsetColumns">Columns of the model's per-row offset inputs (<see cref="OnnxModel.OffsetColumnNames"/>):
+    /// required and numeric, but no feature of the card.</param>
     /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected.</exception>
-    public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns)
+    public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns, IReadOnlyList<string>? offsetColumns = null)
     {
-        var known = card.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        offsetColumns ??= [];
+        var known = card.Features.Select(f => f.Name).Concat(offsetColumns).ToHashSet(StringComparer.Ordinal);
         if (!allowExtraColumns)
         {
             foreach (var column in rows.Columns)
@@ -82,6 +91,23 @@ public sealed class ExplanationService(ViewService views)
         if (rows.RowCount == 0)
         {
             throw new InputException("no rows to explain");
+        }
+
+        foreach (string offset in offsetColumns)
+        {
+            int c = rows.IndexOf(offset);
+            if (c < 0)
+            {
+                throw new InputException(offset, $"missing offset '{offset}' for model '{card.Id}': the model adds it to its margin per row, so it is required");
+            }
+
+            for (int r = 0; r < rows.RowCount; r++)
+            {
+                if (rows[r, c].IsText)
+                {
+                    throw new InputException(offset, $"row {r}: offset '{offset}' is numeric, got the text '{rows[r, c].Text}'");
+                }
+            }
         }
 
         foreach (var feature in card.Features)

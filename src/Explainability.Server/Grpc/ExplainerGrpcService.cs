@@ -54,7 +54,7 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
             Audiences.Require(audience, "audiences");
         }
 
-        var rows = RowConverter.ToTable(request.Rows, model.Card);
+        var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
         var outcome = ExplanationService.Explain(model, rows, new ExplainOptions(method, space, AllowExtraColumns: false, options.DegreeOfParallelism));
         var e = outcome.Explanation;
         var response = new ExplainResponse

@@ -32,6 +32,7 @@ public static class ProtoMapping
         };
         info.Outputs.Add(model.OutputNames);
         info.Explainers.Add(model.Explainers);
+        info.OffsetInputs.Add(model.Onnx.OffsetColumnNames);
         foreach (var f in card.Features)
         {
             var feature = new FeatureInfo
@@ -58,8 +59,9 @@ public static class ProtoMapping
         return info;
     }
 
-    /// <summary>Row <paramref name="row"/> of <paramref name="outcome"/> in full (base values, outputs, residuals and phi per
-    /// output <c>[features][outputs]</c>), with the rendered <paramref name="views"/> of that row.</summary>
+    /// <summary>Row <paramref name="row"/> of <paramref name="outcome"/> in full (base values, outputs, residuals, per-row
+    /// offsets when the model has them, and phi per output <c>[features][outputs]</c>), with the rendered
+    /// <paramref name="views"/> of that row.</summary>
     public static RowExplanation ToRowExplanation(ExplainOutcome outcome, int row, IEnumerable<RenderedView> views)
     {
         var e = outcome.Explanation;
@@ -70,6 +72,10 @@ public static class ProtoMapping
             result.BaseValues.Add(e.Base(row, o));
             result.ModelOutputs.Add(e.Output(row, o));
             result.AdditivityResiduals.Add(e.AdditivityResiduals[(row * e.OutputCount) + o]);
+            if (e.Offsets is not null)
+            {
+                result.Offsets.Add(e.Offset(row, o));
+            }
         }
 
         for (int f = 0; f < e.FeatureCount; f++)

@@ -11,19 +11,24 @@ public static class RowConverter
 {
     /// <summary>
     /// Builds the table <c>[rows, features]</c> with the model card's features as columns, in the card's order. A number is
-    /// taken as is (NaN is missing), a text as a category, a value with neither set as missing. Types are checked later by
+    /// taken as is (NaN is missing), a text as a category, a value with neither set as missing. A model's per-row offset inputs
+    /// (<paramref name="offsetColumns"/>, casebook C11) follow the features as required columns. Types are checked later by
     /// <see cref="Explaining.ExplanationService.Validate"/>, which names the row and the feature.
     /// </summary>
     /// <exception cref="InputException">No rows, a key the card does not list, or a row without one of the card's features;
     /// the message names the feature and the row index.</exception>
-    public static FeatureTable ToTable(IReadOnlyList<ProtoRow> rows, ModelCard card)
+    /// <param name="rows">The request's rows.</param>
+    /// <param name="card">The model card.</param>
+    /// <param name="offsetColumns">Columns of the model's per-row offset inputs, or null when it has none.</param>
+    public static FeatureTable ToTable(IReadOnlyList<ProtoRow> rows, ModelCard card, IReadOnlyList<string>? offsetColumns = null)
     {
+        offsetColumns ??= [];
         if (rows.Count == 0)
         {
             throw new InputException($"the request has no rows; send at least one row of model '{card.Id}'");
         }
 
-        var known = card.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var known = card.Features.Select(f => f.Name).Concat(offsetColumns).ToHashSet(StringComparer.Ordinal);
         for (int r = 0; r < rows.Count; r++)
         {
             foreach (var key in rows[r].Values.Keys)
@@ -35,7 +40,7 @@ public static class RowConverter
             }
         }
 
-        var columns = card.Features.Select(f => f.Name).ToList();
+        var columns = card.Features.Select(f => f.Name).Concat(offsetColumns).ToList();
         var cells = new FeatureValue[rows.Count * columns.Count];
         for (int r = 0; r < rows.Count; r++)
         {
@@ -44,7 +49,9 @@ public static class RowConverter
             {
                 if (!values.TryGetValue(columns[c], out var value))
                 {
-                    throw new InputException(columns[c], $"row {r}: missing feature '{columns[c]}' for model '{card.Id}' (send NaN for a missing value)");
+                    throw new InputException(columns[c], c >= card.Features.Count
+                        ? $"row {r}: missing offset '{columns[c]}' for model '{card.Id}': the model adds it to its margin per row, so it is required"
+                        : $"row {r}: missing feature '{columns[c]}' for model '{card.Id}' (send NaN for a missing value)");
                 }
 
                 cells[(r * columns.Count) + c] = value.ValueCase switch

@@ -50,6 +50,10 @@ public sealed record OmissionEntry
     /// <summary>For <see cref="OmissionKind.ScaleChanged"/>: how values were rescaled, in words.</summary>
     public string? Method { get; init; }
 
+    /// <summary>For <see cref="OmissionKind.OffsetNotShown"/>: the offset's share of the whole composition of the score,
+    /// <c>|offset| / (sum over all features of |phi| + |offset|)</c> (0..1), measured in the explanation's space.</summary>
+    public double? ShareOfAbsTotal { get; init; }
+
     /// <summary>For <see cref="OmissionKind.UncertaintyDropped"/>: the largest standard error dropped, in <see cref="Unit"/>.</summary>
     public double? MaxStandardError { get; init; }
 

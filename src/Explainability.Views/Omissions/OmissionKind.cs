@@ -32,4 +32,8 @@ public enum OmissionKind
 
     /// <summary>Standard errors of sampled values are not shown.</summary>
     UncertaintyDropped,
+
+    /// <summary>The model's per-row offset (a model input added to the margin, casebook C11) is not shown; it is no driver,
+    /// but part of (model output - base value).</summary>
+    OffsetNotShown,
 }

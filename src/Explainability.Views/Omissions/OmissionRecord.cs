@@ -13,8 +13,8 @@ public sealed record OmissionRecord
     /// explained output; 0 when all phi are zero.</summary>
     public required double ShareOfAbsPhiNotShown { get; init; }
 
-    /// <summary><c>(model output - base value) - sum(shown values)</c> in <see cref="Unit"/>, as shown (after rounding): what the
-    /// shown values leave unexplained. Includes the explanation's own additivity residual. Always set in the full record;
+    /// <summary><c>(model output - base value) - sum(shown values) - shown offset</c> in <see cref="Unit"/>, as shown (after
+    /// rounding): what the shown values leave unexplained; a per-row offset the view does not show is part of it. Includes the explanation's own additivity residual. Always set in the full record;
     /// null in the view of an audience that is shown no amounts.</summary>
     public required double? UnexplainedPart { get; init; }
 

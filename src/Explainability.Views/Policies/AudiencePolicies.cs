@@ -12,6 +12,7 @@ public static class AudiencePolicies
         Context = ContextBlocks.CaseValues | ContextBlocks.Percentiles,
         ShowTechnicalDetails = true,
         ShowUncertainty = true,
+        ShowOffset = true,
     };
 
     /// <summary>Top five feature groups in probability points, one decimal.</summary>

@@ -49,6 +49,10 @@ public sealed partial record AudiencePolicy
     /// <summary>Whether method, parameters and additivity residual are shown; <see cref="Projection.DropTechnicalDetails"/>.</summary>
     public bool ShowTechnicalDetails { get; init; }
 
+    /// <summary>Whether a model's per-row offset (a model input added to the margin, casebook C11) is shown as its own line;
+    /// <see cref="Projection.HideOffset"/>. It is not a driver, so only audiences that see the whole score composition show it.</summary>
+    public bool ShowOffset { get; init; }
+
     /// <summary>Whether standard errors of sampled values are shown; <see cref="Projection.DropUncertainty"/>.</summary>
     public bool ShowUncertainty { get; init; }
 

@@ -82,9 +82,17 @@ public static class DraftBuilder
             Method = e.Method,
             Parameters = e.Parameters,
             AdditivityResidual = e.AdditivityResiduals[(r * e.OutputCount) + o],
+            Offset = e.Offsets is null ? null : e.Offset(r, o),
+            ExplanationOffset = e.Offsets is null ? null : e.Offset(r, o),
+            OffsetSource = e.Offsets is null ? null : OffsetSource(e.OffsetInputs),
             ExplanationUnit = unit,
         };
     }
+
+    /// <summary>Where an explanation's offset comes from, in words: <c>input 'offset'</c>, <c>inputs 'a', 'b'</c>.</summary>
+    public static string OffsetSource(IReadOnlyList<string>? inputs) => inputs is not { Count: > 0 }
+        ? "model inputs"
+        : (inputs.Count == 1 ? "input " : "inputs ") + string.Join(", ", inputs.Select(i => $"'{i}'"));
 
     /// <summary>The display name of <paramref name="card"/> in <paramref name="language"/>, falling back to English, then the raw name.</summary>
     public static string Label(FeatureCard card, string language) =>

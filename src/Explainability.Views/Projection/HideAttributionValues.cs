@@ -19,7 +19,8 @@ public static class HideAttributionValues
             Kind = OmissionKind.ValuesHidden,
             Features = [.. draft.Items.SelectMany(i => i.Features)],
             FeatureLabels = [.. draft.Items.SelectMany(i => i.FeatureLabels)],
-            Fields = ["attribution values", "standard errors"],
+            // A shown per-row offset is an amount too: it goes with the values.
+            Fields = draft.OffsetShown && draft.Offset is not null ? ["attribution values", "standard errors", "offset"] : ["attribution values", "standard errors"],
             Rule = "showValues = false",
             Unit = draft.Unit,
         };

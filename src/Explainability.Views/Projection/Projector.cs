@@ -6,7 +6,7 @@ namespace Explainability.Views.Projection;
 /// <summary>
 /// Runs the projection steps in a fixed order and turns the final draft into an <see cref="AudienceView"/>.
 /// Order: scale first (so every later loss is measured in the shown unit), then hide tagged features, group, select,
-/// hide score, base value, amounts, technical details and uncertainty, and round last (so rounding error is measured on
+/// hide the per-row offset, hide score, base value, amounts, technical details and uncertainty, and round last (so rounding error is measured on
 /// what is shown).
 /// </summary>
 public static class Projector
@@ -17,6 +17,7 @@ public static class Projector
         HideTagged.Apply,
         GroupByFeatureGroup.Apply,
         TopK.Apply,
+        HideOffset.Apply,
         HideScore.Apply,
         DropBaseValue.Apply,
         HideAttributionValues.Apply,
@@ -52,7 +53,7 @@ public static class Projector
         {
             Entries = entries,
             ShareOfAbsPhiNotShown = draft.TotalAbsPhi > 0 ? Math.Max(0, 1 - draft.ShareOf(shown)) : 0,
-            UnexplainedPart = draft.ModelOutput - draft.BaseValue - draft.Items.Sum(i => i.Value),
+            UnexplainedPart = draft.ModelOutput - draft.BaseValue - draft.ShownOffset - draft.Items.Sum(i => i.Value),
             Unit = draft.Unit,
         };
     }
@@ -118,6 +119,8 @@ public static class Projector
             ScaleMethod = draft.ScaleMethod,
             ModelOutput = draft.OutputShown ? draft.ModelOutput : null,
             BaseValue = draft.BaseShown ? draft.BaseValue : null,
+            Offset = draft.OffsetShown && draft.ValuesShown ? draft.Offset : null,
+            OffsetSource = draft.OffsetShown && draft.ValuesShown ? draft.OffsetSource : null,
             Probability = draft.OutputShown ? draft.Probability : null,
             DecisionThreshold = draft.OutputShown ? draft.DecisionThreshold : null,
             ValuesShown = draft.ValuesShown,

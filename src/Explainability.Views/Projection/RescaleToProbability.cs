@@ -6,7 +6,8 @@ using Explainability.Views.Policies;
 namespace Explainability.Views.Projection;
 
 /// <summary>
-/// Moves margin-space values (log-odds) into probability points by the proportional method: every value is multiplied
+/// Moves margin-space values (log-odds) into probability points by the proportional method: every value (and a per-row
+/// offset, which is part of <c>margin(x) - margin(base)</c>) is multiplied
 /// by <c>(p(x) - p(base)) / (margin(x) - margin(base))</c>, so the shown values still add up to <c>p(x) - p(base)</c>
 /// (plus the scaled additivity residual). When <c>margin(x) = margin(base)</c> the factor is the link's slope at the base
 /// value. A single feature's proportional share is not its stand-alone effect <c>p(base + phi) - p(base)</c>; the largest
@@ -73,7 +74,7 @@ public static class RescaleToProbability
         var entry = new OmissionEntry
         {
             Kind = OmissionKind.ScaleChanged,
-            Fields = ["attribution values", "base value", "model output"],
+            Fields = draft.Offset is null ? ["attribution values", "base value", "model output"] : ["attribution values", "offset", "base value", "model output"],
             Rule = "scale = probability",
             ScaleFactor = scale,
             Method = method,
@@ -83,6 +84,7 @@ public static class RescaleToProbability
         var next = draft with
         {
             Items = items,
+            Offset = draft.Offset * scale,
             Scale = OutputScale.Probability,
             Unit = newUnit,
             ScoreUnit = Units.ResponseScore(draft.Link),
@@ -101,7 +103,7 @@ public static class RescaleToProbability
         var entry = new OmissionEntry
         {
             Kind = OmissionKind.ScaleChanged,
-            Fields = ["attribution values", "base value", "model output"],
+            Fields = draft.Offset is null ? ["attribution values", "base value", "model output"] : ["attribution values", "offset", "base value", "model output"],
             Rule = "scale = probability",
             ScaleFactor = multiplier,
             Method = method,
@@ -111,6 +113,7 @@ public static class RescaleToProbability
         var next = draft with
         {
             Items = [.. draft.Items.Select(i => i with { Value = i.Value * multiplier, StandardError = i.StandardError * multiplier })],
+            Offset = draft.Offset * multiplier,
             Unit = Units.PercentagePoints,
             ScoreUnit = "%",
             ScaleMethod = method,

@@ -31,6 +31,12 @@ public static class Round
             next = next with { Items = [.. draft.Items.Select(i => i with { Value = R(i.Value), SignBeforeRounding = i.Sign, StandardError = i.StandardError is double s ? R(s) : null })] };
         }
 
+        if (draft.OffsetShown && draft.Offset is double offset)
+        {
+            fields.Add("offset");
+            next = next with { Offset = R(offset) };
+        }
+
         if (draft.BaseShown)
         {
             fields.Add("base value");

@@ -64,6 +64,21 @@ public sealed record ViewDraft
     /// <summary>Decision threshold on the probability (0..1), from the model card.</summary>
     public double? DecisionThreshold { get; init; }
 
+    /// <summary>The row's per-row offset for the explained output in <see cref="Unit"/> (casebook C11), or null when the model has none.</summary>
+    public double? Offset { get; init; }
+
+    /// <summary>The same offset in the explanation's own space, unscaled: the yardstick for its share.</summary>
+    public double? ExplanationOffset { get; init; }
+
+    /// <summary>Where the offset comes from, e.g. <c>input 'offset'</c>; null without one.</summary>
+    public string? OffsetSource { get; init; }
+
+    /// <summary>Whether the offset is shown.</summary>
+    public bool OffsetShown { get; init; } = true;
+
+    /// <summary>The offset as far as it is shown: the value when there is one and it is shown, else 0.</summary>
+    public double ShownOffset => OffsetShown && Offset is double v ? v : 0;
+
     /// <summary>Explainer name.</summary>
     public required string Method { get; init; }
 

@@ -57,6 +57,49 @@ public class TreeShapExplainerTests
         Assert.Equal("raw_features", ex.Parameters["players"]);
     }
 
+    [Fact]
+    public void C11_per_row_offset_is_a_separate_term_added_to_the_output_not_the_base_value()
+    {
+        // x[0] LEQ 0 -> -1 / +1, background {-1, +1}: base 0. Rows x = 1 (offset ln 3) and x = -1 (offset -0.5).
+        var b = new TreeEnsembleBuilder(1);
+        b.AddTree(Branch(0, NodeMode.BranchLeq, 0, Leaf(-1), Leaf(1)));
+        var ensemble = b.Build([0.0]);
+        double ln3 = Math.Log(3);
+        foreach (var method in new[] { TreeShapMethod.PathDependent, TreeShapMethod.Interventional })
+        {
+            var ex = TreeShapExplainer.Explain(ensemble, FeatureMap.Identity(["x0"]), LinkFunction.Identity, ["y"], [1.0, -1.0], [-1.0, 1.0], method,
+                offsets: [ln3, -0.5], offsetInputs: ["offset"]);
+            Assert.Equal(0, ex.Base(0, 0), 15);
+            Assert.Equal(0, ex.Base(1, 0), 15);
+            Assert.Equal(1, ex.Phi(0, 0, 0), 15);
+            Assert.Equal(ln3, ex.Offset(0, 0));
+            Assert.Equal(-0.5, ex.Offset(1, 0));
+            Assert.Equal(1 + ln3, ex.Output(0, 0), 15);
+            Assert.Equal(2.098612, ex.Output(0, 0), 6);
+            Assert.Equal(-1.5, ex.Output(1, 0), 15);
+            Assert.All(ex.AdditivityResiduals, r => Assert.True(Math.Abs(r) < 1e-12));
+            Assert.Equal(["offset"], ex.OffsetInputs);
+        }
+    }
+
+    [Fact]
+    public void Residuals_without_the_offset_would_show_it_as_unexplained()
+    {
+        double[] shap = [1.0], baseValues = [0.0], outputs = [2.5];
+        Assert.Equal(1.5, Explanation.Residuals(1, 1, 1, shap, baseValues, outputs)[0]);
+        Assert.Equal(0, Explanation.Residuals(1, 1, 1, shap, baseValues, outputs, [1.5])[0]);
+    }
+
+    [Fact]
+    public void Offsets_of_the_wrong_length_are_refused()
+    {
+        var b = new TreeEnsembleBuilder(1);
+        b.AddTree(Branch(0, NodeMode.BranchLeq, 0, Leaf(-1), Leaf(1)));
+        var e = Assert.Throws<ArgumentException>(() => TreeShapExplainer.Explain(b.Build([0.0]), FeatureMap.Identity(["x0"]), LinkFunction.Identity, ["y"],
+            [1.0], [-1.0, 1.0], TreeShapMethod.Interventional, offsets: [1.0, 2.0]));
+        Assert.Equal("offsets", e.ParamName);
+    }
+
     private static double[] ColumnPhi(TreeShapMethod method, double[] x, double[] background)
     {
         var e = OneHotModel();

@@ -6,17 +6,23 @@ namespace Explainability.Onnx.Tests.Support;
 /// <summary>Checks the parsed tree model against ONNX Runtime on the same rows.</summary>
 internal static class RuntimeCheck
 {
-    /// <summary>Evaluates <c>Link(Ensemble(columns))</c> for every row, <c>[rows, outputs]</c>.</summary>
+    /// <summary>Evaluates <c>Link(Ensemble(columns) + offset)</c> for every row, <c>[rows, outputs]</c>.</summary>
     public static double[] Evaluate(OnnxModel model, FeatureTable rows)
     {
         var tree = model.TreeModel ?? throw new InvalidOperationException(model.TreeModelUnavailableReason);
         var columns = model.ComputeColumns(rows, allowExtraColumns: true);
+        var offsets = model.ComputeOffsets(rows, allowExtraColumns: true);
         int m = tree.Ensemble.FeatureCount, k = tree.Ensemble.OutputCount;
         var result = new double[rows.RowCount * k];
         var margin = new double[k];
         for (int r = 0; r < rows.RowCount; r++)
         {
             tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
+            for (int o = 0; offsets is not null && o < k; o++)
+            {
+                margin[o] += offsets[(r * k) + o];
+            }
+
             Link.Apply(tree.Link, margin, result.AsSpan(r * k, k));
         }
 
