@@ -320,11 +320,11 @@ public class ProjectionTests
     public void Hidden_factor_flag_is_set_exactly_when_a_hidden_feature_is_among_the_top_reasons()
     {
         Assert.True(Projector.Run(TestData.Credit(TestData.AgeDominates), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
-        Assert.False(Projector.Run(TestData.Credit(TestData.NoHiddenOnTop), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
+        Assert.False(Projector.Run(TestData.Credit(TestData.NoHiddenOnTop, TestData.AdverseBaseMargin), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
 
-        // A hidden feature that pushes toward approval is not a reason against the applicant.
+        // In a declined case, a hidden feature that pushes toward approval is not a reason against the applicant.
         double[] hiddenLowers = [0.30, 0.10, 0.25, 0.20, -0.90, 0.0, 0.0];
-        Assert.False(Projector.Run(TestData.Credit(hiddenLowers), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
+        Assert.False(Projector.Run(TestData.Credit(hiddenLowers, TestData.AdverseBaseMargin), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
     }
 
     [Fact]

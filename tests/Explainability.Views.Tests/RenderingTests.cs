@@ -104,9 +104,9 @@ public partial class RenderingTests
     [InlineData("md")]
     public void Hidden_factor_sentence_appears_exactly_when_a_hidden_feature_is_among_the_top_reasons(string format)
     {
-        const string sentence = "Another factor, which we cannot list here, also weighed against your application.";
+        const string sentence = "Another factor, which we cannot list here, also weighed toward this outcome.";
         Assert.Contains(sentence, Service.Render(Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer), format), StringComparison.Ordinal);
-        Assert.DoesNotContain(sentence, Service.Render(Service.Project(TestData.Credit(TestData.NoHiddenOnTop), Audiences.Customer), format), StringComparison.Ordinal);
+        Assert.DoesNotContain(sentence, Service.Render(Service.Project(TestData.Credit(TestData.NoHiddenOnTop, TestData.AdverseBaseMargin), Audiences.Customer), format), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,6 +64,15 @@ public sealed record ViewDraft
     /// <summary>Decision threshold on the probability (0..1), from the model card.</summary>
     public double? DecisionThreshold { get; init; }
 
+    /// <summary>The case's outcome: true when <see cref="Probability"/> is at or above <see cref="DecisionThreshold"/> (the
+    /// positive outcome), false below it, null when there is no probability or threshold. Fixed by <see cref="DraftBuilder"/>
+    /// from the explanation; no step changes it.</summary>
+    public bool? OutcomeIsPositive => Probability is double p && DecisionThreshold is double t ? p >= t : null;
+
+    /// <summary>The sign (+1 or -1) of the values that push toward the case's outcome: -1 for a negative outcome, +1 otherwise
+    /// (also when there is no decision, so such a view reads as before: toward the explained output).</summary>
+    public int OutcomeSign => OutcomeIsPositive == false ? -1 : 1;
+
     /// <summary>Explainer name.</summary>
     public required string Method { get; init; }
 
