@@ -30,8 +30,22 @@ public sealed record AudienceView
     /// <summary>The explained class, or null for regressors.</summary>
     public string? PositiveClass { get; init; }
 
-    /// <summary>What the explained outcome means for the person ("the application is declined").</summary>
+    /// <summary>What the positive outcome (probability at or above the decision threshold) means for the person ("the
+    /// application is declined"); empty when the model card does not say.</summary>
     public required string PositiveOutcome { get; init; }
+
+    /// <summary>What the negative outcome (probability below the decision threshold) means for the person ("the application
+    /// is assessed as an acceptable credit risk"); empty when the model card does not say.</summary>
+    public required string NegativeOutcome { get; init; }
+
+    /// <summary>The case's outcome: true when the explained output's probability is at or above the model card's decision
+    /// threshold, false below it, null when the model has no probability. Set for every audience, also when the score
+    /// itself is hidden: the outcome is what the person was told, the score is not.</summary>
+    public bool? OutcomeIsPositive { get; init; }
+
+    /// <summary>The sentence of the case's outcome: <see cref="NegativeOutcome"/> when <see cref="OutcomeIsPositive"/> is
+    /// false, else <see cref="PositiveOutcome"/>; empty when the model card does not say.</summary>
+    public string Outcome => OutcomeIsPositive == false ? NegativeOutcome : PositiveOutcome;
 
     /// <summary><c>margin</c> or <c>probability</c>.</summary>
     public required string Scale { get; init; }
@@ -68,7 +82,8 @@ public sealed record AudienceView
     /// <summary>Whether attribution amounts are shown (<see cref="ViewItem.Value"/> non-null).</summary>
     public required bool ValuesShown { get; init; }
 
-    /// <summary>Shown items, strongest first (by |value|; for direction selections, raising then lowering).</summary>
+    /// <summary>Shown items, strongest first (by |value|; for <c>top-by-direction</c>, raising then lowering; for
+    /// <c>top-by-decision</c>, those toward the case's outcome first).</summary>
     public required IReadOnlyList<ViewItem> Items { get; init; }
 
     /// <summary>The shown items with direction <c>raises</c>.</summary>
@@ -76,6 +91,10 @@ public sealed record AudienceView
 
     /// <summary>The shown items with direction <c>lowers</c>.</summary>
     public IReadOnlyList<ViewItem> Lowering => [.. Items.Where(i => i.Direction == "lowers")];
+
+    /// <summary>The shown items pushing toward the case's outcome: <see cref="Lowering"/> when <see cref="OutcomeIsPositive"/>
+    /// is false, else <see cref="Raising"/>.</summary>
+    public IReadOnlyList<ViewItem> TowardOutcome => OutcomeIsPositive == false ? Lowering : Raising;
 
     /// <summary>Explainer name, or null when hidden.</summary>
     public string? Method { get; init; }
@@ -93,7 +112,9 @@ public sealed record AudienceView
     /// described in <see cref="ScaleMethod"/>; single values then depend on that method.</summary>
     public required bool RescaledFromMargin { get; init; }
 
-    /// <summary>Whether a feature hidden from this audience would have been among the top items shown.</summary>
+    /// <summary>Whether a feature hidden from this audience would have been among the top items shown, under the policy's
+    /// selection (for <c>top-by-decision</c>: among the strongest toward the case's outcome, or against it when the policy
+    /// shows those too).</summary>
     public required bool HiddenFactorAmongTop { get; init; }
 
     /// <summary>What this view leaves out, with feature names hidden from this audience withheld.</summary>

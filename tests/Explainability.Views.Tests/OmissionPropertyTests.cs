@@ -32,7 +32,11 @@ public class OmissionPropertyTests
             return TestData.Feature(name, "Label " + name, group: Groups[rng.Next(Groups.Length)], tags: tags,
                 direction: tags.Contains("actionable") ? "any" : null);
         }).ToList();
-        var card = TestData.CreditCard() with { Features = features };
+        var card = TestData.CreditCard() with
+        {
+            Features = features,
+            Output = TestData.CreditCard().Output with { DecisionThreshold = Math.Round(0.05 + (0.9 * rng.NextDouble()), 2) },
+        };
         var inputs = new FeatureTable(names, [.. names.Select(_ => FeatureValue.Of(rng.Next(100)))]);
         var background = new FeatureTable(names, [.. Enumerable.Range(0, 10 * n).Select(_ => FeatureValue.Of(rng.Next(100)))]);
         var context = ExplanationContext.Create(TestData.Logistic(names, phi, baseMargin, residual), 0, 0, card, inputs, background);
@@ -41,7 +45,7 @@ public class OmissionPropertyTests
         var policy = new AudiencePolicy
         {
             Audience = Audiences.All[rng.Next(Audiences.All.Count)],
-            Selection = (Selection)rng.Next(3),
+            Selection = (Selection)rng.Next(4),
             TopK = rng.Next(0, 6),
             TopLowering = rng.Next(0, 3),
             HiddenTags = hiddenChoices[rng.Next(hiddenChoices.Length)],
@@ -174,16 +178,61 @@ public class OmissionPropertyTests
         {
             var policy = c.Policy;
             var ranked = c.Names.Select((name, f) => (name, phi: c.Phi[f], card: c.Context.Card.Features[f])).ToList();
+            // The decided direction, from the probability and the card's threshold: toward "bad" at or above it.
+            var e = c.Context.Explanation;
+            int toward = policy.Selection == Selection.TopByDecision && Link.Logistic(e.Output(0, 0)) < c.Context.Card.Output.DecisionThreshold ? -1 : 1;
             var top = policy.Selection switch
             {
                 Selection.All => ranked,
                 Selection.TopByMagnitude => [.. ranked.OrderByDescending(x => Math.Abs(x.phi)).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopK)],
-                _ => ranked.Where(x => x.phi > 0).OrderByDescending(x => x.phi).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopK)
-                    .Concat(ranked.Where(x => x.phi < 0).OrderBy(x => x.phi).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopLowering)).ToList(),
+                _ => ranked.Where(x => x.phi * toward > 0).OrderByDescending(x => x.phi * toward).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopK)
+                    .Concat(ranked.Where(x => x.phi * toward < 0).OrderBy(x => x.phi * toward).ThenBy(x => x.name, StringComparer.Ordinal).Take(policy.TopLowering)).ToList(),
             };
             bool expected = top.Any(x => x.phi != 0 && x.card.Tags.Any(t => policy.HiddenTags.Contains(t)));
             Assert.Equal(expected, result.View.HiddenFactorAmongTop);
         }
+    }
+
+    [Fact]
+    public void Customer_view_lists_the_strongest_listable_factors_toward_the_decided_outcome_and_flags_exactly_the_hidden_ones_among_them()
+    {
+        var rng = new Random(10);
+        int favourable = 0, adverse = 0, flagged = 0;
+        for (int i = 0; i < Cases; i++)
+        {
+            var c = RandomCase(rng);
+            var e = c.Context.Explanation;
+            double p = 1 / (1 + Math.Exp(-(e.Base(0, 0) + c.Phi.Sum() + e.AdditivityResiduals[0])));
+            bool positive = p >= c.Context.Card.Output.DecisionThreshold;
+            int toward = positive ? 1 : -1;
+            var ranked = c.Names.Select((name, f) => (name, phi: c.Phi[f], hidden: c.Context.Card.Features[f].Tags.Any(t => t is "protected" or "internal")));
+            var inDirection = ranked.Where(x => x.phi * toward > 0).OrderByDescending(x => x.phi * toward).ThenBy(x => x.name, StringComparer.Ordinal).ToList();
+            var top = inDirection.Take(4).ToList();
+            // Listed: the four strongest of those that may be listed; flagged: a hidden one among the four strongest of all.
+            var listed = inDirection.Where(x => !x.hidden).Take(4).ToList();
+
+            var result = Projector.Run(c.Context, AudiencePolicies.Customer);
+            var view = result.View;
+
+            Assert.Equal(positive, view.OutcomeIsPositive);
+            Assert.Equal(positive ? c.Context.Card.Output.PositiveOutcome : c.Context.Card.Output.NegativeOutcome, view.Outcome);
+            Assert.Equal(listed.Select(x => x.name), view.Items.Select(v => v.Key));
+            Assert.All(view.Items, v => Assert.Equal(positive ? "raises" : "lowers", v.Direction));
+            Assert.Equal(top.Any(x => x.hidden), view.HiddenFactorAmongTop);
+
+            // The record stays measured on all features.
+            double total = c.Phi.Sum(Math.Abs);
+            double shown = listed.Sum(x => Math.Abs(x.phi));
+            Assert.Equal(total > 0 ? 1 - (shown / total) : 0, view.Omissions.ShareOfAbsPhiNotShown, 12);
+            Assert.Null(view.Probability);
+            Assert.Null(view.ModelOutput);
+
+            adverse += positive ? 1 : 0;
+            favourable += positive ? 0 : 1;
+            flagged += view.HiddenFactorAmongTop ? 1 : 0;
+        }
+
+        Assert.True(favourable > 50 && adverse > 50 && flagged > 20, $"{favourable} favourable, {adverse} adverse, {flagged} flagged");
     }
 
     [Fact]

@@ -320,11 +320,87 @@ public class ProjectionTests
     public void Hidden_factor_flag_is_set_exactly_when_a_hidden_feature_is_among_the_top_reasons()
     {
         Assert.True(Projector.Run(TestData.Credit(TestData.AgeDominates), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
-        Assert.False(Projector.Run(TestData.Credit(TestData.NoHiddenOnTop), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
+        Assert.False(Projector.Run(TestData.Credit(TestData.NoHiddenOnTop, TestData.AdverseBaseMargin), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
 
-        // A hidden feature that pushes toward approval is not a reason against the applicant.
+        // In a declined case, a hidden feature that pushes toward approval is not a reason against the applicant.
         double[] hiddenLowers = [0.30, 0.10, 0.25, 0.20, -0.90, 0.0, 0.0];
-        Assert.False(Projector.Run(TestData.Credit(hiddenLowers), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
+        Assert.False(Projector.Run(TestData.Credit(hiddenLowers, TestData.AdverseBaseMargin), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
+    }
+
+    [Fact]
+    public void Customer_view_below_the_threshold_lists_the_strongest_factors_toward_approval_among_those_that_may_be_listed()
+    {
+        var ctx = TestData.Credit(TestData.ApprovedAgeDominates);
+        Assert.True(Link.Logistic(ctx.Explanation.Output(0, 0)) < 0.5, "the case is approved");
+        var result = Projector.Run(ctx, AudiencePolicies.Customer);
+        var view = result.View;
+
+        Assert.False(view.OutcomeIsPositive);
+        Assert.Equal("the application is approved", view.Outcome);
+        // age (-0.60, protected) is skipped; credit amount, sex and bureau score push toward "bad" and are not reasons.
+        Assert.Equal(["duration", "checking_status", "savings"], view.Items.Select(i => i.Key));
+        Assert.All(view.Items, i => Assert.Equal("lowers", i.Direction));
+        Assert.Equal(view.Items, view.TowardOutcome);
+        Assert.True(view.HiddenFactorAmongTop);
+        Assert.Null(view.ModelOutput);
+        Assert.Null(view.Probability);
+        Assert.Null(view.DecisionThreshold);
+
+        // The record is still measured on every feature: shown are |-0.30| + |-0.25| + |-0.20| of 1.65.
+        Assert.Equal(1 - (0.75 / 1.65), result.Record.ShareOfAbsPhiNotShown, 12);
+        var notInTop = result.Record.Entries.Single(e => e.Kind == OmissionKind.NotInTopK);
+        Assert.Equal(["credit_amount"], notInTop.Features);
+        Assert.Equal(0.10 / 1.65, notInTop.ShareOfAbsPhi!.Value, 12);
+        Assert.Contains("top-by-decision (negative outcome)", notInTop.Rule, StringComparison.Ordinal);
+        var hidden = result.Record.Entries.Single(e => e.Kind == OmissionKind.HiddenTagged);
+        Assert.Equal(1, hidden.HiddenAmongTop);
+        Assert.Equal(0.80 / 1.65, hidden.ShareOfAbsPhi!.Value, 12);
+    }
+
+    [Fact]
+    public void Customer_view_at_or_above_the_threshold_lists_the_strongest_factors_toward_the_adverse_outcome()
+    {
+        var view = Projector.Run(TestData.Credit(TestData.AgeDominates), AudiencePolicies.Customer).View;
+        Assert.True(view.OutcomeIsPositive);
+        Assert.Equal("the application is declined", view.Outcome);
+        Assert.All(view.Items, i => Assert.Equal("raises", i.Direction));
+
+        // Exactly at the threshold the outcome is the positive one.
+        var card = TestData.CreditCard();
+        var atThreshold = ExplanationContext.Create(
+            TestData.Logistic(TestData.Columns, [0.25, 0, 0, 0, 0, 0, -0.25], 0.0), 0, 0, card, TestData.CaseRow(), TestData.Background());
+        var tie = Projector.Run(atThreshold, AudiencePolicies.Customer).View;
+        Assert.True(tie.OutcomeIsPositive);
+        Assert.Equal(["duration"], tie.Items.Select(i => i.Key));
+    }
+
+    [Fact]
+    public void Hidden_factor_flag_below_the_threshold_counts_only_hidden_factors_toward_approval()
+    {
+        Assert.True(Projector.Run(TestData.Credit(TestData.ApprovedAgeDominates), AudiencePolicies.Customer).View.HiddenFactorAmongTop);
+        var against = Projector.Run(TestData.Credit(TestData.ApprovedAgeAgainst), AudiencePolicies.Customer).View;
+        Assert.False(against.OutcomeIsPositive);
+        Assert.False(against.HiddenFactorAmongTop);
+    }
+
+    [Fact]
+    public void Fraud_analyst_signals_do_not_follow_the_decision()
+    {
+        // The analyst always sees the risk-raising signals first, with the score that shows the decision.
+        var view = Projector.Run(TestData.Credit(TestData.ApprovedAgeDominates), AudiencePolicies.FraudAnalyst).View;
+        Assert.False(view.OutcomeIsPositive);
+        Assert.Equal(["bureau_score", "credit_amount", "personal_status", "age"], view.Items.Select(i => i.Key));
+        Assert.NotNull(view.Probability);
+    }
+
+    [Fact]
+    public void A_model_without_a_probability_has_no_decision_and_reads_toward_the_explained_output()
+    {
+        var e = TestData.Logistic(TestData.Columns, TestData.ApprovedAgeDominates, -0.85) with { Link = LinkFunction.Identity };
+        var view = Projector.Run(ExplanationContext.Create(e, 0, 0, TestData.CreditCard(), TestData.CaseRow(), TestData.Background()), AudiencePolicies.Customer).View;
+        Assert.Null(view.OutcomeIsPositive);
+        Assert.Equal("the application is declined", view.Outcome);
+        Assert.Equal(["credit_amount"], view.Items.Select(i => i.Key));
     }
 
     [Fact]

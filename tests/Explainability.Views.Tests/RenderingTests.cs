@@ -104,9 +104,85 @@ public partial class RenderingTests
     [InlineData("md")]
     public void Hidden_factor_sentence_appears_exactly_when_a_hidden_feature_is_among_the_top_reasons(string format)
     {
-        const string sentence = "Another factor, which we cannot list here, also weighed against your application.";
+        const string sentence = "Another factor, which we cannot list here, also weighed toward this outcome.";
         Assert.Contains(sentence, Service.Render(Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer), format), StringComparison.Ordinal);
-        Assert.DoesNotContain(sentence, Service.Render(Service.Project(TestData.Credit(TestData.NoHiddenOnTop), Audiences.Customer), format), StringComparison.Ordinal);
+        Assert.DoesNotContain(sentence, Service.Render(Service.Project(TestData.Credit(TestData.NoHiddenOnTop, TestData.AdverseBaseMargin), Audiences.Customer), format), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void Customer_below_the_threshold_reads_the_favourable_outcome_with_the_factors_toward_it_never_the_adverse_one(string format)
+    {
+        var view = Service.Project(TestData.Credit(TestData.ApprovedAgeDominates), Audiences.Customer);
+        string text = Service.Render(view, format);
+
+        Assert.Contains("weighed in favour of the outcome that the application is approved", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("declined", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("main reasons", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("against your application", text, StringComparison.Ordinal);
+        foreach (string label in new[] { "Loan duration", "Checking account", "Savings" })
+        {
+            Assert.Contains(label, text, StringComparison.Ordinal);
+        }
+
+        // Credit amount pushed toward "bad": not a factor in favour. Nor is a hint to change what helped the applicant.
+        Assert.DoesNotContain("Credit amount", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("you may be able to change", text, StringComparison.Ordinal);
+        Assert.Contains("Another factor, which we cannot list here, also weighed toward this outcome.", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void Customer_at_or_above_the_threshold_reads_the_adverse_outcome_never_the_favourable_one(string format)
+    {
+        string text = Service.Render(Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer), format);
+        Assert.Contains("The main reasons behind the outcome that the application is declined", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("approved", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("in favour", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void Customer_without_outcome_sentences_in_the_card_falls_back_to_a_generic_wording_per_outcome(string format)
+    {
+        var card = TestData.CreditCard() with { Output = TestData.CreditCard().Output with { PositiveOutcome = "", NegativeOutcome = "" } };
+        ExplanationContext Context(double[] phi) =>
+            ExplanationContext.Create(TestData.Logistic(TestData.Columns, phi, -0.85), 0, 0, card, TestData.CaseRow(), TestData.Background());
+
+        Assert.Contains("the outcome that the decision is favourable", Service.Render(Service.Project(Context(TestData.ApprovedAgeDominates), Audiences.Customer), format), StringComparison.Ordinal);
+        Assert.Contains("the outcome that the decision is unfavourable", Service.Render(Service.Project(Context(TestData.AgeDominates), Audiences.Customer), format), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void Customer_text_states_the_outcome_the_score_gives_and_the_hidden_factor_sentence_exactly_when_flagged_for_random_explanations(string format)
+    {
+        const string sentence = "Another factor, which we cannot list here, also weighed toward this outcome.";
+        var rng = new Random(12);
+        int favourable = 0, adverse = 0, flagged = 0;
+        for (int n = 0; n < 200; n++)
+        {
+            // The hidden features (age, sex, bureau score: the last three) are often weak, so that both texts occur.
+            double[] phi = [.. TestData.Columns.Select((_, f) => Math.Round((rng.NextDouble() - 0.5) * (f >= 4 && rng.Next(3) > 0 ? 0.1 : 2), 3))];
+            var ctx = TestData.Credit(phi, baseMargin: (rng.NextDouble() - 0.5) * 3);
+            bool declined = Link.Logistic(ctx.Explanation.Output(0, 0)) >= 0.5;
+            var view = Service.Project(ctx, Audiences.Customer);
+            string text = Service.Render(view, format);
+
+            Assert.Equal(declined, text.Contains("the application is declined", StringComparison.Ordinal));
+            Assert.Equal(!declined, text.Contains("the application is approved", StringComparison.Ordinal));
+            Assert.All(view.Items, i => Assert.Equal(declined ? "raises" : "lowers", i.Direction));
+            Assert.Equal(view.HiddenFactorAmongTop, text.Contains(sentence, StringComparison.Ordinal));
+            adverse += declined ? 1 : 0;
+            favourable += declined ? 0 : 1;
+            flagged += view.HiddenFactorAmongTop ? 1 : 0;
+        }
+
+        Assert.True(favourable > 40 && adverse > 40 && flagged > 20 && flagged < 180, $"{favourable} favourable, {adverse} adverse, {flagged} flagged");
     }
 
     [Fact]

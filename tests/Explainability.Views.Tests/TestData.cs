@@ -47,6 +47,7 @@ internal static class TestData
             PositiveClass = "bad",
             DecisionThreshold = 0.5,
             PositiveOutcome = "the application is declined",
+            NegativeOutcome = "the application is approved",
         },
     };
 
@@ -106,6 +107,19 @@ internal static class TestData
     /// <summary>Phi where the protected feature age is the strongest reason toward "bad".</summary>
     public static readonly double[] AgeDominates = [0.30, 0.10, 0.25, -0.20, 0.60, 0.05, -0.15];
 
-    /// <summary>Phi where no hidden feature is among the top four reasons toward "bad".</summary>
+    /// <summary>Phi where no hidden feature is among the top four reasons toward "bad"; with the default base margin the case
+    /// scores below the threshold (approved), so tests of the adverse case use <see cref="AdverseBaseMargin"/>.</summary>
     public static readonly double[] NoHiddenOnTop = [0.30, 0.10, 0.25, 0.20, 0.01, -0.05, -0.40];
+
+    /// <summary>Phi of an approved case (margin -1.90 with the default base, p = 0.13): the protected feature age is the
+    /// strongest factor toward approval, then duration, checking account and savings; credit amount, sex and bureau score
+    /// push toward "bad".</summary>
+    public static readonly double[] ApprovedAgeDominates = [-0.30, 0.10, -0.25, -0.20, -0.60, 0.05, 0.15];
+
+    /// <summary>Phi of an approved case (margin -0.80 with the default base, p = 0.31) in which the protected feature age is
+    /// the strongest push toward "bad": a hidden factor among the top items, but not in the direction of the outcome.</summary>
+    public static readonly double[] ApprovedAgeAgainst = [-0.30, 0.10, -0.25, -0.20, 0.50, 0.05, 0.15];
+
+    /// <summary>A base margin that puts the cases above (phi summing to more than -1) at or above the 0.5 threshold: declined.</summary>
+    public const double AdverseBaseMargin = 1.0;
 }

@@ -52,6 +52,7 @@ internal static class CardFraudSample
                 PositiveClass = "fraud",
                 DecisionThreshold = 0.5,
                 PositiveOutcome = "the transaction is flagged as likely fraud",
+                NegativeOutcome = "the transaction is not flagged as fraud",
             },
         },
         LabelColumn: "Class",

@@ -120,6 +120,7 @@ internal static class CreditRiskSample
                 PositiveClass = "bad",
                 DecisionThreshold = 0.5,
                 PositiveOutcome = "the application is assessed as a bad credit risk",
+                NegativeOutcome = "the application is assessed as an acceptable credit risk",
             },
         },
         LabelColumn: "class",

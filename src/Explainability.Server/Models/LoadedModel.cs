@@ -178,6 +178,7 @@ public sealed class LoadedModel : IDisposable
                 Classes = outputs,
                 PositiveClass = outputs.Count > 0 ? outputs[^1] : null,
                 PositiveOutcome = outputs.Count > 0 ? $"the model predicts {outputs[^1]}" : "a higher model output",
+                NegativeOutcome = outputs.Count > 0 ? $"the model does not predict {outputs[^1]}" : "a lower model output",
             },
         };
     }

@@ -92,6 +92,12 @@ public sealed record OutputCard
     /// <summary>Decision threshold on the positive-class probability.</summary>
     public double DecisionThreshold { get; init; } = 0.5;
 
-    /// <summary>What the positive outcome means for a customer ("the application is declined").</summary>
+    /// <summary>What the positive outcome means for a customer ("the application is declined"): the outcome of a case whose
+    /// positive-class probability is at or above <see cref="DecisionThreshold"/>. Empty: views use a generic wording.</summary>
     public string PositiveOutcome { get; init; } = "";
+
+    /// <summary>What the other outcome means for a customer ("the application is assessed as an acceptable credit risk"): the
+    /// outcome of a case whose positive-class probability is below <see cref="DecisionThreshold"/>. Empty: views use a
+    /// generic wording.</summary>
+    public string NegativeOutcome { get; init; } = "";
 }

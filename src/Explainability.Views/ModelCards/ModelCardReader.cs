@@ -39,6 +39,19 @@ public static class ModelCardReader
 
     private static void Validate(ModelCard card, string path)
     {
+        var output = card.Output;
+        if (!(output.DecisionThreshold > 0 && output.DecisionThreshold < 1))
+        {
+            throw new InvalidDataException(
+                $"model card {path}: output.decisionThreshold is {output.DecisionThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}, expected a probability between 0 and 1 (exclusive)");
+        }
+
+        if (output.PositiveOutcome.Length > 0 && string.Equals(output.PositiveOutcome.Trim(), output.NegativeOutcome.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            // The same sentence for both outcomes would tell a customer the opposite of the decision half of the time.
+            throw new InvalidDataException($"model card {path}: output.positiveOutcome and output.negativeOutcome are both '{output.PositiveOutcome}'; they must describe opposite outcomes");
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in card.Features)
         {

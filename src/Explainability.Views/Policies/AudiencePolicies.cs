@@ -39,11 +39,12 @@ public static class AudiencePolicies
         Context = ContextBlocks.CaseValues | ContextBlocks.Percentiles,
     };
 
-    /// <summary>Four strongest reasons toward the adverse outcome, without protected or internal features, without numbers.</summary>
+    /// <summary>Four strongest reasons for the case's outcome (toward the adverse outcome when the score is at or above the
+    /// decision threshold, toward the favourable one below it), without protected or internal features, without numbers.</summary>
     public static AudiencePolicy Customer { get; } = new()
     {
         Audience = Audiences.Customer,
-        Selection = Selection.TopByDirection,
+        Selection = Selection.TopByDecision,
         TopK = 4,
         TopLowering = 0,
         HiddenTags = ["protected", "internal"],

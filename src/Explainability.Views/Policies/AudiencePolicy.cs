@@ -13,10 +13,12 @@ public sealed partial record AudiencePolicy
     public Selection Selection { get; init; } = Selection.All;
 
     /// <summary>How many items to keep by |value| (<see cref="Selection.TopByMagnitude"/>) or, for
-    /// <see cref="Selection.TopByDirection"/>, how many of those pushing toward the explained output.</summary>
+    /// <see cref="Selection.TopByDirection"/>, how many of those pushing toward the explained output; for
+    /// <see cref="Selection.TopByDecision"/>, how many of those pushing toward the case's outcome.</summary>
     public int TopK { get; init; } = 5;
 
-    /// <summary>For <see cref="Selection.TopByDirection"/>: how many items pushing away from the explained output.</summary>
+    /// <summary>For <see cref="Selection.TopByDirection"/>: how many items pushing away from the explained output; for
+    /// <see cref="Selection.TopByDecision"/>: how many pushing against the case's outcome.</summary>
     public int TopLowering { get; init; }
 
     /// <summary>Features carrying any of these tags are not shown; <see cref="Projection.HideTagged"/>.</summary>

@@ -12,4 +12,10 @@ public enum Selection
     /// <summary>The <see cref="AudiencePolicy.TopK"/> largest positive values (pushing toward the explained output)
     /// and the <see cref="AudiencePolicy.TopLowering"/> most negative ones.</summary>
     TopByDirection,
+
+    /// <summary>The reasons for the decision: the <see cref="AudiencePolicy.TopK"/> strongest items pushing toward the case's
+    /// outcome, and the <see cref="AudiencePolicy.TopLowering"/> strongest pushing against it. The outcome is positive when
+    /// the explained output's probability is at or above the model card's decision threshold (or when the model has no
+    /// probability), negative below it; so a favourable case is explained by what pushed it away from the explained output.</summary>
+    TopByDecision,
 }

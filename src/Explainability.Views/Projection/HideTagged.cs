@@ -5,8 +5,8 @@ namespace Explainability.Views.Projection;
 
 /// <summary>
 /// Removes features carrying a tag the policy hides (<c>protected</c>, <c>internal</c>). Measures their share of total
-/// |phi|, the sum of their values, and how many of them the policy's selection would have put among the top items
-/// (so a view can say that a factor it cannot name also weighed in).
+/// |phi|, the sum of their values, and how many of them the policy's selection would have put among the top items, in
+/// the direction the selection shows (so a view can say that a factor it cannot name also weighed in).
 /// </summary>
 public static class HideTagged
 {
@@ -25,7 +25,7 @@ public static class HideTagged
         }
 
         var hiddenKeys = hidden.Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
-        int amongTop = TopK.Select(draft.Items, policy).Count(i => hiddenKeys.Contains(i.Key) && i.Value != 0);
+        int amongTop = TopK.Select(draft.Items, policy, draft.OutcomeSign).Count(i => hiddenKeys.Contains(i.Key) && i.Value != 0);
         var features = hidden.SelectMany(i => i.Features).ToList();
         var entry = new OmissionEntry
         {

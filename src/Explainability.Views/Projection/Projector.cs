@@ -100,8 +100,15 @@ public static class Projector
     {
         var card = context.Card;
         // Order only; the selection already happened in TopK. Rounding may have turned a kept value into 0, which stays shown.
-        var ordered = policy.Selection == Selection.TopByDirection
-            ? draft.Items.OrderBy(i => i.Sign > 0 ? 0 : i.Sign < 0 ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
+        // Direction selections list the chosen direction first: toward the explained output, or toward the case's outcome.
+        int first = policy.Selection switch
+        {
+            Selection.TopByDirection => 1,
+            Selection.TopByDecision => draft.OutcomeSign,
+            _ => 0,
+        };
+        var ordered = first != 0
+            ? draft.Items.OrderBy(i => i.Sign == first ? 0 : i.Sign == -first ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
             : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
         return new AudienceView
         {
@@ -113,6 +120,8 @@ public static class Projector
             OutputDescription = card.Output.Description,
             PositiveClass = card.Output.PositiveClass,
             PositiveOutcome = card.Output.PositiveOutcome,
+            NegativeOutcome = card.Output.NegativeOutcome,
+            OutcomeIsPositive = draft.OutcomeIsPositive,
             Scale = draft.Scale == OutputScale.Margin ? "margin" : "probability",
             Unit = draft.Unit,
             ScoreUnit = draft.ScoreUnit,

@@ -5,8 +5,9 @@ using Explainability.Views.Policies;
 namespace Explainability.Views.Projection;
 
 /// <summary>
-/// Keeps the items the policy's <see cref="Selection"/> asks for: the k largest by |value|, or the k largest positive
-/// (toward the explained output) and the j most negative ones. Measures the share of total |phi| dropped and the sum
+/// Keeps the items the policy's <see cref="Selection"/> asks for: the k largest by |value|, the k largest positive
+/// (toward the explained output) and the j most negative ones, or the k strongest toward the case's outcome and the j
+/// strongest against it (<see cref="ViewDraft.OutcomeIsPositive"/>). Measures the share of total |phi| dropped and the sum
 /// of dropped values (the part of output minus base the kept items leave unexplained).
 /// </summary>
 public static class TopK
@@ -19,7 +20,7 @@ public static class TopK
             return StepResult.Unchanged(draft);
         }
 
-        var kept = Select(draft.Items, policy);
+        var kept = Select(draft.Items, policy, draft.OutcomeSign);
         var keptKeys = kept.Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
         var dropped = draft.Items.Where(i => !keptKeys.Contains(i.Key)).ToList();
         if (dropped.Count == 0)
@@ -33,7 +34,7 @@ public static class TopK
             Kind = OmissionKind.NotInTopK,
             Features = features,
             FeatureLabels = [.. dropped.SelectMany(i => i.FeatureLabels)],
-            Rule = Rule(policy),
+            Rule = Rule(policy, draft.OutcomeIsPositive),
             ShareOfAbsPhi = draft.ShareOf(features),
             UnexplainedPart = dropped.Sum(i => i.Value),
             Unit = draft.Unit,
@@ -43,24 +44,36 @@ public static class TopK
 
     /// <summary>The items <paramref name="policy"/> keeps, strongest first: by |value| for <see cref="Selection.All"/> and
     /// <see cref="Selection.TopByMagnitude"/>; positive ones (descending) then negative ones (ascending) for
-    /// <see cref="Selection.TopByDirection"/>. Ties break on the key, so the result is deterministic.</summary>
-    public static IReadOnlyList<DraftItem> Select(IReadOnlyList<DraftItem> items, AudiencePolicy policy)
+    /// <see cref="Selection.TopByDirection"/>; for <see cref="Selection.TopByDecision"/>, those whose sign is
+    /// <paramref name="outcomeSign"/> (strongest first), then the others (strongest first). Ties break on the key, so the
+    /// result is deterministic.</summary>
+    /// <param name="items">The items to select from.</param>
+    /// <param name="policy">The policy whose selection, <see cref="AudiencePolicy.TopK"/> and <see cref="AudiencePolicy.TopLowering"/> apply.</param>
+    /// <param name="outcomeSign">For <see cref="Selection.TopByDecision"/>: +1 when the case's outcome is the positive one
+    /// (or there is no decision), -1 when it is the negative one; <see cref="ViewDraft.OutcomeSign"/>.</param>
+    public static IReadOnlyList<DraftItem> Select(IReadOnlyList<DraftItem> items, AudiencePolicy policy, int outcomeSign)
     {
         var byMagnitude = items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
         return policy.Selection switch
         {
             Selection.All => [.. byMagnitude],
             Selection.TopByMagnitude => [.. byMagnitude.Take(policy.TopK)],
-            Selection.TopByDirection =>
-            [
-                .. items.Where(i => i.Value > 0).OrderByDescending(i => i.Value).ThenBy(i => i.Key, StringComparer.Ordinal).Take(policy.TopK),
-                .. items.Where(i => i.Value < 0).OrderBy(i => i.Value).ThenBy(i => i.Key, StringComparer.Ordinal).Take(policy.TopLowering),
-            ],
+            Selection.TopByDirection => [.. Strongest(items, +1, policy.TopK), .. Strongest(items, -1, policy.TopLowering)],
+            Selection.TopByDecision => [.. Strongest(items, outcomeSign, policy.TopK), .. Strongest(items, -outcomeSign, policy.TopLowering)],
             _ => throw new ArgumentOutOfRangeException(nameof(policy), policy.Selection, "unknown selection"),
         };
     }
 
-    private static string Rule(AudiencePolicy policy) => policy.Selection == Selection.TopByMagnitude
-        ? string.Create(CultureInfo.InvariantCulture, $"selection = top-by-magnitude, topK = {policy.TopK}")
-        : string.Create(CultureInfo.InvariantCulture, $"selection = top-by-direction, topK = {policy.TopK}, topLowering = {policy.TopLowering}");
+    /// <summary>The <paramref name="count"/> items whose value has sign <paramref name="sign"/>, largest |value| first.</summary>
+    private static IEnumerable<DraftItem> Strongest(IReadOnlyList<DraftItem> items, int sign, int count) =>
+        items.Where(i => Math.Sign(i.Value) == sign).OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal).Take(count);
+
+    private static string Rule(AudiencePolicy policy, bool? outcomeIsPositive) => policy.Selection switch
+    {
+        Selection.TopByMagnitude => string.Create(CultureInfo.InvariantCulture, $"selection = top-by-magnitude, topK = {policy.TopK}"),
+        Selection.TopByDecision => string.Create(
+            CultureInfo.InvariantCulture,
+            $"selection = top-by-decision ({(outcomeIsPositive == false ? "negative outcome" : "positive outcome")}), topK = {policy.TopK}, topLowering = {policy.TopLowering}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"selection = top-by-direction, topK = {policy.TopK}, topLowering = {policy.TopLowering}"),
+    };
 }

@@ -79,6 +79,15 @@ public sealed record ViewDraft
     /// <summary>The offset as far as it is shown: the value when there is one and it is shown, else 0.</summary>
     public double ShownOffset => OffsetShown && Offset is double v ? v : 0;
 
+    /// <summary>The case's outcome: true when <see cref="Probability"/> is at or above <see cref="DecisionThreshold"/> (the
+    /// positive outcome), false below it, null when there is no probability or threshold. Fixed by <see cref="DraftBuilder"/>
+    /// from the explanation; no step changes it.</summary>
+    public bool? OutcomeIsPositive => Probability is double p && DecisionThreshold is double t ? p >= t : null;
+
+    /// <summary>The sign (+1 or -1) of the values that push toward the case's outcome: -1 for a negative outcome, +1 otherwise
+    /// (also when there is no decision, so such a view reads as before: toward the explained output).</summary>
+    public int OutcomeSign => OutcomeIsPositive == false ? -1 : 1;
+
     /// <summary>Explainer name.</summary>
     public required string Method { get; init; }
 
