@@ -1,4 +1,5 @@
 using Explainability.Onnx;
+using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Models;
 using Grpc.Core;
@@ -17,6 +18,7 @@ public sealed class ErrorInterceptorTests
         { new NotSupportedException("not supported"), StatusCode.FailedPrecondition },
         { new InvalidOperationException("no background"), StatusCode.FailedPrecondition },
         { new RequestLimitException("too many rows"), StatusCode.ResourceExhausted },
+        { new RuntimeDisagreementException("row 1, output '0': ours 0.99, ONNX Runtime 10"), StatusCode.FailedPrecondition },
         { new OperationCanceledException(), StatusCode.Cancelled },
         { new IOException("secret path /srv/x"), StatusCode.Internal },
     };

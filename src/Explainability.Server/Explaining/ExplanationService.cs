@@ -22,6 +22,8 @@ public sealed class ExplanationService(ViewService views)
     /// <exception cref="InputException">A feature is missing or unknown, a value has the wrong type, or a category was never seen.</exception>
     /// <exception cref="ArgumentException">An unknown output space, or a method that needs a background the model lacks.</exception>
     /// <exception cref="UnsupportedModelException">The model has no tree ensemble TreeSHAP can explain.</exception>
+    /// <exception cref="RuntimeDisagreementException">Link(margin) differs from ONNX Runtime's served output beyond
+    /// <see cref="RuntimeCrossCheck"/>'s tolerance.</exception>
     public static ExplainOutcome Explain(LoadedModel model, FeatureTable rows, ExplainOptions options, FeatureTable? backgroundOverride = null)
     {
         if (!string.Equals(options.OutputSpace, "margin", StringComparison.Ordinal))
@@ -40,7 +42,7 @@ public sealed class ExplanationService(ViewService views)
             tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, columns, background, options.Method, options.DegreeOfParallelism);
 
         var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
-        double maxError = RuntimeError(explanation, served);
+        double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);
         var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
         {
             ["model_id"] = model.Id,
@@ -111,24 +113,5 @@ public sealed class ExplanationService(ViewService views)
                 }
             }
         }
-    }
-
-    private static double RuntimeError(Explanation explanation, double[] served)
-    {
-        double max = 0;
-        int outputs = explanation.OutputCount;
-        var margin = new double[outputs];
-        var linked = new double[outputs];
-        for (int r = 0; r < explanation.RowCount; r++)
-        {
-            explanation.ModelOutputs.AsSpan(r * outputs, outputs).CopyTo(margin);
-            Link.Apply(explanation.Link, margin, linked);
-            for (int o = 0; o < outputs; o++)
-            {
-                max = Math.Max(max, Math.Abs(linked[o] - served[(r * outputs) + o]));
-            }
-        }
-
-        return max;
     }
 }

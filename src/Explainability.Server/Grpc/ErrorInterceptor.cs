@@ -1,3 +1,4 @@
+using Explainability.Server.Explaining;
 using Explainability.Server.Models;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -80,6 +81,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     {
         ModelNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
+        RuntimeDisagreementException => new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
         ArgumentException or FormatException => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
         OperationCanceledException => new Status(StatusCode.Cancelled, "the call was cancelled"),
         NotSupportedException or InvalidOperationException => new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
