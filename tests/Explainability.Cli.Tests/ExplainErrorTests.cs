@@ -114,6 +114,8 @@ public sealed class ExplainErrorTests : IDisposable
         Assert.Empty(run.Output);
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter '", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
         foreach (var part in messageParts)
         {
             Assert.Contains(part, run.Error, StringComparison.Ordinal);

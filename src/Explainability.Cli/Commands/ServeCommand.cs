@@ -36,7 +36,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         using var registry = ModelRegistry.LoadDirectory(modelsDir);
         if (registry.Models.Count == 0)
         {
-            throw new InvalidOperationException($"no model folders (with model-card.json) under {modelsDir}");
+            throw new CliException($"no model folders (with model-card.json) under {modelsDir}");
         }
 
         await using var app = ExplainabilityServer.Build(registry, port, new ExplainabilityServerOptions { MaxRowsPerRequest = maxRows });
