@@ -62,6 +62,25 @@ public sealed class ExplainErrorTests : IDisposable
     public void Unseen_category() =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("checking_status", "overdrawn"))], "category 'overdrawn' of feature 'checking_status' was never seen");
 
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("1e309")]
+    public void Non_finite_number(string cell) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", cell))], "row 1: feature 'duration' is not finite");
+
+    [Fact]
+    public void Empty_categorical_cell() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("purpose", ""))], "row 1: feature 'purpose' is categorical and has no value");
+
+    [Fact]
+    public void Empty_numeric_cell_is_a_missing_value_the_model_routes()
+    {
+        var run = CliRun.Of(["explain", "--model", CreditRisk, "--input", CreditRows(set: ("duration", ""))]);
+        Assert.Equal(0, run.Code);
+        Assert.Empty(run.Error);
+    }
+
     [Fact]
     public void Ragged_row_names_the_line()
     {

@@ -24,6 +24,10 @@ public sealed class BadRequestTests(ServerFixture server)
         { "path-as-language", StatusCode.InvalidArgument, ["language '../customer/x'", "language code"] },
         { "zero-rows", StatusCode.InvalidArgument, ["no rows"] },
         { "probability-space", StatusCode.InvalidArgument, ["output space 'probability'", "margin"] },
+        { "infinite-number", StatusCode.InvalidArgument, ["row 1", "feature 'duration' is not finite"] },
+        { "negative-infinite-number", StatusCode.InvalidArgument, ["row 0", "feature 'age' is not finite"] },
+        { "categorical-without-value", StatusCode.InvalidArgument, ["row 1: feature 'checking_status' is categorical and has no value"] },
+        { "categorical-nan", StatusCode.InvalidArgument, ["row 0: feature 'purpose' is categorical and has no value"] },
     };
 
     [Theory]
@@ -135,6 +139,18 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "probability-space":
                 request.OutputSpace = "probability";
+                break;
+            case "infinite-number":
+                request.Rows[1].Values["duration"] = new FeatureValue { Number = double.PositiveInfinity };
+                break;
+            case "negative-infinite-number":
+                request.Rows[0].Values["age"] = new FeatureValue { Number = double.NegativeInfinity };
+                break;
+            case "categorical-without-value":
+                request.Rows[1].Values["checking_status"] = new FeatureValue();
+                break;
+            case "categorical-nan":
+                request.Rows[0].Values["purpose"] = new FeatureValue { Number = double.NaN };
                 break;
             default:
                 throw new ArgumentException($"no bad request named '{name}'", nameof(name));

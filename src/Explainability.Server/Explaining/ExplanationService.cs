@@ -66,7 +66,8 @@ public sealed class ExplanationService(ViewService views)
     }
 
     /// <summary>Checks raw rows against the model card before anything runs.</summary>
-    /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected.</exception>
+    /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected: also an
+    /// infinite number, and a categorical feature without a value.</exception>
     public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns)
     {
         var known = card.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
@@ -97,6 +98,18 @@ public sealed class ExplanationService(ViewService views)
             for (int r = 0; r < rows.RowCount; r++)
             {
                 var value = rows[r, c];
+                if (!value.IsText && !value.IsMissing && !double.IsFinite(value.Number))
+                {
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is not finite: got {value.Number.ToString(CultureInfo.InvariantCulture)}; expected a finite number (NaN or an empty cell for a missing value)");
+                }
+
+                // A missing category would become an all-zero one-hot the model never saw in training; a missing number is
+                // routed by the model's own NaN semantics, so it stays allowed.
+                if (feature.Type == "categorical" && value.IsMissing)
+                {
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is categorical and has no value; expected one of its categories");
+                }
+
                 if (feature.Type == "numeric" && value.IsText)
                 {
                     throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is numeric, got the text '{value.Text}'");
