@@ -82,6 +82,51 @@ public sealed class ExplainErrorTests : IDisposable
     }
 
     [Fact]
+    public void Out_naming_the_input_file_is_refused_and_the_input_kept()
+    {
+        string input = CreditRows();
+        string before = File.ReadAllText(input);
+        AssertFails(["--model", CreditRisk, "--input", input, "--out", input], "--out", "is the input file");
+        Assert.Equal(before, File.ReadAllText(input));
+    }
+
+    [Fact]
+    public void Out_naming_the_background_file_is_refused()
+    {
+        string background = Write("bg.csv", File.ReadAllLines(CreditBackground));
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--background", background, "--out", Path.Combine(_temp.Path, ".", "bg.csv")], "is the background file");
+    }
+
+    [Theory]
+    [InlineData("model-card.json")]
+    [InlineData("model.onnx")]
+    [InlineData("background.csv")]
+    [InlineData("new-file.csv")]
+    public void Out_inside_the_model_folder_is_refused(string file)
+    {
+        string folder = Path.Combine(_temp.Path, "credit-risk");
+        Directory.CreateDirectory(folder);
+        foreach (var f in Directory.GetFiles(CreditRisk))
+        {
+            File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+        }
+
+        string target = Path.Combine(folder, file);
+        string? before = File.Exists(target) ? File.ReadAllText(target) : null;
+        AssertFails(["--model", folder, "--input", CreditRows(), "--out", target], "is inside the model folder");
+        Assert.Equal(before, File.Exists(target) ? File.ReadAllText(target) : null);
+    }
+
+    [Fact]
+    public void Out_naming_the_bare_onnx_file_is_refused()
+    {
+        string model = Path.Combine(_temp.Path, "m.onnx");
+        File.Copy(Xgboost, model);
+        string input = Write("rows.csv", "f0,f1,f2,f3", "0,1,1,0");
+        AssertFails(["--model", model, "--input", input, "--background", input, "--out", model], "is the model file");
+    }
+
+    [Fact]
     public void Ragged_row_names_the_line()
     {
         var lines = File.ReadAllLines(CreditBackground).Take(4).ToArray();
