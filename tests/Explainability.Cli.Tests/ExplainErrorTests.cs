@@ -127,6 +127,17 @@ public sealed class ExplainErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_megabyte_category_is_quoted_shortened_with_its_length()
+    {
+        string huge = new('z', 1 << 20);
+        var run = CliRun.Of(["explain", "--model", CreditRisk, "--input", CreditRows(set: ("purpose", huge))]);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains($"category '{new string('z', 80)}…' (1048576 characters) of feature 'purpose' was never seen", run.Error, StringComparison.Ordinal);
+        Assert.True(run.Error.Length < 2000, $"the message has {run.Error.Length} characters");
+    }
+
+    [Fact]
     public void Ragged_row_names_the_line()
     {
         var lines = File.ReadAllLines(CreditBackground).Take(4).ToArray();

@@ -195,7 +195,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             if (!inputs.Contains(column, StringComparer.Ordinal))
             {
                 throw new InputException(column,
-                    $"unknown feature '{column}': the input column is not an input of model '{model.Id}'; its inputs are: {string.Join(", ", inputs)}");
+                    $"unknown feature {MessageText.Quote(column)}: the input column is not an input of model '{model.Id}'; its inputs are: {string.Join(", ", inputs)}");
             }
         }
     }

@@ -77,7 +77,7 @@ public sealed class ExplanationService(ViewService views)
             {
                 if (!known.Contains(column))
                 {
-                    throw new InputException(column, $"unknown feature '{column}' for model '{card.Id}'; its features are: {string.Join(", ", known)}");
+                    throw new InputException(column, $"unknown feature {MessageText.Quote(column)} for model '{card.Id}'; its features are: {string.Join(", ", known)}");
                 }
             }
         }
@@ -112,7 +112,7 @@ public sealed class ExplanationService(ViewService views)
 
                 if (feature.Type == "numeric" && value.IsText)
                 {
-                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is numeric, got the text '{value.Text}'");
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is numeric, got the text {MessageText.Quote(value.Text)}");
                 }
 
                 if (feature.Type == "categorical" && !value.IsText && !value.IsMissing)
@@ -122,7 +122,7 @@ public sealed class ExplanationService(ViewService views)
 
                 if (feature.Type == "categorical" && value.IsText && feature.Categories is { Count: > 0 } categories && !categories.ContainsKey(value.Text!))
                 {
-                    throw new InputException(feature.Name, $"row {r}: category '{value.Text}' of feature '{feature.Name}' was never seen in training; known categories: {string.Join(", ", categories.Keys)}");
+                    throw new InputException(feature.Name, $"row {r}: category {MessageText.Quote(value.Text)} of feature '{feature.Name}' was never seen in training; known categories: {string.Join(", ", categories.Keys)}");
                 }
             }
         }
