@@ -138,6 +138,10 @@ public sealed class ExplainErrorTests : IDisposable
     }
 
     [Fact]
+    public void Model_card_instead_of_the_model_folder_says_to_pass_the_folder() =>
+        AssertFails(["--model", Path.Combine(CreditRisk, "model-card.json"), "--input", CreditBackground], "is a JSON file, not an ONNX model: pass the model folder", CreditRisk);
+
+    [Fact]
     public void Ragged_row_names_the_line()
     {
         var lines = File.ReadAllLines(CreditBackground).Take(4).ToArray();
