@@ -645,13 +645,13 @@ public sealed class OnnxModel : IDisposable
         {
             throw new InputException(
                 featureNames[next],
-                $"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns; unknown column(s): {string.Join(", ", featureNames.Skip(next).Select(n => $"'{n}'"))}");
+                $"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns; unknown column(s): {string.Join(", ", featureNames.Skip(next).Select(MessageText.Quote))}");
         }
 
         var duplicate = result.SelectMany(i => i.ColumnNames).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new InputException(duplicate.Key, $"the raw column name '{duplicate.Key}' is used twice");
+            throw new InputException(duplicate.Key, $"the raw column name {MessageText.Quote(duplicate.Key)} is used twice");
         }
 
         return result;

@@ -35,7 +35,7 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
         var service = new ExplanationService(ViewService.CreateDefault());
         foreach (var model in registry.Models)
         {
-            var background = model.Background ?? throw new InvalidOperationException($"model '{model.Id}' has no background rows to demonstrate on");
+            var background = model.Background ?? throw new CliException($"model '{model.Id}' has no background rows to demonstrate on");
             var picked = background.SelectRows(Enumerable.Range(0, Math.Min(rowCount, background.RowCount)));
             var outcome = ExplanationService.Explain(model, picked, new ExplainOptions(TreeShapMethod.PathDependent, AllowExtraColumns: true));
             var e = outcome.Explanation;
