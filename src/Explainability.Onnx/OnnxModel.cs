@@ -4,6 +4,7 @@ using Explainability.Core.Explanations;
 using Explainability.Core.Models;
 using Explainability.Core.Trees;
 using Explainability.Onnx.Graph;
+using Explainability.Onnx.Linear;
 using Explainability.Onnx.Proto;
 using Explainability.Onnx.Runtime;
 using Explainability.Onnx.Trees;
@@ -35,7 +36,9 @@ public sealed class OnnxModel : IDisposable
     private readonly ServedPath? _served;
     private readonly string? _columnsOutput;
     private readonly int _columnCount;
-    private readonly IReadOnlyList<(OnnxOffset Offset, int Width)> _offsets = [];
+    private readonly List<(OnnxOffset Offset, int Width)> _offsets = [];
+    private readonly IReadOnlyList<ValueInfoProto> _graphOutputs;
+    private readonly Dictionary<string, string[]> _zipMapKeys;
 
     private OnnxModel(byte[] bytes, IReadOnlyList<string>? featureNames)
     {
@@ -51,6 +54,7 @@ public sealed class OnnxModel : IDisposable
         }
 
         var graph = model.Graph ?? throw new InvalidDataException("the ONNX model has no graph");
+        int originalOutputs = graph.Output.Count;
         var inputs = DescribeInputs(graph, featureNames);
         var inputColumns = new Dictionary<string, int[]>();
         int raw = 0;
@@ -63,12 +67,15 @@ public sealed class OnnxModel : IDisposable
         _dependencies = new ColumnDependencies(graph, inputColumns);
         var ensembles = graph.Node.Where(TreeEnsembleReader.IsTreeEnsemble).ToList();
         NodeProto? ensemble = ensembles.Count == 1 ? ensembles[0] : null;
+        var linears = graph.Node.Where(LinearModelReader.IsLinear).ToList();
+        NodeProto? linear = ensembles.Count == 0 && linears.Count == 1 ? linears[0] : null;
+        var scorer = ensemble ?? linear;
         var graphInputs = inputs.Select(i => i.Name).ToHashSet();
-        if (ensemble is not null && !graphInputs.Contains(ensemble.Input[0]) && graph.Output.All(o => o.Name != ensemble.Input[0]))
+        if (scorer is not null && !graphInputs.Contains(scorer.Input[0]) && graph.Output.All(o => o.Name != scorer.Input[0]))
         {
-            var extra = graph.ValueInfo.FirstOrDefault(v => v.Name == ensemble.Input[0])?.Clone() ?? new ValueInfoProto { Name = ensemble.Input[0] };
+            var extra = graph.ValueInfo.FirstOrDefault(v => v.Name == scorer.Input[0])?.Clone() ?? new ValueInfoProto { Name = scorer.Input[0] };
             graph.Output.Add(extra);
-            _columnsOutput = ensemble.Input[0];
+            _columnsOutput = scorer.Input[0];
         }
 
         // A per-row offset added after the ensemble is read from ONNX Runtime like the ensemble's input (casebook C11);
@@ -86,6 +93,8 @@ public sealed class OnnxModel : IDisposable
         Inputs = inputs;
         _binder = new InputBinder(inputs);
         RawFeatureNames = inputs.SelectMany(i => i.ColumnNames).ToArray();
+        _graphOutputs = [.. graph.Output.Take(originalOutputs)];
+        _zipMapKeys = ZipMapKeysByOutput(graph);
 
         if (ensemble is null)
         {
@@ -93,6 +102,64 @@ public sealed class OnnxModel : IDisposable
             TreeModelUnavailableReason = ensembles.Count > 1
                 ? $"the graph has {ensembles.Count} tree ensemble nodes ({string.Join(", ", ensembles.Select(e => $"'{e.Name}'"))}); one is supported"
                 : $"no tree ensemble: the graph has no ai.onnx.ml TreeEnsembleRegressor, TreeEnsembleClassifier or TreeEnsemble node (its ops: {string.Join(", ", mlOps)})";
+            LinearModelUnavailableReason = linear is null
+                ? linears.Count > 1
+                    ? $"the graph has {linears.Count} linear nodes ({string.Join(", ", linears.Select(e => $"'{e.Name}'"))}); one is supported"
+                    : $"no linear model: the graph has no ai.onnx.ml LinearRegressor or LinearClassifier node (its ops: {string.Join(", ", mlOps)})"
+                : null;
+            if (linear is null)
+            {
+                return;
+            }
+
+            try
+            {
+                _columnsOutput ??= linear.Input[0];
+                var (width, _) = ProbeColumns();
+                _columnCount = width;
+                var (map, featureInputs, mappingSource) = MapColumns(linear.Input[0], width, inputs);
+                var parsed = LinearModelReader.Read(linear, width);
+                var tracer = new ServedOutputTracer(graph);
+                var paths = tracer.Trace(parsed.ScoreOutput, parsed.ScoreColumns, parsed.ScoreWidth, parsed.PostTransform, parsed.ScoresSumToOne);
+                if (paths.Count == 0)
+                {
+                    throw new UnsupportedModelException(
+                        $"the scores of {linear.OpType} '{linear.Name}' reach no graph output through supported ops"
+                        + (tracer.Problems.Count > 0 ? ": " + string.Join("; ", tracer.Problems.Distinct()) : ""));
+                }
+
+                var path = paths.OrderByDescending(p => p.Steps).First();
+                int k = path.EnsembleOutputs.Length;
+                var weights = new double[k * width];
+                var intercepts = new double[k];
+                for (int o = 0; o < k; o++)
+                {
+                    int source = path.EnsembleOutputs[o];
+                    for (int c = 0; c < width; c++)
+                    {
+                        weights[(o * width) + c] = parsed.Weights[(source * width) + c] * path.Scale[o];
+                    }
+
+                    intercepts[o] = (parsed.Intercepts[source] * path.Scale[o]) + path.Offset[o];
+                }
+
+                Inputs = inputs = [.. inputs.Select(i => i with { IsFeature = featureInputs.Contains(i.Name) })];
+                _binder = new InputBinder(inputs);
+                RawFeatureNames = map.FeatureNames;
+                _served = path;
+                LinearModel = new OnnxLinearModel(weights, intercepts, map, path.Link, [.. path.EnsembleOutputs.Select(o => parsed.OutputLabels[o])],
+                    path.GraphOutput, linear.Name, linear.OpType, linear.Input[0], mappingSource);
+                LinearModelUnavailableReason = null;
+            }
+            catch (UnsupportedModelException e)
+            {
+                LinearModelUnavailableReason = e.Message;
+            }
+            catch (Exception e) when (e is InputException or OnnxRuntimeException)
+            {
+                LinearModelUnavailableReason = $"ONNX Runtime could not compute the linear model's input '{linear.Input[0]}' for a neutral row: {e.Message}";
+            }
+
             return;
         }
 
@@ -195,6 +262,16 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Why <see cref="TreeModel"/> is null, or null when it is not.</summary>
     public string? TreeModelUnavailableReason { get; }
 
+    /// <summary>
+    /// The served linear model (<c>ai.onnx.ml</c> LinearRegressor / LinearClassifier) in margin space, or null when the
+    /// graph has a tree ensemble, no single linear node, or one this reader cannot follow to a graph output (see
+    /// <see cref="LinearModelUnavailableReason"/>).
+    /// </summary>
+    public OnnxLinearModel? LinearModel { get; }
+
+    /// <summary>Why <see cref="LinearModel"/> is null, or null when it is not (also null for a tree model).</summary>
+    public string? LinearModelUnavailableReason { get; }
+
     /// <summary>Loads the model file at <paramref name="path"/>.</summary>
     /// <param name="path">The .onnx file.</param>
     /// <param name="featureNames">Names of the columns of matrix inputs (<c>[N, M]</c>, e.g. from a CSV header), in input
@@ -208,20 +285,21 @@ public sealed class OnnxModel : IDisposable
     public static OnnxModel Load(byte[] bytes, IReadOnlyList<string>? featureNames = null) => new(bytes, featureNames);
 
     /// <summary>
-    /// The ensemble's input columns for raw rows, as ONNX Runtime computes them (all preprocessing applied), widened
-    /// exactly to double: <c>[rows, columns]</c> row-major, <c>columns = TreeModel.Ensemble.FeatureCount</c>.
+    /// The ensemble's (or linear node's) input columns for raw rows, as ONNX Runtime computes them (all preprocessing
+    /// applied), widened exactly to double: <c>[rows, columns]</c> row-major, <c>columns = TreeModel.Ensemble.FeatureCount</c>
+    /// (or <c>LinearModel.ColumnCount</c>).
     /// One runtime call per batch of <paramref name="batchSize"/> rows.
     /// </summary>
     /// <param name="rows">Raw rows; columns are bound by name (see <see cref="OnnxInput"/>).</param>
     /// <param name="allowExtraColumns">Whether columns that are no model input are ignored rather than refused.</param>
     /// <param name="batchSize">Rows per runtime call.</param>
-    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InvalidOperationException">The model has neither <see cref="TreeModel"/> nor <see cref="LinearModel"/>.</exception>
     /// <exception cref="InputException">A feature is missing, a column unknown, or a value of the wrong kind.</exception>
     public double[] ComputeColumns(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
     {
-        if (TreeModel is null)
+        if (TreeModel is null && LinearModel is null)
         {
-            throw new InvalidOperationException($"the model has no explainable tree ensemble: {TreeModelUnavailableReason}");
+            throw new InvalidOperationException($"the model has no explainable tree ensemble or linear model: {TreeModelUnavailableReason}; {LinearModelUnavailableReason}");
         }
 
         var result = new double[rows.RowCount * _columnCount];
@@ -248,12 +326,18 @@ public sealed class OnnxModel : IDisposable
     /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
     public double[] RunServedOutput(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
     {
-        var path = _served ?? throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}");
-        int k = path.EnsembleOutputs.Length;
+        var path = _served ?? throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}; {LinearModelUnavailableReason}");
+        return RunServed(rows, allowExtraColumns, batchSize, new ServedSpec(path.GraphOutput, path.Columns, path.ZipMapKeys, []), null);
+    }
+
+    /// <summary>The values of <paramref name="spec"/>'s graph output for <paramref name="rows"/>, <c>[rows, outputs]</c>; one runtime call per batch.</summary>
+    internal double[] RunServed(FeatureTable rows, bool allowExtraColumns, int batchSize, ServedSpec spec, Action<int>? onRun)
+    {
+        int k = spec.Columns.Length;
         var result = new double[rows.RowCount * k];
-        RunBatches(rows, allowExtraColumns, batchSize, [path.GraphOutput], requireOffsets: true, (start, count, outputs) =>
+        RunBatches(rows, allowExtraColumns, batchSize, [spec.GraphOutput], requireOffsets: true, (start, count, outputs) =>
         {
-            if (path.ZipMapKeys is { } keys)
+            if (spec.ZipMapKeys is { } keys)
             {
                 int r = 0;
                 foreach (var map in outputs[0].AsEnumerable<NamedOnnxValue>())
@@ -263,7 +347,7 @@ public sealed class OnnxModel : IDisposable
                     {
                         result[((start + r) * k) + o] = dict.TryGetValue(keys[o], out double v)
                             ? v
-                            : throw new InvalidOperationException($"output '{path.GraphOutput}' has no class '{keys[o]}'");
+                            : throw new InvalidOperationException($"output '{spec.GraphOutput}' has no class '{keys[o]}'");
                     }
 
                     r++;
@@ -278,11 +362,98 @@ public sealed class OnnxModel : IDisposable
             {
                 for (int o = 0; o < k; o++)
                 {
-                    result[((start + r) * k) + o] = values[(r * width) + path.Columns[o]];
+                    result[((start + r) * k) + o] = values[(r * width) + spec.Columns[o]];
                 }
             }
-        });
+        }, onRun);
         return result;
+    }
+
+    /// <summary>
+    /// The margins of the parsed model (<see cref="TreeModel"/> with its per-row offsets, or <see cref="LinearModel"/>) for
+    /// <paramref name="rows"/>, <c>[rows, outputs]</c> in margin space; one runtime call per batch fetches the columns (and offsets).
+    /// </summary>
+    internal double[] ComputeMargins(FeatureTable rows, bool allowExtraColumns, int batchSize, Action<int>? onRun)
+    {
+        if (TreeModel is null && LinearModel is null)
+        {
+            throw new InvalidOperationException($"the model has no margin: {TreeModelUnavailableReason}; {LinearModelUnavailableReason}");
+        }
+
+        int m = _columnCount;
+        int k = TreeModel?.OutputNames.Count ?? LinearModel!.OutputCount;
+        var result = new double[rows.RowCount * k];
+        string[] outputs = [_columnsOutput!, .. _offsets.Select(o => o.Offset.Tensor)];
+        RunBatches(rows, allowExtraColumns, batchSize, outputs, requireOffsets: true, (start, count, values) =>
+        {
+            var columns = ToDoubles(values[0]);
+            if (columns.Length != count * m)
+            {
+                throw new InvalidOperationException($"ONNX Runtime returned {columns.Length} values for {count} rows of {m} columns");
+            }
+
+            for (int r = 0; r < count; r++)
+            {
+                var margin = result.AsSpan((start + r) * k, k);
+                if (TreeModel is { } tree)
+                {
+                    tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
+                }
+                else
+                {
+                    LinearModel!.Evaluate(columns.AsSpan(r * m, m), margin);
+                }
+            }
+
+            for (int i = 0; i < _offsets.Count; i++)
+            {
+                var (offset, width) = _offsets[i];
+                var offsetValues = ToDoubles(values[1 + i]);
+                for (int r = 0; r < count; r++)
+                {
+                    for (int o = 0; o < k; o++)
+                    {
+                        result[((start + r) * k) + o] += offset.Coefficients[o] * offsetValues[(r * width) + offset.Columns[o]];
+                    }
+                }
+            }
+        }, onRun);
+        return result;
+    }
+
+    /// <summary>
+    /// The served output a black box reads: the parsed model's (<see cref="RunServedOutput"/>) when <paramref name="outputName"/>
+    /// is null or names it; else the named graph output, or by default the first ZipMap output, else the first float
+    /// tensor output (label outputs are skipped). A ZipMap is read by class label; a tensor by column.
+    /// </summary>
+    internal ServedSpec ResolveServed(string? outputName)
+    {
+        if (_served is { } path && (outputName is null || outputName == path.GraphOutput))
+        {
+            var names = TreeModel?.OutputNames ?? LinearModel!.OutputNames;
+            return new ServedSpec(path.GraphOutput, path.Columns, path.ZipMapKeys, [.. names]);
+        }
+
+        static bool IsMap(ValueInfoProto o) => o.Type?.SequenceType?.ElemType?.MapType is not null;
+        static bool IsFloat(ValueInfoProto o) => o.Type?.TensorType is { } t
+            && (TensorProto.Types.DataType)t.ElemType is TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double;
+        var info = outputName is not null
+            ? _graphOutputs.FirstOrDefault(o => o.Name == outputName)
+                ?? throw new ArgumentException($"'{outputName}' is not an output of the model; its outputs are {string.Join(", ", _graphOutputs.Select(o => $"'{o.Name}'"))}", nameof(outputName))
+            : _graphOutputs.FirstOrDefault(IsMap) ?? _graphOutputs.FirstOrDefault(IsFloat)
+                ?? throw new UnsupportedModelException(
+                    $"no graph output is a float tensor or a ZipMap of scores; the outputs are {string.Join(", ", _graphOutputs.Select(o => $"'{o.Name}'"))}");
+        if (IsMap(info))
+        {
+            var keys = _zipMapKeys.TryGetValue(info.Name, out var k)
+                ? k
+                : throw new UnsupportedModelException($"output '{info.Name}' is a map that no ZipMap node with class labels produces; its keys are unknown");
+            return new ServedSpec(info.Name, [.. Enumerable.Range(0, keys.Length)], keys, keys);
+        }
+
+        int width = ProbeWidth(info.Name);
+        return new ServedSpec(info.Name, [.. Enumerable.Range(0, width)], null,
+            [.. Enumerable.Range(0, width).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
     }
 
     /// <summary>
@@ -541,7 +712,8 @@ public sealed class OnnxModel : IDisposable
         return [.. deps.Select(d => d.ToArray())];
     }
 
-    private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, bool requireOffsets, Action<int, int, IReadOnlyList<NamedOnnxValue>> consume)
+    private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, bool requireOffsets,
+        Action<int, int, IReadOnlyList<NamedOnnxValue>> consume, Action<int>? onRun = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var plan = _binder.Resolve(rows, allowExtraColumns, requireOffsets);
@@ -557,6 +729,7 @@ public sealed class OnnxModel : IDisposable
             }
 
             using var results = _session.Run(feeds, outputs);
+            onRun?.Invoke(count);
             consume(start, count, [.. outputs.Select(o => (NamedOnnxValue)results.First(r => r.Name == o))]);
         }
     }
@@ -578,6 +751,31 @@ public sealed class OnnxModel : IDisposable
         IDictionary<string, double> d => d.ToDictionary(p => p.Key, p => p.Value),
         _ => throw new UnsupportedModelException($"a ZipMap element is a {value.GetType().Name}, not a map of class label to score"),
     };
+
+    /// <summary>Class labels of every ZipMap output (followed through Identity nodes), by tensor name, in the ZipMap's order.</summary>
+    private static Dictionary<string, string[]> ZipMapKeysByOutput(GraphProto graph)
+    {
+        var keys = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var node in graph.Node.Where(n => n.OpType == "ZipMap"))
+        {
+            var strings = OnnxAttributes.Strings(node, "classlabels_strings");
+            keys[node.Output[0]] = strings.Length > 0
+                ? strings
+                : [.. OnnxAttributes.Ints(node, "classlabels_int64s").Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        }
+
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var node in graph.Node.Where(n => n.OpType == "Identity" && n.Input.Count == 1 && keys.ContainsKey(n.Input[0])))
+            {
+                grew |= keys.TryAdd(node.Output[0], keys[node.Input[0]]);
+            }
+        }
+
+        return keys;
+    }
 
     private static List<OnnxInput> DescribeInputs(GraphProto graph, IReadOnlyList<string>? featureNames)
     {

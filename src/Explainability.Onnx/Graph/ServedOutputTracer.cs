@@ -93,12 +93,14 @@ internal sealed class ServedOutputTracer
     /// <param name="scoreColumns">Column of the score tensor per explained ensemble output.</param>
     /// <param name="scoreWidth">Columns of the score tensor.</param>
     /// <param name="postTransform">The ensemble's own post_transform.</param>
-    public List<ServedPath> Trace(string scoreTensor, int[] scoreColumns, int scoreWidth, LinkFunction postTransform)
+    /// <param name="scoresSumToOne">Whether every row of the score tensor sums to 1 (known from the model node's
+    /// parameters), so that an L1 Normalizer over it is the identity.</param>
+    public List<ServedPath> Trace(string scoreTensor, int[] scoreColumns, int scoreWidth, LinkFunction postTransform, bool scoresSumToOne = false)
     {
         int k = scoreColumns.Length;
         var found = new List<ServedPath>();
         var start = new State(scoreTensor, Enumerable.Range(0, k).ToArray(), scoreColumns, scoreWidth, null,
-            Enumerable.Repeat(1.0, k).ToArray(), new double[k], postTransform, 0, []);
+            Enumerable.Repeat(1.0, k).ToArray(), new double[k], postTransform, 0, [], scoresSumToOne);
         Walk(start, found);
         return found;
     }
@@ -219,7 +221,7 @@ internal sealed class ServedOutputTracer
             }
 
             var terms = s.Terms.Select(t => t with { Coefficients = [.. t.Coefficients.Select((x, o) => x * factor[o])] }).ToArray();
-            return s with { Tensor = node.Output[0], Scale = scale, Offset = offset, Steps = s.Steps + 1, Terms = terms };
+            return s with { Tensor = node.Output[0], Scale = scale, Offset = offset, Steps = s.Steps + 1, Terms = terms, SumsToOne = false };
         }
 
         if (op is "Sigmoid" or "Exp" or "Softmax")
@@ -241,7 +243,21 @@ internal sealed class ServedOutputTracer
             }
 
             var link = op switch { "Sigmoid" => LinkFunction.Logistic, "Exp" => LinkFunction.Exp, _ => LinkFunction.Softmax };
-            return s with { Tensor = node.Output[0], Link = link, Steps = s.Steps + 1 };
+            return s with { Tensor = node.Output[0], Link = link, Steps = s.Steps + 1, SumsToOne = link == LinkFunction.Softmax };
+        }
+
+        if (op == "Normalizer")
+        {
+            // skl2onnx puts an L1 Normalizer after a binary LinearClassifier whose LOGISTIC scores already sum to 1; any
+            // other normalisation divides by a row-dependent sum, which is neither affine nor a link.
+            string norm = OnnxAttributes.String(node, "norm") ?? "MAX";
+            if (norm == "L1" && s.SumsToOne)
+            {
+                return s with { Tensor = node.Output[0], Steps = s.Steps + 1 };
+            }
+
+            Problems.Add($"{where} ({norm}) divides the scores by a row-dependent norm; only an L1 Normalizer over scores that already sum to 1 is followed");
+            return null;
         }
 
         if (op is "Gather" or "ArrayFeatureExtractor" && node.Input.Count == 2 && node.Input[0] == s.Tensor
@@ -272,7 +288,8 @@ internal sealed class ServedOutputTracer
 
             return new State(node.Output[0], [.. keep.Select(o => s.EnsembleOutputs[o])], [.. columns], indices.Length, null,
                 [.. keep.Select(o => s.Scale[o])], [.. keep.Select(o => s.Offset[o])], s.Link, s.Steps + 1,
-                [.. s.Terms.Select(t => t with { Coefficients = [.. keep.Select(o => t.Coefficients[o])], Columns = [.. keep.Select(o => t.Columns[o])] })]);
+                [.. s.Terms.Select(t => t with { Coefficients = [.. keep.Select(o => t.Coefficients[o])], Columns = [.. keep.Select(o => t.Columns[o])] })],
+                s.SumsToOne && indices.Length == s.Width);
         }
 
         if (LabelBranches.Contains(op))
@@ -280,7 +297,7 @@ internal sealed class ServedOutputTracer
             return null;
         }
 
-        Problems.Add($"{where} after the ensemble is not supported");
+        Problems.Add($"{where} after the model's scores is not supported");
         return null;
     }
 
@@ -315,6 +332,7 @@ internal sealed class ServedOutputTracer
             Offset = negateScore ? [.. s.Offset.Select(x => -x)] : s.Offset,
             Steps = s.Steps + 1,
             Terms = [.. terms],
+            SumsToOne = false,
         };
     }
 
@@ -328,5 +346,6 @@ internal sealed class ServedOutputTracer
         double[] Offset,
         LinkFunction Link,
         int Steps,
-        OffsetTerm[] Terms);
+        OffsetTerm[] Terms,
+        bool SumsToOne);
 }
