@@ -572,6 +572,32 @@ public sealed class OnnxModel : IDisposable
         return new BatchModel(this);
     }
 
+    /// <summary>
+    /// Names of the inputs of a black box over this model (<see cref="AsBatchModel(RawFeatureCodec, OutputSpace, int, string?)"/>),
+    /// <c>[inputs]</c>: <see cref="RawFeatureNames"/>, then <see cref="OffsetColumnNames"/> (a per-row offset is one more
+    /// input to a model-agnostic explainer, casebook C11 (ii)).
+    /// </summary>
+    public IReadOnlyList<string> BlackBoxInputNames => [.. RawFeatureNames, .. OffsetColumnNames];
+
+    /// <summary>
+    /// The model as a black box for model-agnostic explainers, over any graph (trees, linear models, neural networks) and
+    /// text inputs: rows are <see cref="BlackBoxInputNames"/> encoded by <paramref name="codec"/>; outputs are the served
+    /// values or, where a tree ensemble or linear model was parsed, its margin. See <see cref="OnnxBlackBox"/>.
+    /// </summary>
+    /// <param name="codec">Encodes raw features; its features must be exactly <see cref="BlackBoxInputNames"/> (any order);
+    /// build it with <see cref="RawFeatureCodec.For"/>.</param>
+    /// <param name="space"><see cref="OutputSpace.Probability"/> for ONNX Runtime's served values, <see cref="OutputSpace.Margin"/>
+    /// for the parsed model's margin.</param>
+    /// <param name="maxRowsPerRun">Most rows per ONNX Runtime call.</param>
+    /// <param name="outputName">The graph output to serve (probability space only); null for the parsed model's served output,
+    /// or else the first ZipMap output, or else the first float tensor output.</param>
+    /// <exception cref="InputException">The codec's features are not the model's black-box inputs.</exception>
+    /// <exception cref="InvalidOperationException">Margin space for a model without a parsed tree ensemble or linear model.</exception>
+    /// <exception cref="ArgumentException"><paramref name="outputName"/> is not a graph output, or is given with margin space.</exception>
+    /// <exception cref="UnsupportedModelException">No graph output holds scores (a float tensor or a ZipMap).</exception>
+    public OnnxBlackBox AsBatchModel(RawFeatureCodec codec, OutputSpace space = OutputSpace.Probability, int maxRowsPerRun = DefaultBatchSize, string? outputName = null) =>
+        new(this, codec, space, maxRowsPerRun, outputName);
+
     /// <summary>The raw columns (indices into all inputs' columns) each column of <paramref name="tensor"/> depends on, or null when unknown.</summary>
     internal int[][]? DependenciesOf(string tensor) => _dependencies.Of(tensor);
 
