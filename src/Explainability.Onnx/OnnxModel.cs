@@ -500,38 +500,32 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <summary>
-    /// Compares the parsed tree model with ONNX Runtime on <paramref name="rows"/>: evaluates
-    /// <c>Link(TreeModel.Ensemble.Evaluate(columns) + offset)</c> in double (the offset from <see cref="ComputeOffsets"/>) and <see cref="RunServedOutput"/>, and reports the
-    /// largest difference. Use it before explaining: the post-transform is applied as the ONNX attribute states, and a
-    /// runtime that serves something else (casebook C05) shows up here as a disagreement.
+    /// Compares the parsed model (<see cref="TreeModel"/> or <see cref="LinearModel"/>) with ONNX Runtime on <paramref name="rows"/>:
+    /// evaluates <c>Link(margin)</c> in double, the margin being <c>TreeModel.Ensemble.Evaluate(columns) + offset</c> (the
+    /// offset from <see cref="ComputeOffsets"/>) or <c>LinearModel.Evaluate(columns)</c>, and <see cref="RunServedOutput"/>,
+    /// and reports the largest difference. Use it before explaining: the post-transform is applied as the ONNX attribute
+    /// states, and a runtime that serves something else (casebook C05) shows up here as a disagreement.
     /// </summary>
     /// <param name="rows">Raw rows.</param>
     /// <param name="relative">Relative tolerance (1e-5 suits float32 outputs of moderate ensembles; casebook C27 gives
     /// <c>trees * 2^-23 * sum|leaf|</c> for large ones).</param>
     /// <param name="absolute">Absolute tolerance added to the relative one.</param>
-    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InvalidOperationException">The model has neither <see cref="TreeModel"/> nor <see cref="LinearModel"/>.</exception>
     /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
     public RuntimeAgreement VerifyAgainstRuntime(FeatureTable rows, double relative = 1e-5, double absolute = 1e-7)
     {
-        var columns = ComputeColumns(rows, allowExtraColumns: true);
+        var margins = ComputeMargins(rows, allowExtraColumns: true, DefaultBatchSize, null);
         var served = RunServedOutput(rows, allowExtraColumns: true);
-        var offsets = ComputeOffsets(rows, allowExtraColumns: true);
-        var tree = TreeModel!;
-        int m = tree.Ensemble.FeatureCount, k = tree.Ensemble.OutputCount;
-        var margin = new double[k];
+        var link = TreeModel?.Link ?? LinearModel!.Link;
+        var names = TreeModel?.OutputNames ?? LinearModel!.OutputNames;
+        int k = names.Count;
         var ours = new double[k];
         double worst = 0, worstOurs = double.NaN, worstRuntime = double.NaN;
         int worstRow = -1, worstOutput = -1;
         bool agrees = true;
         for (int r = 0; r < rows.RowCount; r++)
         {
-            tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
-            for (int o = 0; offsets is not null && o < k; o++)
-            {
-                margin[o] += offsets[(r * k) + o];
-            }
-
-            Link.Apply(tree.Link, margin, ours);
+            Link.Apply(link, margins.AsSpan(r * k, k), ours);
             for (int o = 0; o < k; o++)
             {
                 double runtime = served[(r * k) + o];
@@ -548,7 +542,7 @@ public sealed class OnnxModel : IDisposable
             }
         }
 
-        return new RuntimeAgreement(rows.RowCount, worst, worstRow, worstOutput < 0 ? null : tree.OutputNames[worstOutput], worstOurs, worstRuntime, agrees);
+        return new RuntimeAgreement(rows.RowCount, worst, worstRow, worstOutput < 0 ? null : names[worstOutput], worstOurs, worstRuntime, agrees);
     }
 
     /// <summary>

@@ -99,4 +99,73 @@ public class LinearModelTests
             Assert.Equal(ort[(r * 2) + 1], p[1], 1e-5);
         }
     }
+
+    [Fact]
+    public void Two_target_regressor_with_a_constant_affine_step_after_it_folds_the_step_into_weights_and_intercepts()
+    {
+        // Y = (X · Wᵀ + b) * 2 - 1, two targets over three columns.
+        var node = MlNode("LinearRegressor", ["X"], ["score"],
+            Floats("coefficients", 1, -2, 0.5, 0, 3, -1), Floats("intercepts", 0.25, -0.75), Int("targets", 2));
+        var bytes = Model(
+            [node, Node("Mul", ["score", "two"], ["scaled"]), Node("Sub", ["scaled", "one"], ["Y"])],
+            [Tensor("X", F32, -1, 3)], [Tensor("Y", F32, -1, 2)], [ScalarFloat("two", 2), ScalarFloat("one", 1)]);
+        using var model = OnnxModel.Load(bytes, ["a", "b", "c"]);
+        var linear = Assert.IsType<OnnxLinearModel>(model.LinearModel, exactMatch: true);
+        Assert.Equal(LinkFunction.Identity, linear.Link);
+        Assert.Equal(["0", "1"], linear.OutputNames);
+        Assert.Equal([2.0, -4.0, 1.0, 0.0, 6.0, -2.0], linear.Weights);
+        Assert.Equal([-0.5, -2.5], linear.Intercepts);
+        var agreement = model.VerifyAgainstRuntime(RuntimeCheck.Table(["a", "b", "c"], [1, 2, 3], [-1.5, 0, 4], [0, 0, 0], [10, -3, 0.125]));
+        Assert.True(agreement.Agrees, $"worst {agreement.MaxAbsoluteError} at row {agreement.WorstRow}");
+    }
+
+    [Fact]
+    public void Multiclass_softmax_classifier_with_string_labels_is_read_by_label_from_its_zipmap()
+    {
+        var node = MlNode("LinearClassifier", ["X"], ["label", "scores"],
+            Floats("coefficients", 1, 0, 0, 1, -1, -1), Floats("intercepts", 0, 0.5, -0.5), Strings("classlabels_strings", "low", "mid", "high"),
+            Str("post_transform", "SOFTMAX"));
+        var bytes = Model(
+            [node, MlNode("ZipMap", ["scores"], ["probabilities"], Strings("classlabels_strings", "low", "mid", "high"))],
+            [Tensor("X", F32, -1, 2)], [Tensor("label", Utf8, -1), SeqMap("probabilities", Utf8)], mlOpset: 1);
+        using var model = OnnxModel.Load(bytes, ["a", "b"]);
+        var linear = Assert.IsType<OnnxLinearModel>(model.LinearModel, exactMatch: true);
+        Assert.Equal(LinkFunction.Softmax, linear.Link);
+        Assert.Equal(["low", "mid", "high"], linear.OutputNames);
+        var rows = RuntimeCheck.Table(["a", "b"], [1, 2], [-1, 0.5], [3, -2]);
+        Assert.True(model.VerifyAgainstRuntime(rows).Agrees);
+        var served = model.RunServedOutput(rows);
+        Assert.Equal(1.0, served.Take(3).Sum(), 1e-6);
+    }
+
+    [Fact]
+    public void L1_normalizer_after_logistic_scores_that_do_not_sum_to_one_is_refused_with_the_reason()
+    {
+        var node = MlNode("LinearClassifier", ["X"], ["label", "scores"],
+            Floats("coefficients", 1, 0, 0, 1), Floats("intercepts", 0, 0), Ints("classlabels_ints", 0, 1), Str("post_transform", "LOGISTIC"));
+        var bytes = Model(
+            [node, MlNode("Normalizer", ["scores"], ["normalized"], Str("norm", "L1"))],
+            [Tensor("X", F32, -1, 2)], [Tensor("label", I64, -1), Tensor("normalized", F32, -1, 2)], mlOpset: 1);
+        using var model = OnnxModel.Load(bytes, ["a", "b"]);
+        Assert.Null(model.LinearModel);
+        Assert.Contains("Normalizer", model.LinearModelUnavailableReason, StringComparison.Ordinal);
+        Assert.Contains("row-dependent norm", model.LinearModelUnavailableReason, StringComparison.Ordinal);
+
+        // Still a black box: the served tensor, read by column.
+        var box = model.AsBatchModel(RawFeatureCodec.For(model));
+        Assert.Equal(["0", "1"], box.OutputNames);
+        var outputs = new double[2];
+        box.Predict([1, 2], outputs);
+        double p0 = Link.Logistic(1), p1 = Link.Logistic(2);
+        Assert.Equal(p0 / (p0 + p1), outputs[0], 1e-6);
+    }
+
+    [Fact]
+    public void Coefficients_that_do_not_fit_the_input_width_are_refused_naming_the_node()
+    {
+        var node = MlNode("LinearRegressor", ["X"], ["Y"], Floats("coefficients", 1, 2, 3), Floats("intercepts", 0));
+        using var model = OnnxModel.Load(Model([node], [Tensor("X", F32, -1, 2)], [Tensor("Y", F32, -1, 1)], mlOpset: 1), ["a", "b"]);
+        Assert.Null(model.LinearModel);
+        Assert.Contains("3 coefficients are not a whole number of rows of the input's 2 columns", model.LinearModelUnavailableReason, StringComparison.Ordinal);
+    }
 }
