@@ -16,13 +16,14 @@ namespace Explainability.Onnx;
 
 /// <summary>
 /// An ONNX model loaded for explanation: its raw inputs, an ONNX Runtime session, and, when the graph serves an
-/// <c>ai.onnx.ml</c> tree ensemble, that ensemble in margin space with its link and the map from its input columns
-/// to the raw features (<see cref="TreeModel"/>).
+/// <c>ai.onnx.ml</c> tree ensemble (<see cref="TreeModel"/>) or linear model (<see cref="LinearModel"/>), that model in
+/// margin space with its link and the map from its input columns to the raw features. Any graph, parsed or not, can be
+/// explained as a black box (<see cref="AsBatchModel(RawFeatureCodec, OutputSpace, int, string?)"/>).
 /// </summary>
 /// <remarks>
-/// <para>Preprocessing in front of the ensemble is never reimplemented: the session is created from the model with the
-/// ensemble's input tensor added as an extra graph output, so <see cref="ComputeColumns"/> returns exactly the columns
-/// ONNX Runtime feeds the trees. Which raw input each column comes from is found by a dataflow analysis over the graph.</para>
+/// <para>Preprocessing in front of the ensemble or linear node is never reimplemented: the session is created from the
+/// model with the node's input tensor added as an extra graph output, so <see cref="ComputeColumns"/> returns exactly the
+/// columns ONNX Runtime feeds it. Which raw input each column comes from is found by a dataflow analysis over the graph.</para>
 /// <para>Instances are thread-safe: runs share one <see cref="InferenceSession"/>, whose <c>Run</c> is thread-safe.</para>
 /// </remarks>
 public sealed class OnnxModel : IDisposable
@@ -546,24 +547,22 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <summary>
-    /// The served model as a black-box <see cref="IBatchModel"/> over numeric raw features (<see cref="RawFeatureNames"/>,
-    /// then <see cref="OffsetColumnNames"/> when the model adds a per-row offset, so that a model-agnostic explainer treats
-    /// the offset as one more input, casebook C11 (ii); missing is NaN) with the explained outputs. Thread-safe.
+    /// The served model as a black-box <see cref="IBatchModel"/> over numeric raw features (<see cref="BlackBoxInputNames"/>:
+    /// <see cref="RawFeatureNames"/>, then <see cref="OffsetColumnNames"/> when the model adds a per-row offset, so that a
+    /// model-agnostic explainer treats the offset as one more input, casebook C11 (ii); missing is NaN) with the served
+    /// outputs. Thread-safe. A model with text inputs needs a codec: <see cref="AsBatchModel(RawFeatureCodec, OutputSpace, int, string?)"/>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>, or a feature input is text.</exception>
-    public IBatchModel AsBatchModel()
+    /// <exception cref="InvalidOperationException">A feature input is text.</exception>
+    public OnnxBlackBox AsBatchModel()
     {
-        if (TreeModel is null)
+        var text = Inputs.Where(i => (i.IsFeature || i.IsOffset) && i.ElementType == OnnxElementType.String).Select(i => $"'{i.Name}'").ToList();
+        if (text.Count > 0)
         {
-            throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}");
+            throw new InvalidOperationException(
+                $"feature input(s) {string.Join(", ", text)} are text; a numeric batch model cannot feed them: build a {nameof(RawFeatureCodec)} and pass it");
         }
 
-        if (Inputs.Any(i => i.IsFeature && i.ElementType == OnnxElementType.String))
-        {
-            throw new InvalidOperationException("a feature input is text; a numeric batch model cannot feed it");
-        }
-
-        return new BatchModel(this);
+        return AsBatchModel(RawFeatureCodec.For(this));
     }
 
     /// <summary>
@@ -894,32 +893,5 @@ public sealed class OnnxModel : IDisposable
 
         return new TreeEnsemble(e.FeatureCount, k, e.TreeRoots, e.Feature, e.Threshold, e.Mode, e.TrueChild, e.FalseChild,
             e.MissingTracksTrue, leaves, [.. outputs.Select(o => e.BaseValues[o])], e.MemberSets, e.Covers, e.CoversSource);
-    }
-
-    private sealed class BatchModel(OnnxModel model) : IBatchModel
-    {
-        private readonly IReadOnlyList<string> _names = [.. model.RawFeatureNames, .. model.OffsetColumnNames];
-
-        public int InputCount => _names.Count;
-
-        public int OutputCount => model.TreeModel!.OutputNames.Count;
-
-        public void Predict(ReadOnlySpan<double> rows, Span<double> outputs)
-        {
-            int m = InputCount;
-            var cells = new FeatureValue[rows.Length];
-            for (int i = 0; i < rows.Length; i++)
-            {
-                cells[i] = FeatureValue.Of(rows[i]);
-            }
-
-            var table = new FeatureTable(_names, cells);
-            if (table.RowCount * m != rows.Length)
-            {
-                throw new ArgumentException($"row buffer of {rows.Length} values is not a whole number of rows of {m} features", nameof(rows));
-            }
-
-            model.RunServedOutput(table).CopyTo(outputs);
-        }
     }
 }

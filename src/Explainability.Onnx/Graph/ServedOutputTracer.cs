@@ -4,10 +4,11 @@ using Explainability.Onnx.Proto;
 namespace Explainability.Onnx.Graph;
 
 /// <summary>
-/// Follows the ensemble's score tensor forward to the graph outputs, folding constant affine ops (Mul, Add, Sub, Div
+/// Follows the score tensor of the model node (a tree ensemble or a linear model) forward to the graph outputs, folding constant affine ops (Mul, Add, Sub, Div
 /// by a constant) into the margin, recording per-row offsets (Add / Sub of a tensor computed from graph inputs the
 /// ensemble does not read, casebook C11) as separate terms, taking Sigmoid / Softmax / Exp as the link, passing through
-/// shape and type ops and ZipMap, and ignoring label branches (ArgMax, Binarizer, LabelEncoder, ...).
+/// shape and type ops and ZipMap, passing an L1 Normalizer over scores that already sum to 1 (skl2onnx's binary
+/// LinearClassifier), and ignoring label branches (ArgMax, Binarizer, LabelEncoder, ...).
 /// </summary>
 internal sealed class ServedOutputTracer
 {
