@@ -40,6 +40,7 @@ public sealed class OnnxModel : IDisposable
     private readonly List<(OnnxOffset Offset, int Width)> _offsets = [];
     private readonly IReadOnlyList<ValueInfoProto> _graphOutputs;
     private readonly Dictionary<string, string[]> _zipMapKeys;
+    private readonly string _scorerKind = "ensemble";
 
     private OnnxModel(byte[] bytes, IReadOnlyList<string>? featureNames)
     {
@@ -113,6 +114,7 @@ public sealed class OnnxModel : IDisposable
                 return;
             }
 
+            _scorerKind = "linear model";
             try
             {
                 _columnsOutput ??= linear.Input[0];
@@ -618,7 +620,7 @@ public sealed class OnnxModel : IDisposable
             var value = outputs[0].Value;
             if (value is not (Tensor<float> or Tensor<double>))
             {
-                throw new UnsupportedModelException($"the ensemble input '{_columnsOutput}' is not a float or double tensor");
+                throw new UnsupportedModelException($"the {_scorerKind} input '{_columnsOutput}' is not a float or double tensor");
             }
 
             width = ToDoubles(outputs[0]).Length;
@@ -656,7 +658,7 @@ public sealed class OnnxModel : IDisposable
             else
             {
                 throw new UnsupportedModelException(
-                    $"the columns of the ensemble input '{tensor}' cannot be mapped to raw inputs ({why}); together they depend on {string.Join(", ", union.Select(c => $"'{allNames[c]}'"))}");
+                    $"the columns of the {_scorerKind} input '{tensor}' cannot be mapped to raw inputs ({why}); together they depend on {string.Join(", ", union.Select(c => $"'{allNames[c]}'"))}");
             }
         }
 
@@ -678,7 +680,7 @@ public sealed class OnnxModel : IDisposable
             if (deps[c].Length > 1)
             {
                 throw new UnsupportedModelException(
-                    $"column {c} of the ensemble input '{tensor}' depends on several raw inputs ({string.Join(", ", deps[c].Select(d => $"'{allNames[d]}'"))}); each column must come from exactly one raw input");
+                    $"column {c} of the {_scorerKind} input '{tensor}' depends on several raw inputs ({string.Join(", ", deps[c].Select(d => $"'{allNames[d]}'"))}); each column must come from exactly one raw input");
             }
 
             columnToFeature[c] = deps[c].Length == 0 ? -1 : rawToFeature[deps[c][0]];

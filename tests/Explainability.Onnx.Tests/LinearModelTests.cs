@@ -168,4 +168,19 @@ public class LinearModelTests
         Assert.Null(model.LinearModel);
         Assert.Contains("3 coefficients are not a whole number of rows of the input's 2 columns", model.LinearModelUnavailableReason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void One_row_classifier_without_post_transform_serves_1_minus_s_and_s_and_explains_the_second_label()
+    {
+        var node = MlNode("LinearClassifier", ["X"], ["label", "scores"],
+            Floats("coefficients", 0.25, -0.125), Floats("intercepts", 0.5), Strings("classlabels_strings", "no", "yes"));
+        var bytes = Model([node], [Tensor("X", F32, -1, 2)], [Tensor("label", Utf8, -1), Tensor("scores", F32, -1, 2)], mlOpset: 1);
+        using var model = OnnxModel.Load(bytes, ["a", "b"]);
+        var linear = Assert.IsType<OnnxLinearModel>(model.LinearModel, exactMatch: true);
+        Assert.Equal(["yes"], linear.OutputNames);
+        Assert.Equal(LinkFunction.Identity, linear.Link);
+        var rows = RuntimeCheck.Table(["a", "b"], [1, 2], [0, 0], [-2, 4]);
+        Assert.Equal([0.5, 0.5, -0.5], model.RunServedOutput(rows));
+        Assert.True(model.VerifyAgainstRuntime(rows).Agrees);
+    }
 }
