@@ -52,7 +52,7 @@ public sealed class OnnxBlackBox : IBatchModel
 
             var parsed = (IReadOnlyList<string>?)model.TreeModel?.OutputNames ?? model.LinearModel?.OutputNames
                 ?? throw new InvalidOperationException(
-                    $"the model has no margin: neither a tree ensemble ({model.TreeModelUnavailableReason}) nor a linear model ({model.LinearModelUnavailableReason}) was read; explain the served output");
+                    $"the model has no margin: neither a tree ensemble nor a linear model was read ({model.TreeModelUnavailableReason}; {model.LinearModelUnavailableReason}); explain the served output");
             OutputNames = [.. parsed];
             Link = model.TreeModel?.Link ?? model.LinearModel!.Link;
             ServedOutputName = model.TreeModel?.ServedOutputName ?? model.LinearModel!.ServedOutputName;

@@ -98,17 +98,16 @@ public sealed class OnnxModel : IDisposable
         _graphOutputs = [.. graph.Output.Take(originalOutputs)];
         _zipMapKeys = ZipMapKeysByOutput(graph);
 
+        var mlOps = graph.Node.Select(n => n.OpType).Distinct().ToList();
+        LinearModelUnavailableReason = linear is not null ? null
+            : ensembles.Count > 0 ? "the graph has tree ensemble nodes; a linear node is read only from a graph without one"
+            : linears.Count > 1 ? $"the graph has {linears.Count} linear nodes ({string.Join(", ", linears.Select(e => $"'{e.Name}'"))}); one is supported"
+            : $"no linear model: the graph has no ai.onnx.ml LinearRegressor or LinearClassifier node (its ops: {string.Join(", ", mlOps)})";
         if (ensemble is null)
         {
-            var mlOps = graph.Node.Select(n => n.OpType).Distinct();
             TreeModelUnavailableReason = ensembles.Count > 1
                 ? $"the graph has {ensembles.Count} tree ensemble nodes ({string.Join(", ", ensembles.Select(e => $"'{e.Name}'"))}); one is supported"
                 : $"no tree ensemble: the graph has no ai.onnx.ml TreeEnsembleRegressor, TreeEnsembleClassifier or TreeEnsemble node (its ops: {string.Join(", ", mlOps)})";
-            LinearModelUnavailableReason = linear is null
-                ? linears.Count > 1
-                    ? $"the graph has {linears.Count} linear nodes ({string.Join(", ", linears.Select(e => $"'{e.Name}'"))}); one is supported"
-                    : $"no linear model: the graph has no ai.onnx.ml LinearRegressor or LinearClassifier node (its ops: {string.Join(", ", mlOps)})"
-                : null;
             if (linear is null)
             {
                 return;
@@ -272,7 +271,7 @@ public sealed class OnnxModel : IDisposable
     /// </summary>
     public OnnxLinearModel? LinearModel { get; }
 
-    /// <summary>Why <see cref="LinearModel"/> is null, or null when it is not (also null for a tree model).</summary>
+    /// <summary>Why <see cref="LinearModel"/> is null (for a graph with a tree ensemble: that it has one), or null when it is not.</summary>
     public string? LinearModelUnavailableReason { get; }
 
     /// <summary>Loads the model file at <paramref name="path"/>.</summary>
