@@ -246,4 +246,21 @@ public class BlackBoxTests
             }
         }
     }
+
+    [Fact]
+    public void Output_name_selects_another_graph_output_read_by_column_and_an_unknown_one_is_refused()
+    {
+        using var model = OnnxModel.Load(LinearModelTests.C22Model(oneRow: true), ["x0", "x1"]);
+        var codec = RawFeatureCodec.For(model);
+        var labels = model.AsBatchModel(codec, outputName: "label");
+        Assert.Equal(["0"], labels.OutputNames);
+        Assert.Null(labels.Link);
+        var outputs = new double[2];
+        labels.Predict([1, 2, -1, 1], outputs);
+        Assert.Equal([1.0, 0.0], outputs);
+
+        var e = Assert.Throws<ArgumentException>(() => model.AsBatchModel(codec, outputName: "logits"));
+        Assert.Contains("'logits' is not an output of the model", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'probabilities'", e.Message, StringComparison.Ordinal);
+    }
 }
