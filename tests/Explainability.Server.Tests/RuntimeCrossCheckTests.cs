@@ -26,9 +26,10 @@ public sealed class RuntimeCrossCheckTests
             var e = Assert.Throws<RuntimeDisagreementException>(() =>
                 ExplanationService.Explain(model, rows, new ExplainOptions(TreeShapMethod.PathDependent), backgroundOverride: rows));
 
-            // Row 1: margin 6 + 4 = 10, logistic 0.9999546; the runtime serves 10.
-            Assert.StartsWith("the explained model disagrees with ONNX Runtime: row 1, output '0': Link(margin) = 0.999954602, ONNX Runtime serves 10,", e.Message);
-            Assert.Contains("exceeds the tolerance 0.001", e.Message);
+            // Row 0: margin 2 - 2 = 0, logistic 0.5; the runtime serves the raw margin 0. Worst relative to its tolerance:
+            // 1e-5 * 0 + 1e-7 + (1/4) * 2 trees * 2^-23 * (|base 0| + |2| + |-2|) = 1e-7 + 2.38e-7 = 3.38e-7.
+            Assert.StartsWith("the explained model disagrees with ONNX Runtime: row 0, output '0': Link(margin) = 0.5, ONNX Runtime serves 0,", e.Message);
+            Assert.True(e.Message.Contains("difference 0.5 exceeds the tolerance 3.38E-07", StringComparison.Ordinal), e.Message);
         }
         finally
         {

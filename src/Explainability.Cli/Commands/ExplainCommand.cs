@@ -135,6 +135,17 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
     /// <exception cref="CliException">The output would overwrite one of them; the message names both paths.</exception>
     private static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath)
     {
+        if (Directory.Exists(outFile))
+        {
+            throw new CliException($"--out {outFile} is a folder; name a file to write");
+        }
+
+        string? outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile));
+        if (outFolder is not null && !Directory.Exists(outFolder))
+        {
+            throw new CliException($"--out {outFile}: the folder {outFolder} does not exist");
+        }
+
         string target = Resolve(outFile);
         var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (string.Equals(target, Resolve(inputPath), comparison))

@@ -58,9 +58,16 @@ public sealed class ExplanationService(ViewService views)
     }
 
     /// <summary>Projects and renders row <paramref name="row"/> of <paramref name="outcome"/> for <paramref name="audience"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown audience or format; the message lists the known ones.</exception>
+    /// <exception cref="ArgumentException">Unknown audience or format (the message lists the known ones), or the customer
+    /// audience for a model without a model card.</exception>
     public RenderedView Render(ExplainOutcome outcome, int row, string audience, string format = "text", string? language = null)
     {
+        if (outcome.Model.CardIsDerived && string.Equals(audience, Audiences.Customer, StringComparison.Ordinal))
+        {
+            // Without a card no feature is known to be protected or internal, and the outcome has no wording a customer can read.
+            throw new ArgumentException($"the customer audience needs a model card: model '{outcome.Model.Id}' has none, so no feature is known to be protected or internal");
+        }
+
         var explanation = outcome.Explanation;
         var context = ExplanationContext.Create(
             explanation, row, ExplanationContext.PositiveOutput(explanation, outcome.Model.Card), outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
@@ -106,9 +113,16 @@ public sealed class ExplanationService(ViewService views)
 
             for (int r = 0; r < rows.RowCount; r++)
             {
-                if (rows[r, c].IsText)
+                var value = rows[r, c];
+                if (value.IsText)
                 {
-                    throw new InputException(offset, $"row {r}: offset '{offset}' is numeric, got the text '{rows[r, c].Text}'");
+                    throw new InputException(offset, $"row {r}: offset '{offset}' is numeric, got the text {MessageText.Quote(value.Text!)}");
+                }
+
+                // The offset is added to the margin as it is: a missing or infinite one has no meaning the model defines.
+                if (!double.IsFinite(value.Number))
+                {
+                    throw new InputException(offset, $"row {r}: offset '{offset}' must be a finite number, got {(value.IsMissing ? "a missing value" : value.Number.ToString(CultureInfo.InvariantCulture))}");
                 }
             }
         }
