@@ -9,7 +9,7 @@ namespace Explainability.Core.Shap;
 /// The interventional Shapley game of a black-box model over a background dataset: the value of a coalition S of
 /// players for a row x is <c>v(S) = mean over background rows b of f(x_S, b_rest)</c>, where every input column of a
 /// player in S is taken from x and every other column from b (casebook conventions). The model-agnostic explainers
-/// (<see cref="ExactShap"/>, <c>KernelShap</c>, <c>PermutationShap</c>) compute Shapley values of this game.
+/// (<see cref="ExactShap"/>, <see cref="KernelShap"/>, <c>PermutationShap</c>) compute Shapley values of this game.
 /// </summary>
 /// <remarks>
 /// <para>Players are groups of input columns: a one-hot encoded or otherwise expanded raw feature is ONE player, its
@@ -257,7 +257,7 @@ public sealed class InterventionalGame
 
     /// <summary>
     /// Explains every row: evaluates f(x) for all rows in batched calls, then calls <paramref name="explainRow"/> per row
-    /// (in parallel when asked; each row's numbers depend only on the row and its index) and assembles the explanation.
+    /// (in parallel when asked; each row's numbers depend only on the row) and assembles the explanation.
     /// </summary>
     internal Explanation Run<TScratch>(
         ReadOnlySpan<double> rows,
@@ -353,16 +353,28 @@ public sealed class InterventionalGame
         };
     }
 
-    /// <summary>Derives the seed of row <paramref name="row"/> from the request seed (SplitMix64 finaliser), so that a
-    /// row's numbers depend on the seed and its index only, never on threads or batch composition.</summary>
-    internal static int RowSeed(int seed, int row)
+    /// <summary>
+    /// Derives the seed of a row from the request seed and the row's values (a SplitMix64 mix of the seed and the bits of
+    /// every value), so that a row's numbers depend on the seed and the row only: never on threads, batch size, the
+    /// row's position in the request or the other rows in it (casebook C18, C20).
+    /// </summary>
+    internal static int RowSeed(int seed, ReadOnlySpan<double> x)
     {
-        ulong z = ((ulong)(uint)seed << 32) | (uint)row;
+        ulong h = Mix((ulong)(uint)seed);
+        foreach (double v in x)
+        {
+            h = Mix(h ^ (ulong)BitConverter.DoubleToInt64Bits(v));
+        }
+
+        return (int)(h & 0x7FFFFFFF);
+    }
+
+    private static ulong Mix(ulong z)
+    {
         z += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (int)(z & 0x7FFFFFFF);
+        return z ^ (z >> 31);
     }
 
     /// <summary>Explains one row: writes phi and standard errors <c>[players, outputs]</c> of the varying players

@@ -22,7 +22,7 @@ public static class MethodNames
     /// <summary>Exact Shapley values by enumeration of all coalitions over a background (<see cref="ExactShap"/>).</summary>
     public const string Exact = "exact";
 
-    /// <summary>KernelSHAP (<c>KernelShap</c>).</summary>
+    /// <summary>KernelSHAP (<see cref="KernelShap"/>).</summary>
     public const string Kernel = "kernel";
 
     /// <summary>Permutation sampling (<c>PermutationShap</c>).</summary>

@@ -1,0 +1,327 @@
+using System.Globalization;
+using Explainability.Core.Explanations;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Explainability.Core.Shap;
+
+/// <summary>
+/// KernelSHAP: SHAP values of any model as the solution of a weighted least-squares problem over coalitions with the
+/// Shapley kernel, constrained so that <c>sum(phi) = f(x) - E f(b)</c> exactly (Lundberg and Lee, "A unified approach
+/// to interpreting model predictions", NeurIPS 2017, Theorem 2), over the interventional game of
+/// <see cref="InterventionalGame"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>Budget.</b> <c>nsamples</c> counts the coalitions evaluated per row besides the empty and the full one
+/// (each costs one model row per background row). Players that equal the background in every background row are exact
+/// zeros and leave the game; of the remaining M' players:</para>
+/// <list type="bullet">
+/// <item>if <c>nsamples &gt;= 2^M' - 2</c>, all coalitions are enumerated and weighted by the Shapley kernel
+/// <c>(M'-1) / (C(M', |S|) |S| (M' - |S|))</c>; the solution is then the exact Shapley value (to rounding, casebook C19),
+/// no regularisation is ever applied and the standard errors are 0;</item>
+/// <item>otherwise <c>floor(nsamples / 2)</c> coalitions are drawn with the Shapley kernel as their distribution (a size s
+/// with probability proportional to <c>1 / (s (M' - s))</c>, then a uniform subset of that size), each paired with its
+/// complement (antithetic sampling; Covert and Lee, "Improving KernelSHAP: practical Shapley value estimation via linear
+/// regression", AISTATS 2021, Section 4), and the constrained least-squares problem
+/// <c>min sum over samples (z.phi - (v(z) - v(0)))^2 s.t. 1.phi = v(1) - v(0)</c> is solved in closed form
+/// <c>phi = A^-1 (b - 1 (1.A^-1 b - v(1) + v(0)) / (1.A^-1 1))</c> with <c>A = mean z z^T</c>, <c>b = mean z (v(z) - v(0))</c>
+/// (MathNet LU).</item>
+/// </list>
+/// <para><b>Standard errors</b> (sampled rows): the delta-method (sandwich) variance of that estimator with the sample
+/// pairs as independent units, as in Covert and Lee's asymptotic analysis: with
+/// <c>C = A^-1 - A^-1 1 1^T A^-1 / (1.A^-1 1)</c> (the derivative of the constrained solution with respect to b) and
+/// <c>g_u = mean over the pair's two coalitions of z (v(z) - v(0) - z.phi)</c>,
+/// <c>Cov(phi) = C Cov(g) C / n</c> for n pairs, where <c>Cov(g)</c> is the sample covariance of the <c>g_u</c>.
+/// The covariance of the constraint direction is projected out by C, so errors respect additivity.</para>
+/// <para><b>Seeding.</b> Row r draws from <c>System.Random(s_r)</c>, <c>s_r</c> a SplitMix64 mix of the seed and r: the same
+/// seed gives bit-identical results whatever the threads, batch size or other rows (casebook C18, C20).</para>
+/// </remarks>
+public static class KernelShap
+{
+    /// <summary>The smallest <c>nsamples</c> accepted for a game of <paramref name="players"/> players:
+    /// <c>min(2 players + 2, 2^players - 2)</c> (enough pairs to identify every player, or full enumeration), 0 for one player.</summary>
+    public static int MinimumSamples(int players) => players <= 1 ? 0 : (int)Math.Min(2L * players + 2, EnumerationSize(players));
+
+    /// <summary>The number of coalitions besides the empty and full one, <c>2^players - 2</c>: with at least this many
+    /// samples KernelSHAP enumerates and is exact.</summary>
+    public static long EnumerationSize(int players) => players >= 62 ? long.MaxValue : (1L << players) - 2;
+
+    /// <summary>Explains <paramref name="rows"/>.</summary>
+    /// <param name="game">The model, background and players.</param>
+    /// <param name="rows">Rows to explain, <c>[rows, inputs]</c>.</param>
+    /// <param name="labels">Feature and output names, output space and link of the model's outputs.</param>
+    /// <param name="nsamples">Coalitions evaluated per row besides the empty and full one (see remarks), at least
+    /// <see cref="MinimumSamples"/> of the game's player count.</param>
+    /// <param name="seed">Seed of the coalition sampling.</param>
+    /// <param name="degreeOfParallelism">Threads over rows; the numbers do not depend on it.</param>
+    /// <returns>Method <c>kernel</c>: SHAP values and standard errors <c>[rows, features, outputs]</c> in the model's output
+    /// space (standard errors 0 on enumerated rows), base values <c>E f(b)</c> and model outputs <c>f(x)</c>
+    /// <c>[rows, outputs]</c>; parameters <c>nsamples</c>, <c>seed</c>, <c>model_evaluations</c>, <c>rows_enumerated</c>, ...</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nsamples"/> is below the minimum (the message names it).</exception>
+    /// <exception cref="ArgumentException">The rows or labels do not fit the model.</exception>
+    /// <exception cref="InvalidOperationException">The sampled coalitions of a row do not identify every player (the
+    /// regression is singular); raise <paramref name="nsamples"/>.</exception>
+    public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int nsamples, int seed, int degreeOfParallelism = 1)
+    {
+        ArgumentNullException.ThrowIfNull(game);
+        int minimum = MinimumSamples(game.PlayerCount);
+        if (nsamples < minimum || nsamples < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nsamples), nsamples, $"KernelSHAP needs nsamples >= {minimum} for {game.PlayerCount} players (2 x players + 2 sampled coalitions, or all 2^players - 2 = {EnumerationSize(game.PlayerCount)}); got {nsamples}");
+        }
+
+        int enumerated = 0, sampled = 0;
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["nsamples"] = nsamples.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+            ["sampling"] = "shapley_kernel_paired",
+            ["standard_errors"] = "delta_method_over_sample_pairs",
+        };
+        var explanation = game.Run(rows, labels, MethodNames.Kernel, parameters, sampled: true, degreeOfParallelism, () => new Scratch(), (_, x, fx, varying, phi, se, ws, scratch) =>
+        {
+            bool enumerate = EnumerationSize(varying.Length) <= nsamples;
+            Interlocked.Increment(ref enumerate ? ref enumerated : ref sampled);
+            return ExplainRow(game, x, fx, varying, phi, se, ws, scratch, enumerate, nsamples / 2, InterventionalGame.RowSeed(seed, x));
+        });
+        parameters["rows_enumerated"] = enumerated.ToString(CultureInfo.InvariantCulture);
+        parameters["rows_sampled"] = sampled.ToString(CultureInfo.InvariantCulture);
+        return explanation;
+    }
+
+    private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, InterventionalGame.Workspace ws, Scratch scratch, bool enumerate, int pairs, int rowSeed)
+    {
+        int m = varying.Length, players = game.PlayerCount, outputs = game.OutputCount;
+        var baseValue = game.ExpectedValue;
+        if (m <= 1)
+        {
+            for (int o = 0; o < outputs && m == 1; o++)
+            {
+                phi[(varying[0] * outputs) + o] = fx[o] - baseValue[o];
+            }
+
+            return 0;
+        }
+
+        int count = enumerate ? (1 << m) - 2 : 2 * pairs;
+        var masks = scratch.Masks(count * players);
+        masks.AsSpan(0, count * players).Clear();
+        var weights = scratch.Weights(count);
+        if (enumerate)
+        {
+            for (int s = 1; s <= count; s++)
+            {
+                int size = 0;
+                for (int j = 0; j < m; j++)
+                {
+                    if ((s & (1 << j)) != 0)
+                    {
+                        masks[((s - 1) * players) + varying[j]] = true;
+                        size++;
+                    }
+                }
+
+                weights[s - 1] = (m - 1) / (Binomial(m, size) * size * (m - size));
+            }
+        }
+        else
+        {
+            Sample(m, varying, players, pairs, rowSeed, masks, scratch);
+            weights.AsSpan(0, count).Fill(1.0 / count);
+        }
+
+        var values = scratch.Values(count * outputs);
+        long evaluations = game.Evaluate(x, masks.AsSpan(0, count * players), count, values.AsSpan(0, count * outputs), ws);
+
+        // Weighted normal equations A = sum w z z^T, B = sum w z (v(z) - v(0)) over the varying players.
+        var a = Matrix<double>.Build.Dense(m, m);
+        var b = Matrix<double>.Build.Dense(m, outputs);
+        var z = scratch.Indices(m);
+        for (int s = 0; s < count; s++)
+        {
+            int size = 0;
+            for (int j = 0; j < m; j++)
+            {
+                if (masks[(s * players) + varying[j]])
+                {
+                    z[size++] = j;
+                }
+            }
+
+            double w = weights[s];
+            for (int p = 0; p < size; p++)
+            {
+                for (int q = 0; q < size; q++)
+                {
+                    a[z[p], z[q]] += w;
+                }
+
+                for (int o = 0; o < outputs; o++)
+                {
+                    b[z[p], o] += w * (values[(s * outputs) + o] - baseValue[o]);
+                }
+            }
+        }
+
+        if (!enumerate)
+        {
+            double condition = a.ConditionNumber();
+            if (!(condition < 1e10))
+            {
+                throw new InvalidOperationException($"KernelSHAP: the {pairs} sampled coalition pairs do not identify all {m} varying players (the regression matrix is singular, condition {condition:G3}); raise nsamples");
+            }
+        }
+
+        var lu = a.LU();
+        var ones = Vector<double>.Build.Dense(m, 1.0);
+        var aInvOnes = lu.Solve(ones);
+        var aInvB = lu.Solve(b);
+        double denominator = aInvOnes.Sum();
+        var solution = Matrix<double>.Build.Dense(m, outputs);
+        for (int o = 0; o < outputs; o++)
+        {
+            double lambda = (aInvB.Column(o).Sum() - (fx[o] - baseValue[o])) / denominator;
+            for (int j = 0; j < m; j++)
+            {
+                solution[j, o] = aInvB[j, o] - (aInvOnes[j] * lambda);
+                phi[(varying[j] * outputs) + o] = solution[j, o];
+            }
+        }
+
+        if (!enumerate)
+        {
+            StandardErrors(m, outputs, players, pairs, varying, masks, values, baseValue, solution, lu.Inverse(), aInvOnes, denominator, se);
+        }
+
+        return evaluations;
+    }
+
+    /// <summary>Draws <paramref name="pairs"/> coalitions from the Shapley kernel over the varying players, each followed by its complement.</summary>
+    private static void Sample(int m, ReadOnlySpan<int> varying, int players, int pairs, int rowSeed, bool[] masks, Scratch scratch)
+    {
+        var rng = new Random(rowSeed);
+        var cumulative = scratch.Cumulative(m);
+        double total = 0;
+        for (int s = 1; s < m; s++)
+        {
+            total += 1.0 / (s * (m - s));
+            cumulative[s] = total;
+        }
+
+        var order = scratch.Order(m);
+        for (int j = 0; j < m; j++)
+        {
+            order[j] = j;
+        }
+
+        for (int k = 0; k < pairs; k++)
+        {
+            double u = rng.NextDouble() * total;
+            int size = 1;
+            while (size < m - 1 && cumulative[size] <= u)
+            {
+                size++;
+            }
+
+            // Partial Fisher-Yates: order[0..size) is a uniform subset of that size.
+            for (int i = 0; i < size; i++)
+            {
+                int pick = i + rng.Next(m - i);
+                (order[i], order[pick]) = (order[pick], order[i]);
+            }
+
+            var chosen = masks.AsSpan(2 * k * players, players);
+            var complement = masks.AsSpan(((2 * k) + 1) * players, players);
+            for (int j = 0; j < m; j++)
+            {
+                complement[varying[j]] = true;
+            }
+
+            for (int i = 0; i < size; i++)
+            {
+                chosen[varying[order[i]]] = true;
+                complement[varying[order[i]]] = false;
+            }
+        }
+    }
+
+    /// <summary>Delta-method standard errors over sample pairs (see the class remarks), written to <paramref name="se"/> <c>[players, outputs]</c>.</summary>
+    private static void StandardErrors(int m, int outputs, int players, int pairs, ReadOnlySpan<int> varying, bool[] masks, double[] values, double[] baseValue, Matrix<double> solution, Matrix<double> aInverse, Vector<double> aInvOnes, double denominator, Span<double> se)
+    {
+        var c = aInverse - (aInvOnes.OuterProduct(aInvOnes) / denominator);
+        var g = Matrix<double>.Build.Dense(pairs, m);
+        for (int o = 0; o < outputs; o++)
+        {
+            g.Clear();
+            for (int k = 0; k < pairs; k++)
+            {
+                for (int half = 0; half < 2; half++)
+                {
+                    int s = (2 * k) + half;
+                    double fitted = 0;
+                    for (int j = 0; j < m; j++)
+                    {
+                        if (masks[(s * players) + varying[j]])
+                        {
+                            fitted += solution[j, o];
+                        }
+                    }
+
+                    double residual = values[(s * outputs) + o] - baseValue[o] - fitted;
+                    for (int j = 0; j < m; j++)
+                    {
+                        if (masks[(s * players) + varying[j]])
+                        {
+                            g[k, j] += 0.5 * residual;
+                        }
+                    }
+                }
+            }
+
+            var mean = g.ColumnSums() / pairs;
+            for (int k = 0; k < pairs; k++)
+            {
+                g.SetRow(k, g.Row(k) - mean);
+            }
+
+            var covariance = g.TransposeThisAndMultiply(g) / (pairs - 1);
+            var phiCovariance = c * covariance * c / pairs;
+            for (int j = 0; j < m; j++)
+            {
+                se[(varying[j] * outputs) + o] = Math.Sqrt(Math.Max(0, phiCovariance[j, j]));
+            }
+        }
+    }
+
+    private static double Binomial(int n, int k)
+    {
+        double result = 1;
+        for (int i = 1; i <= k; i++)
+        {
+            result = result * (n - k + i) / i;
+        }
+
+        return result;
+    }
+
+    private sealed class Scratch
+    {
+        private bool[] _masks = [];
+        private double[] _values = [];
+        private double[] _weights = [];
+        private double[] _cumulative = [];
+        private int[] _order = [];
+        private int[] _indices = [];
+
+        public bool[] Masks(int length) => _masks.Length >= length ? _masks : _masks = new bool[length];
+
+        public double[] Values(int length) => _values.Length >= length ? _values : _values = new double[length];
+
+        public double[] Weights(int length) => _weights.Length >= length ? _weights : _weights = new double[length];
+
+        public double[] Cumulative(int length) => _cumulative.Length >= length ? _cumulative : _cumulative = new double[length];
+
+        public int[] Order(int length) => _order.Length >= length ? _order : _order = new int[length];
+
+        public int[] Indices(int length) => _indices.Length >= length ? _indices : _indices = new int[length];
+    }
+}

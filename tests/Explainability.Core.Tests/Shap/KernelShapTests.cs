@@ -1,0 +1,167 @@
+using System.Globalization;
+using Explainability.Core.Explanations;
+using Explainability.Core.Models;
+using Explainability.Core.Shap;
+using static Explainability.Core.Tests.Shap.ExactShapTests;
+
+namespace Explainability.Core.Tests.Shap;
+
+public class KernelShapTests
+{
+    private static readonly FuncModel C19Model = FuncModel.Scalar(4, x => (x[0] * x[1]) + (2 * x[2]) + (0 * x[3]));
+
+    private static FuncModel C20Model() => FuncModel.Scalar(12, x => (x[0] * x[1] * x[2]) + x.Skip(3).Sum());
+
+    [Fact]
+    public void Kernel_enumerated_matches_hand_worked_product_over_two_background_rows()
+    {
+        // Same game as the exact test: f = x0 * x1, x = [2, 3], background {[0, 0], [1, 1]}: base 0.5, phi = [2.5, 3].
+        // With M = 2 the only coalitions besides the empty and full one are {0} and {1}, with equal kernel weight; the
+        // constrained fit phi0 - phi1 = (v{0} - v{1}) = -0.5 and phi0 + phi1 = 5.5 gives the same values.
+        var game = new InterventionalGame(FuncModel.Scalar(2, x => x[0] * x[1]), [0, 0, 1, 1]);
+        var e = KernelShap.Explain(game, [2, 3], Labels(2), nsamples: 2, seed: 1);
+        AssertValues(e, 0, 0.5, [2.5, 3.0], 1e-12);
+        Assert.Equal(MethodNames.Kernel, e.Method);
+        Assert.Equal([0.0, 0.0], e.StandardErrors!);
+        Assert.Equal("1", e.Parameters["rows_enumerated"]);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(14)]
+    [InlineData(40)]
+    public void Kernel_C19_is_exact_when_all_coalitions_fit_with_an_exact_zero_for_the_constant_feature(int nsamples)
+    {
+        var a = KernelShap.Explain(new InterventionalGame(C19Model, [0, 0, 0, 5]), [1, 2, 3, 5], Labels(4), nsamples, seed: 3);
+        AssertValues(a, 0, 0, [1.0, 1.0, 6.0, 0.0], 1e-9);
+        var b = KernelShap.Explain(new InterventionalGame(C19Model, [0, 0, 0, 5, 2, 1, 1, 5]), [1, 2, 3, 5], Labels(4), nsamples, seed: 3);
+        AssertValues(b, 0, 2.0, [-0.25, 1.25, 5.0, 0.0], 1e-9);
+        Assert.Equal(0.0, a.Phi(0, 3, 0));
+        Assert.Equal(0.0, b.Phi(0, 3, 0));
+    }
+
+    [Fact]
+    public void Kernel_C19_nsamples_sweep_1_to_40_errors_clearly_or_is_additive_and_exact()
+    {
+        var game = new InterventionalGame(C19Model, [0, 0, 0, 5, 2, 1, 1, 5]);
+        for (int nsamples = 1; nsamples <= 40; nsamples++)
+        {
+            if (nsamples < KernelShap.MinimumSamples(4))
+            {
+                var ex = Assert.Throws<ArgumentOutOfRangeException>(() => KernelShap.Explain(game, [1, 2, 3, 5], Labels(4), nsamples, seed: nsamples));
+                Assert.Contains("nsamples >= 10", ex.Message, StringComparison.Ordinal);
+                continue;
+            }
+
+            var e = KernelShap.Explain(game, [1, 2, 3, 5], Labels(4), nsamples, seed: nsamples);
+            AssertValues(e, 0, 2.0, [-0.25, 1.25, 5.0, 0.0], 1e-9);
+        }
+
+        Assert.Equal(10, KernelShap.MinimumSamples(4));
+    }
+
+    [Fact]
+    public void Kernel_C20_same_seed_is_bit_identical_other_seeds_are_additive_and_full_budget_is_exact()
+    {
+        var game = new InterventionalGame(C20Model(), new double[12]);
+        var ones = Enumerable.Repeat(1.0, 12).ToArray();
+        var first = KernelShap.Explain(game, ones, Labels(12), nsamples: 500, seed: 42);
+        var again = KernelShap.Explain(game, ones, Labels(12), nsamples: 500, seed: 42, degreeOfParallelism: 4);
+        Assert.Equal(first.ShapValues, again.ShapValues);
+        Assert.Equal(first.StandardErrors, again.StandardErrors);
+        Assert.Equal("42", first.Parameters["seed"]);
+        Assert.Equal("500", first.Parameters["nsamples"]);
+        Assert.Equal("1", first.Parameters["rows_sampled"]);
+        Assert.Contains(first.StandardErrors!, s => s > 0);
+
+        var other = KernelShap.Explain(game, ones, Labels(12), nsamples: 500, seed: 7);
+        Assert.NotEqual(first.ShapValues, other.ShapValues);
+        Assert.True(Math.Abs(other.AdditivityResiduals[0]) < 1e-9);
+        Assert.True(Math.Abs(first.AdditivityResiduals[0]) < 1e-9);
+
+        double[] exact = [.. Enumerable.Repeat(1.0 / 3, 3), .. Enumerable.Repeat(1.0, 9)];
+        foreach (int seed in new[] { 42, 7, 12345 })
+        {
+            var full = KernelShap.Explain(game, ones, Labels(12), nsamples: 4096, seed: seed);
+            AssertValues(full, 0, 0, exact, 1e-9);
+            Assert.Equal("1", full.Parameters["rows_enumerated"]);
+        }
+    }
+
+    [Fact]
+    public void Kernel_gives_a_row_the_same_bits_alone_or_anywhere_in_a_batch()
+    {
+        // Casebook C18: the seed of a row depends on the seed and the row, not on its position or neighbours.
+        var game = new InterventionalGame(C20Model(), new double[12], maxBatchRows: 1000);
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, 12).Select(_ => rng.NextDouble()).ToArray();
+        var batch = Enumerable.Range(0, 8).SelectMany(r => r is 0 or 5 ? x : Enumerable.Range(0, 12).Select(_ => rng.NextDouble())).ToArray();
+        var alone = KernelShap.Explain(game, x, Labels(12), nsamples: 300, seed: 9);
+        var inBatch = KernelShap.Explain(game, batch, Labels(12), nsamples: 300, seed: 9, degreeOfParallelism: 3);
+        for (int f = 0; f < 12; f++)
+        {
+            Assert.Equal(alone.Phi(0, f, 0), inBatch.Phi(0, f, 0));
+            Assert.Equal(alone.Phi(0, f, 0), inBatch.Phi(5, f, 0));
+        }
+    }
+
+    [Theory]
+    [InlineData(41)]
+    [InlineData(42)]
+    [InlineData(43)]
+    public void Kernel_enumerated_equals_interventional_TreeShap_on_random_ensembles_with_random_player_groups(int seed)
+    {
+        var rng = new Random(seed);
+        for (int trial = 0; trial < 15; trial++)
+        {
+            int m = rng.Next(1, 7), outputs = rng.Next(1, 3);
+            var ensemble = RandomEnsembles.Create(rng, m, outputs, rng.Next(1, 5), rng.Next(0, 6));
+            int players = rng.Next(1, m + 1);
+            var player = Enumerable.Range(0, m).Select(c => c < players ? c : rng.Next(players)).OrderBy(_ => rng.Next()).ToArray();
+            var background = Enumerable.Range(0, rng.Next(1, 6)).SelectMany(_ => RandomEnsembles.Row(rng, m)).ToArray();
+            var rows = Enumerable.Range(0, 4).SelectMany(_ => RandomEnsembles.Row(rng, m)).ToArray();
+            var tree = new TreeShapInterventional(ensemble, background, player, players);
+            var game = new InterventionalGame(new TreeEnsembleModel(ensemble), background, player, players);
+            var kernel = KernelShap.Explain(game, rows, Labels(players, outputs: outputs), nsamples: (int)KernelShap.EnumerationSize(players), seed: trial);
+            AssertMatchesTreeShap(tree, kernel, rows, m, players, outputs);
+        }
+    }
+
+    [Fact]
+    public void Kernel_standard_errors_cover_the_exact_value_about_95_percent_of_the_time()
+    {
+        // M = 10 players with interactions, 3 background rows; 2^10 - 2 = 1022 coalitions, so 200 samples are drawn.
+        // Over 200 seeds and 10 players, |phi - exact| <= 2 SE should hold about 95% of the time.
+        static double F(double[] x) => (x[0] * x[1] * x[2]) + Math.Sin(x[3] * x[4]) + (2 * x[5]) - (x[6] * x[7]) + (x[8] * x[8] * x[9]) + (0.5 * x[9]);
+        var rng = new Random(17);
+        var background = Enumerable.Range(0, 30).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
+        var x = Enumerable.Range(0, 10).Select(_ => (rng.NextDouble() * 2) - 1).ToArray();
+        var game = new InterventionalGame(FuncModel.Scalar(10, F), background);
+        var exact = ExactShap.Explain(game, x, Labels(10));
+        int covered = 0, total = 0;
+        for (int seed = 0; seed < 200; seed++)
+        {
+            var e = KernelShap.Explain(game, x, Labels(10), nsamples: 200, seed: seed);
+            Assert.True(Math.Abs(e.AdditivityResiduals[0]) < 1e-9);
+            for (int f = 0; f < 10; f++)
+            {
+                total++;
+                if (Math.Abs(e.Phi(0, f, 0) - exact.Phi(0, f, 0)) <= 2 * e.StandardErrors![f])
+                {
+                    covered++;
+                }
+            }
+        }
+
+        double coverage = (double)covered / total;
+        Assert.True(coverage is >= 0.85 and <= 1.0, coverage.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Kernel_C22_probability_space_agrees_with_exact()
+    {
+        var model = FuncModel.Scalar(2, x => FuncModel.Sigmoid((2 * x[0]) - x[1] + 0.5));
+        var e = KernelShap.Explain(new InterventionalGame(model, [1, 1, -1, -1]), [1, 2], Labels(2, OutputSpace.Probability, LinkFunction.Logistic), nsamples: 2, seed: 0);
+        AssertValues(e, 0, 0.597558, [0.296574, -0.271672], 1e-6);
+    }
+}
