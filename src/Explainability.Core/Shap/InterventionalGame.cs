@@ -9,7 +9,7 @@ namespace Explainability.Core.Shap;
 /// The interventional Shapley game of a black-box model over a background dataset: the value of a coalition S of
 /// players for a row x is <c>v(S) = mean over background rows b of f(x_S, b_rest)</c>, where every input column of a
 /// player in S is taken from x and every other column from b (casebook conventions). The model-agnostic explainers
-/// (<see cref="ExactShap"/>, <see cref="KernelShap"/>, <c>PermutationShap</c>) compute Shapley values of this game.
+/// (<see cref="ExactShap"/>, <see cref="KernelShap"/>, <see cref="PermutationShap"/>) compute Shapley values of this game.
 /// </summary>
 /// <remarks>
 /// <para>Players are groups of input columns: a one-hot encoded or otherwise expanded raw feature is ONE player, its

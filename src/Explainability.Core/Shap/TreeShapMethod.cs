@@ -25,10 +25,10 @@ public static class MethodNames
     /// <summary>KernelSHAP (<see cref="KernelShap"/>).</summary>
     public const string Kernel = "kernel";
 
-    /// <summary>Permutation sampling (<c>PermutationShap</c>).</summary>
+    /// <summary>Permutation sampling (<see cref="PermutationShap"/>).</summary>
     public const string Permutation = "permutation";
 
-    /// <summary>Linear SHAP (<c>LinearShap</c>).</summary>
+    /// <summary>Linear SHAP (LinearShap).</summary>
     public const string Linear = "linear";
 
     /// <summary>The request name of <paramref name="method"/>.</summary>
