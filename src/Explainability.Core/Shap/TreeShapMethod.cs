@@ -28,7 +28,7 @@ public static class MethodNames
     /// <summary>Permutation sampling (<see cref="PermutationShap"/>).</summary>
     public const string Permutation = "permutation";
 
-    /// <summary>Linear SHAP (LinearShap).</summary>
+    /// <summary>Linear SHAP (<see cref="LinearShap"/>).</summary>
     public const string Linear = "linear";
 
     /// <summary>The request name of <paramref name="method"/>.</summary>
