@@ -321,7 +321,11 @@ public sealed class InterventionalGame
 
                 return local;
             },
-            local => Interlocked.Add(ref evaluations, local.Evaluations));
+            local =>
+            {
+                local.Ws.Release();
+                Interlocked.Add(ref evaluations, local.Evaluations);
+            });
 
         var baseValues = new double[n * outputs];
         for (int r = 0; r < n; r++)
@@ -381,7 +385,8 @@ public sealed class InterventionalGame
     /// (others stay 0) and returns the model rows it predicted.</summary>
     internal delegate long RowExplainer<TScratch>(int row, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, Workspace ws, TScratch scratch);
 
-    /// <summary>Per-thread buffers for <see cref="Evaluate"/>; grown on demand, reused across rows.</summary>
+    /// <summary>Per-thread buffers for <see cref="Evaluate"/>: rented from the shared array pool, grown on demand, reused
+    /// across rows and returned when the explanation is done, so repeated requests do not allocate the row buffer anew.</summary>
     internal sealed class Workspace
     {
         public double[] Rows { get; private set; } = [];
@@ -392,12 +397,30 @@ public sealed class InterventionalGame
         {
             if (Rows.Length < rows)
             {
-                Rows = new double[rows];
+                Release(Rows);
+                Rows = System.Buffers.ArrayPool<double>.Shared.Rent(rows);
             }
 
             if (Outputs.Length < outputs)
             {
-                Outputs = new double[outputs];
+                Release(Outputs);
+                Outputs = System.Buffers.ArrayPool<double>.Shared.Rent(outputs);
+            }
+        }
+
+        public void Release()
+        {
+            Release(Rows);
+            Release(Outputs);
+            Rows = [];
+            Outputs = [];
+        }
+
+        private static void Release(double[] array)
+        {
+            if (array.Length > 0)
+            {
+                System.Buffers.ArrayPool<double>.Shared.Return(array);
             }
         }
     }

@@ -277,10 +277,19 @@ public static class KernelShap
                 }
             }
 
-            var mean = g.ColumnSums() / pairs;
-            for (int k = 0; k < pairs; k++)
+            for (int j = 0; j < m; j++)
             {
-                g.SetRow(k, g.Row(k) - mean);
+                double mean = 0;
+                for (int k = 0; k < pairs; k++)
+                {
+                    mean += g[k, j];
+                }
+
+                mean /= pairs;
+                for (int k = 0; k < pairs; k++)
+                {
+                    g[k, j] -= mean;
+                }
             }
 
             var covariance = g.TransposeThisAndMultiply(g) / (pairs - 1);
