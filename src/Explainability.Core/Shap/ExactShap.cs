@@ -18,20 +18,26 @@ public static class ExactShap
     /// <summary>The default largest player count <see cref="Explain"/> accepts.</summary>
     public const int DefaultMaxPlayers = 16;
 
+    /// <summary>The largest <c>maxPlayers</c>: 2^24 coalition values per row and output.</summary>
+    public const int MaxPlayersLimit = 24;
+
+    private const int ChunkCoalitions = 4096;
+
     /// <summary>Explains <paramref name="rows"/>.</summary>
     /// <param name="game">The model, background and players.</param>
     /// <param name="rows">Rows to explain, <c>[rows, inputs]</c>.</param>
     /// <param name="labels">Feature and output names, output space and link of the model's outputs.</param>
-    /// <param name="maxPlayers">Largest number of players to enumerate (<c>2^M</c> coalitions), at most 30.</param>
+    /// <param name="maxPlayers">Largest number of players to enumerate (<c>2^M</c> coalitions), at most <see cref="MaxPlayersLimit"/>.</param>
     /// <param name="degreeOfParallelism">Threads over rows; the numbers do not depend on it.</param>
     /// <returns>Method <c>exact</c>: SHAP values <c>[rows, features, outputs]</c> in the model's output space, base
     /// values <c>E f(b)</c> and model outputs <c>f(x)</c> <c>[rows, outputs]</c>; no standard errors.</returns>
     /// <exception cref="ArgumentException">The game has more players than <paramref name="maxPlayers"/> (the message
     /// names both), or the rows or labels do not fit the model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxPlayers"/> is above <see cref="MaxPlayersLimit"/>.</exception>
     public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int maxPlayers = DefaultMaxPlayers, int degreeOfParallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(game);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPlayers, 30);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPlayers, MaxPlayersLimit);
         if (game.PlayerCount > maxPlayers)
         {
             throw new ArgumentException($"exact SHAP enumerates 2^M coalitions and is limited to {maxPlayers} players (maxPlayers); this game has {game.PlayerCount} players: use KernelSHAP or permutation SHAP, or raise the limit", nameof(game));
@@ -54,21 +60,27 @@ public static class ExactShap
 
         int full = (1 << m) - 1;
 
-        // values[s] for coalition bit mask s over the varying players; the empty and full coalitions are known.
+        // values[s] for coalition bit mask s over the varying players; the empty and full coalitions are known. The
+        // others are evaluated in chunks so that the masks stay small whatever M.
         var values = scratch.Values((full + 1) * outputs);
-        int inner = full - 1;
-        var masks = scratch.Masks(inner * players);
-        for (int s = 1; s < full; s++)
+        int chunk = Math.Min(full - 1, ChunkCoalitions);
+        var masks = scratch.Masks(chunk * players);
+        long evaluations = 0;
+        for (int first = 1; first < full; first += chunk)
         {
-            var mask = masks.AsSpan((s - 1) * players, players);
-            mask.Clear();
-            for (int j = 0; j < m; j++)
+            int count = Math.Min(chunk, full - first);
+            for (int i = 0; i < count; i++)
             {
-                mask[varying[j]] = (s & (1 << j)) != 0;
+                var mask = masks.AsSpan(i * players, players);
+                mask.Clear();
+                for (int j = 0; j < m; j++)
+                {
+                    mask[varying[j]] = ((first + i) & (1 << j)) != 0;
+                }
             }
-        }
 
-        long evaluations = game.Evaluate(x, masks.AsSpan(0, inner * players), inner, values.AsSpan(outputs, inner * outputs), ws);
+            evaluations += game.Evaluate(x, masks.AsSpan(0, count * players), count, values.AsSpan(first * outputs, count * outputs), ws);
+        }
         game.ExpectedValue.CopyTo(values, 0);
         fx.CopyTo(values.AsSpan(full * outputs, outputs));
 

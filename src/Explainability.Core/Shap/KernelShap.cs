@@ -32,8 +32,10 @@ namespace Explainability.Core.Shap;
 /// <c>g_u = mean over the pair's two coalitions of z (v(z) - v(0) - z.phi)</c>,
 /// <c>Cov(phi) = C Cov(g) C / n</c> for n pairs, where <c>Cov(g)</c> is the sample covariance of the <c>g_u</c>.
 /// The covariance of the constraint direction is projected out by C, so errors respect additivity.</para>
-/// <para><b>Seeding.</b> Row r draws from <c>System.Random(s_r)</c>, <c>s_r</c> a SplitMix64 mix of the seed and r: the same
-/// seed gives bit-identical results whatever the threads, batch size or other rows (casebook C18, C20).</para>
+/// <para><b>Seeding.</b> A row draws from <c>System.Random(s_x)</c> (.NET's seeded generator, Knuth's subtractive method,
+/// whose sequence for a seed .NET keeps stable), <c>s_x</c> a SplitMix64 mix of the seed and the bits of the row's values:
+/// the same seed gives bit-identical results for the same row whatever the threads, batch size, position in the request
+/// or other rows (casebook C18, C20). Identical rows in one request get identical samples.</para>
 /// </remarks>
 public static class KernelShap
 {
@@ -44,6 +46,10 @@ public static class KernelShap
     /// <summary>The number of coalitions besides the empty and full one, <c>2^players - 2</c>: with at least this many
     /// samples KernelSHAP enumerates and is exact.</summary>
     public static long EnumerationSize(int players) => players >= 62 ? long.MaxValue : (1L << players) - 2;
+
+    /// <summary>The largest <c>nsamples</c> for a game of <paramref name="players"/> players: one row's coalition masks
+    /// (<c>nsamples x players</c>) are held at most 2^28 entries.</summary>
+    public static int MaximumSamples(int players) => (1 << 28) / Math.Max(1, players);
 
     /// <summary>Explains <paramref name="rows"/>.</summary>
     /// <param name="game">The model, background and players.</param>
@@ -56,7 +62,8 @@ public static class KernelShap
     /// <returns>Method <c>kernel</c>: SHAP values and standard errors <c>[rows, features, outputs]</c> in the model's output
     /// space (standard errors 0 on enumerated rows), base values <c>E f(b)</c> and model outputs <c>f(x)</c>
     /// <c>[rows, outputs]</c>; parameters <c>nsamples</c>, <c>seed</c>, <c>model_evaluations</c>, <c>rows_enumerated</c>, ...</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nsamples"/> is below the minimum (the message names it).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nsamples"/> is below <see cref="MinimumSamples"/> or above
+    /// <see cref="MaximumSamples"/> (the message names the bound).</exception>
     /// <exception cref="ArgumentException">The rows or labels do not fit the model.</exception>
     /// <exception cref="InvalidOperationException">The sampled coalitions of a row do not identify every player (the
     /// regression is singular); raise <paramref name="nsamples"/>.</exception>
@@ -67,6 +74,12 @@ public static class KernelShap
         if (nsamples < minimum || nsamples < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(nsamples), nsamples, $"KernelSHAP needs nsamples >= {minimum} for {game.PlayerCount} players (2 x players + 2 sampled coalitions, or all 2^players - 2 = {EnumerationSize(game.PlayerCount)}); got {nsamples}");
+        }
+
+        int maximum = MaximumSamples(game.PlayerCount);
+        if (nsamples > maximum)
+        {
+            throw new ArgumentOutOfRangeException(nameof(nsamples), nsamples, $"KernelSHAP takes nsamples <= {maximum} for {game.PlayerCount} players (2^28 coalition-mask entries per row); got {nsamples}");
         }
 
         int enumerated = 0, sampled = 0;

@@ -36,7 +36,8 @@ public static class PermutationShap
     /// <returns>Method <c>permutation</c>: SHAP values and standard errors <c>[rows, features, outputs]</c> in the model's
     /// output space, base values <c>E f(b)</c> and model outputs <c>f(x)</c> <c>[rows, outputs]</c>; parameters
     /// <c>permutation_pairs</c>, <c>seed</c>, <c>model_evaluations</c>, ...</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="permutationPairs"/> is below <see cref="MinimumPairs"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="permutationPairs"/> is below <see cref="MinimumPairs"/>, or so
+    /// large that one row's coalition masks (<c>2 pairs players^2</c>) exceed 2^28 entries.</exception>
     /// <exception cref="ArgumentException">The rows or labels do not fit the model.</exception>
     public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int permutationPairs, int seed, int degreeOfParallelism = 1)
     {
@@ -44,6 +45,12 @@ public static class PermutationShap
         if (permutationPairs < MinimumPairs)
         {
             throw new ArgumentOutOfRangeException(nameof(permutationPairs), permutationPairs, $"permutation SHAP needs at least {MinimumPairs} antithetic pairs of orders to estimate its standard errors; got {permutationPairs}");
+        }
+
+        long masks = 2L * permutationPairs * game.PlayerCount * game.PlayerCount;
+        if (masks > 1 << 28)
+        {
+            throw new ArgumentOutOfRangeException(nameof(permutationPairs), permutationPairs, $"permutation SHAP holds one row's coalition masks (2 x pairs x players^2 = {masks} entries for {game.PlayerCount} players) at most 2^28 entries; lower permutationPairs");
         }
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)

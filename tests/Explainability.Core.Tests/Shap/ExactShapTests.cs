@@ -111,6 +111,17 @@ public class ExactShapTests
     }
 
     [Fact]
+    public void Exact_C20_with_13_players_enumerates_in_chunks_and_gives_one_third_and_one()
+    {
+        // f = x0 x1 x2 + sum x3..x12, x = ones, background zeros: x0..x2 share 1 (each is last of the three in a third
+        // of the orders), the others add 1 each. 2^13 - 2 = 8190 coalitions: more than one chunk of masks.
+        var model = FuncModel.Scalar(13, x => (x[0] * x[1] * x[2]) + x.Skip(3).Sum());
+        var e = ExactShap.Explain(new InterventionalGame(model, new double[13]), Enumerable.Repeat(1.0, 13).ToArray(), Labels(13), maxPlayers: 13);
+        AssertValues(e, 0, 0, [.. Enumerable.Repeat(1.0 / 3, 3), .. Enumerable.Repeat(1.0, 10)], 1e-12);
+        Assert.Equal(1 + 1 + 8190, model.Rows);
+    }
+
+    [Fact]
     public void Exact_batches_model_calls_within_the_limit_and_counts_every_row()
     {
         // 4 players, 3 background rows, 2 explained rows: base 3 rows, f(x) 2 rows, 2 x (16 - 2) x 3 = 84 coalition rows.

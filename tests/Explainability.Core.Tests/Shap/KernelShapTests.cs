@@ -58,6 +58,8 @@ public class KernelShapTests
         }
 
         Assert.Equal(10, KernelShap.MinimumSamples(4));
+        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => KernelShap.Explain(game, [1, 2, 3, 5], Labels(4), int.MaxValue, seed: 1));
+        Assert.Contains("nsamples <= ", tooMany.Message, StringComparison.Ordinal);
     }
 
     [Fact]
