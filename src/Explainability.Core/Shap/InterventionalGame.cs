@@ -299,7 +299,17 @@ public sealed class InterventionalGame
         var errors = sampled ? new double[n * features * outputs] : null;
         long evaluations = BaseEvaluations + n;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) };
-        Parallel.For(
+        try
+        {
+            ParallelRows();
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            // Callers see the specific exception a row raised, not the parallel wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+
+        void ParallelRows() => Parallel.For(
             0,
             n,
             options,
