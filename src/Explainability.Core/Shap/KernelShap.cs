@@ -12,7 +12,7 @@ namespace Explainability.Core.Shap;
 /// </summary>
 /// <remarks>
 /// <para><b>Budget.</b> <c>nsamples</c> counts the coalitions evaluated per row besides the empty and the full one
-/// (each costs one model row per background row). Players that equal the background in every background row are exact
+/// (each costs one model row per background row; an odd budget leaves one coalition unused when sampling). Players that equal the background in every background row are exact
 /// zeros and leave the game; of the remaining M' players:</para>
 /// <list type="bullet">
 /// <item>if <c>nsamples &gt;= 2^M' - 2</c>, all coalitions are enumerated and weighted by the Shapley kernel
@@ -72,8 +72,8 @@ public static class KernelShap
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nsamples"/> is below <see cref="MinimumSamples"/> or above
     /// <see cref="MaximumSamples"/> (the message names the bound).</exception>
     /// <exception cref="ArgumentException">The rows or labels do not fit the model.</exception>
-    /// <exception cref="InvalidOperationException">The sampled coalitions of a row do not identify every player (the
-    /// regression is singular); raise <paramref name="nsamples"/>.</exception>
+    /// <exception cref="InvalidOperationException">A row's regression is numerically singular. A guard: the minimum budget
+    /// enumerates the coalitions of sizes 1 and M' - 1, which gives the regression full rank.</exception>
     public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int nsamples, int seed, int degreeOfParallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(game);

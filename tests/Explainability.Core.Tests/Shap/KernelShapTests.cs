@@ -180,6 +180,39 @@ public class KernelShapTests
     }
 
     [Fact]
+    public void Kernel_sampled_values_and_errors_scale_with_an_output_that_is_twice_another()
+    {
+        // Outputs y1 = 2 y0 share the coalitions, so phi and the standard errors of y1 are twice those of y0.
+        static double F(ReadOnlySpan<double> x) => (x[0] * x[1]) + Math.Exp(x[2] * x[3]) + (x[4] * x[5] * x[6]) + x[7];
+        var model = new FuncModel(8, 2, (x, y) =>
+        {
+            y[0] = F(x);
+            y[1] = 2 * F(x);
+        });
+        var rng = new Random(8);
+        var game = new InterventionalGame(model, Enumerable.Range(0, 16).Select(_ => rng.NextDouble()).ToArray());
+        var e = KernelShap.Explain(game, Enumerable.Range(0, 8).Select(_ => rng.NextDouble()).ToArray(), Labels(8, outputs: 2), nsamples: 60, seed: 4);
+        Assert.Equal("1", e.Parameters["rows_sampled"]);
+        for (int f = 0; f < 8; f++)
+        {
+            Assert.Equal(2 * e.Phi(0, f, 0), e.Phi(0, f, 1), 12);
+            Assert.Equal(2 * e.StandardErrors![(f * 2) + 0], e.StandardErrors![(f * 2) + 1], 12);
+        }
+
+        Assert.True(Math.Abs(e.AdditivityResiduals[0]) < 1e-9 && Math.Abs(e.AdditivityResiduals[1]) < 1e-9);
+    }
+
+    [Fact]
+    public void Kernel_passes_on_the_models_own_exception_not_a_parallel_wrapper()
+    {
+        // The model fails only on a hybrid row (x0 from the second row, x1 from the background), inside the parallel loop.
+        var model = FuncModel.Scalar(3, x => x[0] > 5 && x[1] == 0 ? throw new InvalidDataException("model refused the row") : x.Sum());
+        var game = new InterventionalGame(model, new double[3]);
+        var ex = Assert.Throws<InvalidDataException>(() => KernelShap.Explain(game, [1, 1, 1, 9, 1, 1], Labels(3), nsamples: 6, seed: 0, degreeOfParallelism: 2));
+        Assert.Equal("model refused the row", ex.Message);
+    }
+
+    [Fact]
     public void Kernel_C22_probability_space_agrees_with_exact()
     {
         var model = FuncModel.Scalar(2, x => FuncModel.Sigmoid((2 * x[0]) - x[1] + 0.5));
