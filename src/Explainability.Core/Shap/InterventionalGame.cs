@@ -20,6 +20,9 @@ namespace Explainability.Core.Shap;
 /// <para>A player whose columns are equal (NaN equal to NaN) in x and in every background row changes no hybrid row,
 /// so its Shapley value is exactly 0; the explainers leave it out of the game (<see cref="VaryingPlayers"/>).</para>
 /// <para>The outputs are whatever the model outputs (margin or probability): the explainers explain that space.</para>
+/// <para>Cost accounting: an explanation's parameter <c>model_evaluations</c> counts the rows its explainer sent to the
+/// model (<c>f(x)</c> of every row and every hybrid row); <c>base_evaluations</c> the background rows the game predicted
+/// once, when it was built, for the base value.</para>
 /// <para>Immutable and thread-safe; the model must be thread-safe as <see cref="IBatchModel"/> requires.</para>
 /// </remarks>
 public sealed class InterventionalGame
@@ -148,7 +151,7 @@ public sealed class InterventionalGame
     /// <summary>The base value <c>v(empty) = mean over b of f(b)</c>, <c>[outputs]</c>, in the model's output space.</summary>
     public double[] ExpectedValue { get; }
 
-    /// <summary>Model rows evaluated to compute <see cref="ExpectedValue"/>.</summary>
+    /// <summary>Model rows evaluated (once, by the constructor) to compute <see cref="ExpectedValue"/>: the background rows.</summary>
     public long BaseEvaluations => BackgroundRows;
 
     /// <summary>
@@ -297,7 +300,7 @@ public sealed class InterventionalGame
 
         var shap = new double[n * features * outputs];
         var errors = sampled ? new double[n * features * outputs] : null;
-        long evaluations = BaseEvaluations + n;
+        long evaluations = n;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) };
         try
         {
@@ -350,6 +353,7 @@ public sealed class InterventionalGame
         parameters["feature_perturbation"] = MethodNames.Interventional;
         parameters["max_batch_rows"] = MaxBatchRows.ToString(CultureInfo.InvariantCulture);
         parameters["model_evaluations"] = evaluations.ToString(CultureInfo.InvariantCulture);
+        parameters["base_evaluations"] = BaseEvaluations.ToString(CultureInfo.InvariantCulture);
         return new Explanation
         {
             FeatureNames = labels.FeatureNames,

@@ -134,7 +134,8 @@ public class ExactShapTests
         var e7 = ExactShap.Explain(new InterventionalGame(small, background, maxBatchRows: 7), rows, Labels(4));
         var eBig = ExactShap.Explain(new InterventionalGame(large, background), rows, Labels(4), degreeOfParallelism: 2);
         Assert.Equal(3 + 2 + 84, small.Rows);
-        Assert.Equal(small.Rows.ToString(CultureInfo.InvariantCulture), e7.Parameters["model_evaluations"]);
+        Assert.Equal((small.Rows - 3).ToString(CultureInfo.InvariantCulture), e7.Parameters["model_evaluations"]);
+        Assert.Equal("3", e7.Parameters["base_evaluations"]);
         Assert.True(small.LargestCall <= 7);
         Assert.Equal(1 + 1 + 2, large.Calls); // the background, f(x) of both rows, then one call per explained row.
         Assert.Equal(e7.ShapValues, eBig.ShapValues);

@@ -21,7 +21,8 @@ public class PermutationShapTests
 
         // Base: 2 rows; f(x): 1 row; 3 pairs x 2 orders x 1 proper prefix x 2 background rows = 12 rows.
         Assert.Equal(2 + 1 + 12, model.Rows);
-        Assert.Equal("15", e.Parameters["model_evaluations"]);
+        Assert.Equal("13", e.Parameters["model_evaluations"]);
+        Assert.Equal("2", e.Parameters["base_evaluations"]);
     }
 
     [Fact]
