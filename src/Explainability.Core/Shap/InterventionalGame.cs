@@ -127,6 +127,22 @@ public sealed class InterventionalGame
         ExpectedValue = sums.Select(s => s / BackgroundRows).ToArray();
     }
 
+    /// <summary>
+    /// Prepares the game with the players of a <see cref="FeatureMap"/>: one per raw feature (all columns of a one-hot
+    /// encoded feature together) plus, when some column depends on no feature, a last player for those columns. Label the
+    /// explanation with <see cref="FeatureMap.FeatureNames"/>: that last player is then dropped from it (its value is 0
+    /// whenever those columns are constant over the row and the background).
+    /// </summary>
+    /// <param name="model">The model; its outputs are the explained space.</param>
+    /// <param name="background">Background rows, <c>[rows, columns]</c> in the model's input columns; at least one row.</param>
+    /// <param name="map">Maps the model's input columns to raw features.</param>
+    /// <param name="maxBatchRows">Largest number of rows per <see cref="IBatchModel.Predict"/> call, at least 1.</param>
+    /// <exception cref="ArgumentException">As the main constructor; or the map's column count is not the model's input count.</exception>
+    public InterventionalGame(IBatchModel model, ReadOnlySpan<double> background, FeatureMap map, int maxBatchRows = DefaultMaxBatchRows)
+        : this(model, background, (map ?? throw new ArgumentNullException(nameof(map))).ColumnToPlayer(), map.PlayerCount, maxBatchRows)
+    {
+    }
+
     /// <summary>The model.</summary>
     public IBatchModel Model { get; }
 

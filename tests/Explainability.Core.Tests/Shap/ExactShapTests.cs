@@ -47,6 +47,21 @@ public class ExactShapTests
     }
 
     [Fact]
+    public void Exact_over_a_feature_map_drops_the_constant_column_player_and_stays_additive()
+    {
+        // Columns [a0, a1, c, k]: a one-hot pair (feature A), c (feature C) and k, a constant column depending on no feature.
+        // f = 3*a1 + c*a0 + 10*k, x = [0, 1, 2, 1], background [1, 0, 0, 1]: k is 1 in both, so base = 10 and, as in the
+        // grouped test above, phiA = 2 and phiC = 1; output 13.
+        var map = new FeatureMap(["A", "C"], [0, 0, 1, -1]);
+        var game = new InterventionalGame(FuncModel.Scalar(4, x => (3 * x[1]) + (x[2] * x[0]) + (10 * x[3])), [1, 0, 0, 1], map);
+        Assert.Equal(3, game.PlayerCount);
+        var e = ExactShap.Explain(game, [0, 1, 2, 1], new ExplanationLabels(map.FeatureNames, ["y"], OutputSpace.Margin, LinkFunction.Identity));
+        Assert.Equal(2, e.FeatureCount);
+        AssertValues(e, 0, 10, [2.0, 1.0], 1e-12);
+        Assert.Equal(13.0, e.Output(0, 0), 12);
+    }
+
+    [Fact]
     public void Exact_C19_gives_casebook_values_and_an_exact_zero_for_the_constant_feature()
     {
         var model = FuncModel.Scalar(4, x => (x[0] * x[1]) + (2 * x[2]) + (0 * x[3]));
