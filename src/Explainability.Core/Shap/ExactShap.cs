@@ -81,7 +81,7 @@ public static class ExactShap
 
             evaluations += game.Evaluate(x, masks.AsSpan(0, count * players), count, values.AsSpan(first * outputs, count * outputs), ws);
         }
-        game.ExpectedValue.CopyTo(values, 0);
+        game.Expected.CopyTo(values, 0);
         fx.CopyTo(values.AsSpan(full * outputs, outputs));
 
         // weight[size] = size! (m - size - 1)! / m! = 1 / (m * C(m - 1, size)).

@@ -124,7 +124,8 @@ public sealed class InterventionalGame
             }
         }
 
-        ExpectedValue = sums.Select(s => s / BackgroundRows).ToArray();
+        Expected = sums.Select(s => s / BackgroundRows).ToArray();
+        ExpectedValue = Array.AsReadOnly(Expected);
     }
 
     /// <summary>
@@ -165,10 +166,13 @@ public sealed class InterventionalGame
     public string BackgroundSha256 { get; }
 
     /// <summary>The base value <c>v(empty) = mean over b of f(b)</c>, <c>[outputs]</c>, in the model's output space.</summary>
-    public double[] ExpectedValue { get; }
+    public IReadOnlyList<double> ExpectedValue { get; }
 
     /// <summary>Model rows evaluated (once, by the constructor) to compute <see cref="ExpectedValue"/>: the background rows.</summary>
     public long BaseEvaluations => BackgroundRows;
+
+    /// <summary>The base value, <c>[outputs]</c>, for the explainers (never handed out: <see cref="ExpectedValue"/> is its read-only view).</summary>
+    internal double[] Expected { get; }
 
     /// <summary>
     /// Writes the players whose columns differ between <paramref name="x"/> and some background row into
@@ -359,7 +363,7 @@ public sealed class InterventionalGame
         var baseValues = new double[n * outputs];
         for (int r = 0; r < n; r++)
         {
-            ExpectedValue.CopyTo(baseValues, r * outputs);
+            Expected.CopyTo(baseValues, r * outputs);
         }
 
         parameters["model_output"] = labels.OutputSpace == OutputSpace.Margin ? "margin" : "probability";

@@ -111,7 +111,7 @@ public static class KernelShap
     private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, InterventionalGame.Workspace ws, Scratch scratch, bool enumerate, int pairs, int rowSeed)
     {
         int m = varying.Length, players = game.PlayerCount, outputs = game.OutputCount;
-        var baseValue = game.ExpectedValue;
+        var baseValue = game.Expected;
         if (m <= 1)
         {
             for (int o = 0; o < outputs && m == 1; o++)
