@@ -15,7 +15,8 @@ namespace Explainability.Core.Shap;
 /// <para>Players are groups of input columns: a one-hot encoded or otherwise expanded raw feature is ONE player, its
 /// columns enter and leave a coalition together.</para>
 /// <para>Evaluation is batched: the hybrid rows of all coalitions of a row times all background rows are streamed to
-/// <see cref="IBatchModel.Predict"/> in calls of at most <see cref="MaxBatchRows"/> rows. Every value is accumulated over
+/// <see cref="IBatchModel.Predict"/> in calls of at most <see cref="MaxBatchRows"/> rows (fewer for very wide models, so
+/// that one call holds at most <see cref="MaxBatchValues"/> input values). Every value is accumulated over
 /// the background rows in the same order whatever the batch size or thread, so results do not depend on them.</para>
 /// <para>A player whose columns are equal (NaN equal to NaN) in x and in every background row changes no hybrid row,
 /// so its Shapley value is exactly 0; the explainers leave it out of the game (<see cref="VaryingPlayers"/>).</para>
@@ -29,6 +30,9 @@ public sealed class InterventionalGame
 {
     /// <summary>The default largest number of rows in one call to <see cref="IBatchModel.Predict"/>.</summary>
     public const int DefaultMaxBatchRows = 65_536;
+
+    /// <summary>The largest number of input values (rows x inputs) in one call: 2^24 doubles, 128 MiB.</summary>
+    public const int MaxBatchValues = 1 << 24;
 
     private readonly double[] _background;
     private readonly int[] _playerStart;
@@ -103,17 +107,17 @@ public sealed class InterventionalGame
         InputCount = inputs;
         OutputCount = model.OutputCount;
         PlayerCount = playerCount;
-        MaxBatchRows = maxBatchRows;
+        MaxBatchRows = Math.Min(maxBatchRows, Math.Max(1, MaxBatchValues / inputs));
         _background = background.ToArray();
         BackgroundRows = background.Length / inputs;
         BackgroundSha256 = Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(background)));
 
         // v(empty) = mean f(b): row-independent, evaluated once.
         var sums = new double[OutputCount];
-        var outputs = new double[Math.Min(maxBatchRows, BackgroundRows) * OutputCount];
-        for (int start = 0; start < BackgroundRows; start += maxBatchRows)
+        var outputs = new double[Math.Min(MaxBatchRows, BackgroundRows) * OutputCount];
+        for (int start = 0; start < BackgroundRows; start += MaxBatchRows)
         {
-            int n = Math.Min(maxBatchRows, BackgroundRows - start);
+            int n = Math.Min(MaxBatchRows, BackgroundRows - start);
             model.Predict(_background.AsSpan(start * inputs, n * inputs), outputs.AsSpan(0, n * OutputCount));
             for (int r = 0; r < n; r++)
             {
@@ -159,7 +163,8 @@ public sealed class InterventionalGame
     /// <summary>Number of background rows.</summary>
     public int BackgroundRows { get; }
 
-    /// <summary>Largest number of rows per <see cref="IBatchModel.Predict"/> call.</summary>
+    /// <summary>Largest number of rows per <see cref="IBatchModel.Predict"/> call: the requested maximum, lowered for wide
+    /// models so that a call holds at most <see cref="MaxBatchValues"/> input values (and at least one row).</summary>
     public int MaxBatchRows { get; }
 
     /// <summary>SHA-256 of the background values (little-endian doubles), for the explanation's parameters.</summary>

@@ -156,6 +156,15 @@ public class ExactShapTests
         Assert.Equal(e7.ShapValues, eBig.ShapValues);
     }
 
+    [Fact]
+    public void Game_lowers_the_batch_for_a_wide_model_so_a_call_holds_at_most_2_to_the_24_values()
+    {
+        int inputs = 1 << 20;
+        var game = new InterventionalGame(new FuncModel(inputs, 1, (x, y) => y[0] = x[0]), new double[inputs]);
+        Assert.Equal(16, game.MaxBatchRows);
+        Assert.Equal(7, new InterventionalGame(FuncModel.Scalar(3, x => x[0]), new double[3], maxBatchRows: 7).MaxBatchRows);
+    }
+
     [Theory]
     [InlineData(31)]
     [InlineData(32)]
