@@ -20,6 +20,18 @@ public static class MethodNames
     /// <summary>Interventional TreeSHAP.</summary>
     public const string Interventional = "interventional";
 
+    /// <summary>Exact Shapley values by enumeration of all coalitions over a background (<see cref="ExactShap"/>).</summary>
+    public const string Exact = "exact";
+
+    /// <summary>KernelSHAP (<see cref="KernelShap"/>).</summary>
+    public const string Kernel = "kernel";
+
+    /// <summary>Permutation sampling (<see cref="PermutationShap"/>).</summary>
+    public const string Permutation = "permutation";
+
+    /// <summary>Linear SHAP (<see cref="LinearShap"/>).</summary>
+    public const string Linear = "linear";
+
     /// <summary>The request name of <paramref name="method"/>.</summary>
     public static string Of(TreeShapMethod method) => method == TreeShapMethod.PathDependent ? TreePathDependent : Interventional;
 
