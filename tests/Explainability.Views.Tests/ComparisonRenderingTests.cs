@@ -119,6 +119,21 @@ public partial class ComparisonRenderingTests
         Assert.Contains("- exact vs interventional: Spearman mean 1.000", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    [InlineData("html")]
+    public void A_single_technique_of_all_zero_attributions_without_a_reference_renders(string format)
+    {
+        var c = TechniqueComparison.Compute([new("tree_path_dependent", Make("tree_path_dependent", [0, 0, 0, 0]), TimeSpan.FromMilliseconds(1), 0)]);
+        var view = ViewService.ProjectComparison(c);
+        Assert.Empty(view.Pairs);
+        Assert.All(view.Chart.Bars, b => Assert.Equal(0, b.Width));
+        string text = Service.RenderComparison(view, format);
+        Assert.Contains("tree_path_dependent", text, StringComparison.Ordinal);
+        Assert.Contains("no delta to exact SHAP reported", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Comparison_formats_include_html_and_refuse_others_listing_them()
     {

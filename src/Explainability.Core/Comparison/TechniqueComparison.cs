@@ -58,7 +58,7 @@ public sealed record TechniqueComparison
     /// measured; null for none.</param>
     /// <param name="topK">Requested <c>k</c> of the top-k overlap, at least 1; capped at <c>F</c>.</param>
     /// <exception cref="ArgumentException">No runs; a name empty or repeated; the reference not among the names; an
-    /// explanation's arrays disagree with its own shape; or two runs disagree in rows, features, outputs, output space or
+    /// explanation's arrays disagree with its own shape or hold a non-finite SHAP value; or two runs disagree in rows, features, outputs, output space or
     /// link (the message names both runs and what differs).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> below 1, a negative wall time or evaluation count.</exception>
     public static TechniqueComparison Compute(IReadOnlyList<TechniqueRun> runs, string? reference = null, int topK = DefaultTopK)
@@ -321,6 +321,15 @@ public sealed record TechniqueComparison
         if (e.StandardErrors is not null)
         {
             Length(run, "StandardErrors", "[R, F, O]", e.StandardErrors.Length, (long)rows * features * outputs, paramName);
+        }
+
+        // A NaN or infinite SHAP value has no rank and no distance; refuse it rather than report a meaningless agreement.
+        int bad = Array.FindIndex(e.ShapValues, v => !double.IsFinite(v));
+        if (bad >= 0)
+        {
+            int r = bad / (features * outputs), f = bad / outputs % features, o = bad % outputs;
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"technique {MessageText.Quote(run.Name)}: SHAP value of row {r}, feature {MessageText.Quote(e.FeatureNames[f])}, output {MessageText.Quote(e.OutputNames[o])} is {e.ShapValues[bad]}; expected a finite number"), paramName);
         }
 
         if (rows < 1 || outputs < 1 || features < 1)

@@ -220,6 +220,14 @@ public class TechniqueComparisonTests
     }
 
     [Fact]
+    public void A_non_finite_SHAP_value_is_refused_naming_row_feature_and_output()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TechniqueComparison.Compute(
+            [Run("kernel", Make([1, 2, 3, 4, 1, 2, double.NaN, 4]))]));
+        Assert.Contains("'kernel': SHAP value of row 1, feature 'c', output 'out0' is NaN", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_names_reference_and_k_are_refused()
     {
         var x = Make([1, 2, 3, 4]);
