@@ -112,8 +112,16 @@ public sealed record TechniqueComparison
         double? meanSe = null, maxSe = null;
         if (e.StandardErrors is { Length: > 0 } se)
         {
-            meanSe = se.Average();
-            maxSe = se.Max();
+            // A loop, not Enumerable.Max, so that a NaN standard error shows as NaN instead of being skipped.
+            double sum = 0, max = 0;
+            foreach (double v in se)
+            {
+                sum += v;
+                max = Math.Max(max, v);
+            }
+
+            meanSe = sum / se.Length;
+            maxSe = max;
         }
 
         double? maxDelta = null, meanDelta = null;

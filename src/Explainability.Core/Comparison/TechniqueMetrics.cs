@@ -30,7 +30,7 @@ public sealed record TechniqueMetrics
     /// <summary>Mean of <c>StandardErrors[r, f, o]</c> over all <c>R * F * O</c> entries, or null for exact methods (no standard errors).</summary>
     public double? MeanStandardError { get; init; }
 
-    /// <summary>Largest <c>StandardErrors[r, f, o]</c>, or null for exact methods.</summary>
+    /// <summary>Largest <c>StandardErrors[r, f, o]</c>, or null for exact methods; NaN when any standard error is NaN.</summary>
     public double? MaxStandardError { get; init; }
 
     /// <summary><c>max over r, f, o of |phi[r, f, o] - phi_ref[r, f, o]|</c> against the reference; null when there is no
