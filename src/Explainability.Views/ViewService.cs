@@ -1,3 +1,6 @@
+using Explainability.Core.Comparison;
+using Explainability.Views.Comparison;
+using Explainability.Views.ModelCards;
 using Explainability.Views.Policies;
 using Explainability.Views.Projection;
 using Explainability.Views.Rendering;
@@ -61,4 +64,13 @@ public sealed class ViewService
     /// <summary>Renders <paramref name="view"/> in <paramref name="format"/> (<c>text</c> or <c>md</c>) with its audience's template.</summary>
     /// <exception cref="ArgumentException">The format is unknown; the message lists the allowed values.</exception>
     public string Render(AudienceView view, string format) => Renderer.Render(view, format);
+
+    /// <summary>The data-scientist view of <paramref name="comparison"/> (see <see cref="ComparisonViewBuilder.Build"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="chartFeatures"/> below 1.</exception>
+    public static ComparisonView ProjectComparison(TechniqueComparison comparison, ModelCard? card = null, int chartFeatures = ComparisonViewBuilder.DefaultChartFeatures) =>
+        ComparisonViewBuilder.Build(comparison, card, chartFeatures);
+
+    /// <summary>Renders a comparison <paramref name="view"/> in <paramref name="format"/> (<c>text</c>, <c>md</c> or <c>html</c>).</summary>
+    /// <exception cref="ArgumentException">The format is unknown; the message lists the allowed values.</exception>
+    public string RenderComparison(ComparisonView view, string format) => Renderer.RenderComparison(view, format);
 }

@@ -8,14 +8,21 @@ namespace Explainability.Views.Rendering;
 
 /// <summary>
 /// Renders views through Scriban templates stored as <c>templates/&lt;audience&gt;/&lt;name&gt;[.&lt;language&gt;].&lt;format&gt;.scriban</c>.
-/// A template sees only <see cref="ViewScriptObject.From"/> of the view and Scriban's built-in functions; includes are
+/// A template sees only <see cref="ViewScriptObject"/> of the view and Scriban's built-in functions; includes are
 /// disabled, undefined variables are errors, and numbers format with the invariant culture. Parsed templates are cached;
 /// the class is thread-safe.
 /// </summary>
 public sealed class TemplateRenderer
 {
-    /// <summary>The output formats a template can exist in.</summary>
+    /// <summary>The formats explanation views render in.</summary>
     public static IReadOnlyList<string> Formats { get; } = ["text", "md"];
+
+    /// <summary>The formats comparison views render in: <see cref="Formats"/> and <c>html</c> (a self-contained page with an
+    /// inline SVG chart).</summary>
+    public static IReadOnlyList<string> ComparisonFormats { get; } = ["text", "md", "html"];
+
+    /// <summary>The template name of comparison views.</summary>
+    public const string ComparisonTemplate = "comparison";
 
     private readonly ConcurrentDictionary<string, Template> _cache = new(StringComparer.Ordinal);
 
@@ -63,7 +70,23 @@ public sealed class TemplateRenderer
     public string Render(AudienceView view, string format, string name = "explanation")
     {
         RequireFormat(format);
-        var template = Load(view.Audience, name, view.Language, format);
+        return Render(view.Audience, name, view.Language, format, ViewScriptObject.From(view));
+    }
+
+    /// <summary>Renders <paramref name="view"/> with the <c>comparison</c> template of its audience in <paramref name="format"/>.</summary>
+    /// <exception cref="ArgumentException">The format is not one of <see cref="ComparisonFormats"/>.</exception>
+    /// <exception cref="FileNotFoundException">The audience has no comparison template in that format.</exception>
+    /// <exception cref="InvalidDataException">The template does not parse; the message gives file, line and column.</exception>
+    /// <exception cref="InvalidOperationException">The template failed while rendering (for example an undefined variable).</exception>
+    public string RenderComparison(Comparison.ComparisonView view, string format)
+    {
+        RequireFormat(format, ComparisonFormats);
+        return Render(view.Audience, ComparisonTemplate, view.Language, format, ViewScriptObject.From(view));
+    }
+
+    private string Render(string audience, string name, string language, string format, ScriptObject model)
+    {
+        var template = Load(audience, name, language, format);
         var context = new TemplateContext
         {
             StrictVariables = true,
@@ -75,24 +98,25 @@ public sealed class TemplateRenderer
             MemberFilter = _ => false,
         };
         context.PushCulture(CultureInfo.InvariantCulture);
-        context.PushGlobal(ViewScriptObject.From(view));
+        context.PushGlobal(model);
         try
         {
             return template.Render(context);
         }
         catch (Scriban.Syntax.ScriptRuntimeException e)
         {
-            throw new InvalidOperationException($"template {view.Audience}/{name}.{format} failed: {e.Message}", e);
+            throw new InvalidOperationException($"template {audience}/{name}.{format} failed: {e.Message}", e);
         }
     }
 
-    /// <summary>Throws unless <paramref name="format"/> is one of <see cref="Formats"/>.</summary>
+    /// <summary>Throws unless <paramref name="format"/> is one of <paramref name="allowed"/> (default <see cref="Formats"/>).</summary>
     /// <exception cref="ArgumentException">The format is unknown; the message lists the allowed values.</exception>
-    public static string RequireFormat(string format)
+    public static string RequireFormat(string format, IReadOnlyList<string>? allowed = null)
     {
-        if (!Formats.Contains(format, StringComparer.Ordinal))
+        allowed ??= Formats;
+        if (!allowed.Contains(format, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"unknown format {MessageText.Quote(format)}; expected one of: {string.Join(", ", Formats)}", nameof(format));
+            throw new ArgumentException($"unknown format {MessageText.Quote(format)}; expected one of: {string.Join(", ", allowed)}", nameof(format));
         }
 
         return format;

@@ -19,6 +19,10 @@ public static class ViewScriptObject
     /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
     public static ScriptObject From(AudienceView view) => (ScriptObject)Convert(view, 0)!;
 
+    /// <summary>The script object of a comparison <paramref name="view"/>.</summary>
+    /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
+    public static ScriptObject From(Comparison.ComparisonView view) => (ScriptObject)Convert(view, 0)!;
+
     private static object? Convert(object? value, int depth)
     {
         if (depth > MaxDepth)
