@@ -1,16 +1,26 @@
 using System.CommandLine;
 using Explainability.Cli.Commands;
+using Explainability.Onnx;
+using Explainability.Server.Explaining;
+using Explainability.Server.Grpc;
+using Explainability.Server.Models;
 
 namespace Explainability.Cli;
 
 /// <summary>
 /// The command line: a root command built from the subcommands, and the one place where failures become exit codes.
-/// Exit codes: 0 success, 2 a usage error or a failure (message on stderr).
+/// Exit codes: 0 success, 2 a usage error or a failure (message on stderr). A refusal (bad input, unknown model, missing
+/// file, a model ONNX Runtime disagrees with) is one line <c>error: &lt;message&gt;</c>; any other exception is a bug and is
+/// reported as <c>error: internal error (&lt;type&gt;): &lt;message&gt;</c>, with the stack trace only when the environment
+/// variable <c>EXPLAINABILITY_DEBUG=1</c> is set.
 /// </summary>
 internal static class CliApp
 {
     /// <summary>Exit code for usage errors and failures.</summary>
     public const int ErrorExitCode = 2;
+
+    /// <summary>Set to <c>1</c> to print the stack trace of an internal error.</summary>
+    public const string DebugVariable = "EXPLAINABILITY_DEBUG";
 
     /// <summary>The subcommands; add new ones here.</summary>
     public static IReadOnlyList<ICliCommand> Commands(TextWriter output) =>
@@ -55,10 +65,38 @@ internal static class CliApp
         }
         catch (Exception e)
         {
-            error.WriteLine($"error: {Message(e)}");
+            Report(e, error, Environment.GetEnvironmentVariable(DebugVariable) == "1");
             return ErrorExitCode;
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="e"/> to <paramref name="error"/>: a refusal as <c>error: &lt;message&gt;</c>, anything else as
+    /// <c>error: internal error (&lt;type&gt;): &lt;message&gt;</c>, followed by the whole exception when <paramref name="debug"/>.
+    /// </summary>
+    internal static void Report(Exception e, TextWriter error, bool debug)
+    {
+        if (IsRefusal(e))
+        {
+            error.WriteLine($"error: {Message(e)}");
+            return;
+        }
+
+        error.WriteLine($"error: internal error ({e.GetType().Name}): {e.Message}");
+        if (debug)
+        {
+            error.WriteLine(e.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> is a refusal whose message is written for the user: the domain exceptions, the
+    /// product's own validation (<see cref="RequestErrors.IsOwnValidation"/>), and missing or unreadable files.
+    /// </summary>
+    internal static bool IsRefusal(Exception e) =>
+        e is CliException or InputException or UnsupportedModelException or RuntimeDisagreementException or ModelNotFoundException
+            or RequestLimitException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+        || RequestErrors.IsOwnValidation(e);
 
     /// <summary>The exception's message, without the " (Parameter 'name')" suffix an <see cref="ArgumentException"/> adds for code readers.</summary>
     private static string Message(Exception e)

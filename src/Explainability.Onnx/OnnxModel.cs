@@ -4,6 +4,7 @@ using Explainability.Core.Explanations;
 using Explainability.Core.Models;
 using Explainability.Core.Trees;
 using Explainability.Onnx.Graph;
+using Explainability.Onnx.Linear;
 using Explainability.Onnx.Proto;
 using Explainability.Onnx.Runtime;
 using Explainability.Onnx.Trees;
@@ -15,13 +16,14 @@ namespace Explainability.Onnx;
 
 /// <summary>
 /// An ONNX model loaded for explanation: its raw inputs, an ONNX Runtime session, and, when the graph serves an
-/// <c>ai.onnx.ml</c> tree ensemble, that ensemble in margin space with its link and the map from its input columns
-/// to the raw features (<see cref="TreeModel"/>).
+/// <c>ai.onnx.ml</c> tree ensemble (<see cref="TreeModel"/>) or linear model (<see cref="LinearModel"/>), that model in
+/// margin space with its link and the map from its input columns to the raw features. Any graph, parsed or not, can be
+/// explained as a black box (<see cref="AsBatchModel(RawFeatureCodec, OutputSpace, int, string?)"/>).
 /// </summary>
 /// <remarks>
-/// <para>Preprocessing in front of the ensemble is never reimplemented: the session is created from the model with the
-/// ensemble's input tensor added as an extra graph output, so <see cref="ComputeColumns"/> returns exactly the columns
-/// ONNX Runtime feeds the trees. Which raw input each column comes from is found by a dataflow analysis over the graph.</para>
+/// <para>Preprocessing in front of the ensemble or linear node is never reimplemented: the session is created from the
+/// model with the node's input tensor added as an extra graph output, so <see cref="ComputeColumns"/> returns exactly the
+/// columns ONNX Runtime feeds it. Which raw input each column comes from is found by a dataflow analysis over the graph.</para>
 /// <para>Instances are thread-safe: runs share one <see cref="InferenceSession"/>, whose <c>Run</c> is thread-safe.</para>
 /// </remarks>
 public sealed class OnnxModel : IDisposable
@@ -35,7 +37,10 @@ public sealed class OnnxModel : IDisposable
     private readonly ServedPath? _served;
     private readonly string? _columnsOutput;
     private readonly int _columnCount;
-    private readonly IReadOnlyList<(OnnxOffset Offset, int Width)> _offsets = [];
+    private readonly List<(OnnxOffset Offset, int Width)> _offsets = [];
+    private readonly IReadOnlyList<ValueInfoProto> _graphOutputs;
+    private readonly Dictionary<string, string[]> _zipMapKeys;
+    private readonly string _scorerKind = "ensemble";
 
     private OnnxModel(byte[] bytes, IReadOnlyList<string>? featureNames)
     {
@@ -51,6 +56,7 @@ public sealed class OnnxModel : IDisposable
         }
 
         var graph = model.Graph ?? throw new InvalidDataException("the ONNX model has no graph");
+        int originalOutputs = graph.Output.Count;
         var inputs = DescribeInputs(graph, featureNames);
         var inputColumns = new Dictionary<string, int[]>();
         int raw = 0;
@@ -63,12 +69,15 @@ public sealed class OnnxModel : IDisposable
         _dependencies = new ColumnDependencies(graph, inputColumns);
         var ensembles = graph.Node.Where(TreeEnsembleReader.IsTreeEnsemble).ToList();
         NodeProto? ensemble = ensembles.Count == 1 ? ensembles[0] : null;
+        var linears = graph.Node.Where(LinearModelReader.IsLinear).ToList();
+        NodeProto? linear = ensembles.Count == 0 && linears.Count == 1 ? linears[0] : null;
+        var scorer = ensemble ?? linear;
         var graphInputs = inputs.Select(i => i.Name).ToHashSet();
-        if (ensemble is not null && !graphInputs.Contains(ensemble.Input[0]) && graph.Output.All(o => o.Name != ensemble.Input[0]))
+        if (scorer is not null && !graphInputs.Contains(scorer.Input[0]) && graph.Output.All(o => o.Name != scorer.Input[0]))
         {
-            var extra = graph.ValueInfo.FirstOrDefault(v => v.Name == ensemble.Input[0])?.Clone() ?? new ValueInfoProto { Name = ensemble.Input[0] };
+            var extra = graph.ValueInfo.FirstOrDefault(v => v.Name == scorer.Input[0])?.Clone() ?? new ValueInfoProto { Name = scorer.Input[0] };
             graph.Output.Add(extra);
-            _columnsOutput = ensemble.Input[0];
+            _columnsOutput = scorer.Input[0];
         }
 
         // A per-row offset added after the ensemble is read from ONNX Runtime like the ensemble's input (casebook C11);
@@ -86,13 +95,73 @@ public sealed class OnnxModel : IDisposable
         Inputs = inputs;
         _binder = new InputBinder(inputs);
         RawFeatureNames = inputs.SelectMany(i => i.ColumnNames).ToArray();
+        _graphOutputs = [.. graph.Output.Take(originalOutputs)];
+        _zipMapKeys = ZipMapKeysByOutput(graph);
 
+        var mlOps = graph.Node.Select(n => n.OpType).Distinct().ToList();
+        LinearModelUnavailableReason = linear is not null ? null
+            : ensembles.Count > 0 ? "the graph has tree ensemble nodes; a linear node is read only from a graph without one"
+            : linears.Count > 1 ? $"the graph has {linears.Count} linear nodes ({string.Join(", ", linears.Select(e => $"'{e.Name}'"))}); one is supported"
+            : $"no linear model: the graph has no ai.onnx.ml LinearRegressor or LinearClassifier node (its ops: {string.Join(", ", mlOps)})";
         if (ensemble is null)
         {
-            var mlOps = graph.Node.Select(n => n.OpType).Distinct();
             TreeModelUnavailableReason = ensembles.Count > 1
                 ? $"the graph has {ensembles.Count} tree ensemble nodes ({string.Join(", ", ensembles.Select(e => $"'{e.Name}'"))}); one is supported"
                 : $"no tree ensemble: the graph has no ai.onnx.ml TreeEnsembleRegressor, TreeEnsembleClassifier or TreeEnsemble node (its ops: {string.Join(", ", mlOps)})";
+            if (linear is null)
+            {
+                return;
+            }
+
+            _scorerKind = "linear model";
+            try
+            {
+                _columnsOutput ??= linear.Input[0];
+                var (width, _) = ProbeColumns();
+                _columnCount = width;
+                var (map, featureInputs, mappingSource) = MapColumns(linear.Input[0], width, inputs);
+                var parsed = LinearModelReader.Read(linear, width);
+                var tracer = new ServedOutputTracer(graph);
+                var paths = tracer.Trace(parsed.ScoreOutput, parsed.ScoreColumns, parsed.ScoreWidth, parsed.PostTransform, parsed.ScoresSumToOne);
+                if (paths.Count == 0)
+                {
+                    throw new UnsupportedModelException(
+                        $"the scores of {linear.OpType} '{linear.Name}' reach no graph output through supported ops"
+                        + (tracer.Problems.Count > 0 ? ": " + string.Join("; ", tracer.Problems.Distinct()) : ""));
+                }
+
+                var path = paths.OrderByDescending(p => p.Steps).First();
+                int k = path.EnsembleOutputs.Length;
+                var weights = new double[k * width];
+                var intercepts = new double[k];
+                for (int o = 0; o < k; o++)
+                {
+                    int source = path.EnsembleOutputs[o];
+                    for (int c = 0; c < width; c++)
+                    {
+                        weights[(o * width) + c] = parsed.Weights[(source * width) + c] * path.Scale[o];
+                    }
+
+                    intercepts[o] = (parsed.Intercepts[source] * path.Scale[o]) + path.Offset[o];
+                }
+
+                Inputs = inputs = [.. inputs.Select(i => i with { IsFeature = featureInputs.Contains(i.Name) })];
+                _binder = new InputBinder(inputs);
+                RawFeatureNames = map.FeatureNames;
+                _served = path;
+                LinearModel = new OnnxLinearModel(weights, intercepts, map, path.Link, [.. path.EnsembleOutputs.Select(o => parsed.OutputLabels[o])],
+                    path.GraphOutput, linear.Name, linear.OpType, linear.Input[0], mappingSource);
+                LinearModelUnavailableReason = null;
+            }
+            catch (UnsupportedModelException e)
+            {
+                LinearModelUnavailableReason = e.Message;
+            }
+            catch (Exception e) when (e is InputException or OnnxRuntimeException)
+            {
+                LinearModelUnavailableReason = $"ONNX Runtime could not compute the linear model's input '{linear.Input[0]}' for a neutral row: {e.Message}";
+            }
+
             return;
         }
 
@@ -195,6 +264,16 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Why <see cref="TreeModel"/> is null, or null when it is not.</summary>
     public string? TreeModelUnavailableReason { get; }
 
+    /// <summary>
+    /// The served linear model (<c>ai.onnx.ml</c> LinearRegressor / LinearClassifier) in margin space, or null when the
+    /// graph has a tree ensemble, no single linear node, or one this reader cannot follow to a graph output (see
+    /// <see cref="LinearModelUnavailableReason"/>).
+    /// </summary>
+    public OnnxLinearModel? LinearModel { get; }
+
+    /// <summary>Why <see cref="LinearModel"/> is null (for a graph with a tree ensemble: that it has one), or null when it is not.</summary>
+    public string? LinearModelUnavailableReason { get; }
+
     /// <summary>Loads the model file at <paramref name="path"/>.</summary>
     /// <param name="path">The .onnx file.</param>
     /// <param name="featureNames">Names of the columns of matrix inputs (<c>[N, M]</c>, e.g. from a CSV header), in input
@@ -208,20 +287,21 @@ public sealed class OnnxModel : IDisposable
     public static OnnxModel Load(byte[] bytes, IReadOnlyList<string>? featureNames = null) => new(bytes, featureNames);
 
     /// <summary>
-    /// The ensemble's input columns for raw rows, as ONNX Runtime computes them (all preprocessing applied), widened
-    /// exactly to double: <c>[rows, columns]</c> row-major, <c>columns = TreeModel.Ensemble.FeatureCount</c>.
+    /// The ensemble's (or linear node's) input columns for raw rows, as ONNX Runtime computes them (all preprocessing
+    /// applied), widened exactly to double: <c>[rows, columns]</c> row-major, <c>columns = TreeModel.Ensemble.FeatureCount</c>
+    /// (or <c>LinearModel.ColumnCount</c>).
     /// One runtime call per batch of <paramref name="batchSize"/> rows.
     /// </summary>
     /// <param name="rows">Raw rows; columns are bound by name (see <see cref="OnnxInput"/>).</param>
     /// <param name="allowExtraColumns">Whether columns that are no model input are ignored rather than refused.</param>
     /// <param name="batchSize">Rows per runtime call.</param>
-    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InvalidOperationException">The model has neither <see cref="TreeModel"/> nor <see cref="LinearModel"/>.</exception>
     /// <exception cref="InputException">A feature is missing, a column unknown, or a value of the wrong kind.</exception>
     public double[] ComputeColumns(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
     {
-        if (TreeModel is null)
+        if (TreeModel is null && LinearModel is null)
         {
-            throw new InvalidOperationException($"the model has no explainable tree ensemble: {TreeModelUnavailableReason}");
+            throw new InvalidOperationException($"the model has no explainable tree ensemble or linear model: {TreeModelUnavailableReason}; {LinearModelUnavailableReason}");
         }
 
         var result = new double[rows.RowCount * _columnCount];
@@ -248,12 +328,18 @@ public sealed class OnnxModel : IDisposable
     /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
     public double[] RunServedOutput(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
     {
-        var path = _served ?? throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}");
-        int k = path.EnsembleOutputs.Length;
+        var path = _served ?? throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}; {LinearModelUnavailableReason}");
+        return RunServed(rows, allowExtraColumns, batchSize, new ServedSpec(path.GraphOutput, path.Columns, path.ZipMapKeys, []), null);
+    }
+
+    /// <summary>The values of <paramref name="spec"/>'s graph output for <paramref name="rows"/>, <c>[rows, outputs]</c>; one runtime call per batch.</summary>
+    internal double[] RunServed(FeatureTable rows, bool allowExtraColumns, int batchSize, ServedSpec spec, Action<int>? onRun)
+    {
+        int k = spec.Columns.Length;
         var result = new double[rows.RowCount * k];
-        RunBatches(rows, allowExtraColumns, batchSize, [path.GraphOutput], requireOffsets: true, (start, count, outputs) =>
+        RunBatches(rows, allowExtraColumns, batchSize, [spec.GraphOutput], requireOffsets: true, (start, count, outputs) =>
         {
-            if (path.ZipMapKeys is { } keys)
+            if (spec.ZipMapKeys is { } keys)
             {
                 int r = 0;
                 foreach (var map in outputs[0].AsEnumerable<NamedOnnxValue>())
@@ -263,7 +349,7 @@ public sealed class OnnxModel : IDisposable
                     {
                         result[((start + r) * k) + o] = dict.TryGetValue(keys[o], out double v)
                             ? v
-                            : throw new InvalidOperationException($"output '{path.GraphOutput}' has no class '{keys[o]}'");
+                            : throw new InvalidOperationException($"output '{spec.GraphOutput}' has no class '{keys[o]}'");
                     }
 
                     r++;
@@ -278,11 +364,98 @@ public sealed class OnnxModel : IDisposable
             {
                 for (int o = 0; o < k; o++)
                 {
-                    result[((start + r) * k) + o] = values[(r * width) + path.Columns[o]];
+                    result[((start + r) * k) + o] = values[(r * width) + spec.Columns[o]];
                 }
             }
-        });
+        }, onRun);
         return result;
+    }
+
+    /// <summary>
+    /// The margins of the parsed model (<see cref="TreeModel"/> with its per-row offsets, or <see cref="LinearModel"/>) for
+    /// <paramref name="rows"/>, <c>[rows, outputs]</c> in margin space; one runtime call per batch fetches the columns (and offsets).
+    /// </summary>
+    internal double[] ComputeMargins(FeatureTable rows, bool allowExtraColumns, int batchSize, Action<int>? onRun)
+    {
+        if (TreeModel is null && LinearModel is null)
+        {
+            throw new InvalidOperationException($"the model has no margin: {TreeModelUnavailableReason}; {LinearModelUnavailableReason}");
+        }
+
+        int m = _columnCount;
+        int k = TreeModel?.OutputNames.Count ?? LinearModel!.OutputCount;
+        var result = new double[rows.RowCount * k];
+        string[] outputs = [_columnsOutput!, .. _offsets.Select(o => o.Offset.Tensor)];
+        RunBatches(rows, allowExtraColumns, batchSize, outputs, requireOffsets: true, (start, count, values) =>
+        {
+            var columns = ToDoubles(values[0]);
+            if (columns.Length != count * m)
+            {
+                throw new InvalidOperationException($"ONNX Runtime returned {columns.Length} values for {count} rows of {m} columns");
+            }
+
+            for (int r = 0; r < count; r++)
+            {
+                var margin = result.AsSpan((start + r) * k, k);
+                if (TreeModel is { } tree)
+                {
+                    tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
+                }
+                else
+                {
+                    LinearModel!.Evaluate(columns.AsSpan(r * m, m), margin);
+                }
+            }
+
+            for (int i = 0; i < _offsets.Count; i++)
+            {
+                var (offset, width) = _offsets[i];
+                var offsetValues = ToDoubles(values[1 + i]);
+                for (int r = 0; r < count; r++)
+                {
+                    for (int o = 0; o < k; o++)
+                    {
+                        result[((start + r) * k) + o] += offset.Coefficients[o] * offsetValues[(r * width) + offset.Columns[o]];
+                    }
+                }
+            }
+        }, onRun);
+        return result;
+    }
+
+    /// <summary>
+    /// The served output a black box reads: the parsed model's (<see cref="RunServedOutput"/>) when <paramref name="outputName"/>
+    /// is null or names it; else the named graph output, or by default the first ZipMap output, else the first float
+    /// tensor output (label outputs are skipped). A ZipMap is read by class label; a tensor by column.
+    /// </summary>
+    internal ServedSpec ResolveServed(string? outputName)
+    {
+        if (_served is { } path && (outputName is null || outputName == path.GraphOutput))
+        {
+            var names = TreeModel?.OutputNames ?? LinearModel!.OutputNames;
+            return new ServedSpec(path.GraphOutput, path.Columns, path.ZipMapKeys, [.. names]);
+        }
+
+        static bool IsMap(ValueInfoProto o) => o.Type?.SequenceType?.ElemType?.MapType is not null;
+        static bool IsFloat(ValueInfoProto o) => o.Type?.TensorType is { } t
+            && (TensorProto.Types.DataType)t.ElemType is TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double;
+        var info = outputName is not null
+            ? _graphOutputs.FirstOrDefault(o => o.Name == outputName)
+                ?? throw new ArgumentException($"'{outputName}' is not an output of the model; its outputs are {string.Join(", ", _graphOutputs.Select(o => $"'{o.Name}'"))}", nameof(outputName))
+            : _graphOutputs.FirstOrDefault(IsMap) ?? _graphOutputs.FirstOrDefault(IsFloat)
+                ?? throw new UnsupportedModelException(
+                    $"no graph output is a float tensor or a ZipMap of scores; the outputs are {string.Join(", ", _graphOutputs.Select(o => $"'{o.Name}'"))}");
+        if (IsMap(info))
+        {
+            var keys = _zipMapKeys.TryGetValue(info.Name, out var k)
+                ? k
+                : throw new UnsupportedModelException($"output '{info.Name}' is a map that no ZipMap node with class labels produces; its keys are unknown");
+            return new ServedSpec(info.Name, [.. Enumerable.Range(0, keys.Length)], keys, keys);
+        }
+
+        int width = ProbeWidth(info.Name);
+        return new ServedSpec(info.Name, [.. Enumerable.Range(0, width)], null,
+            [.. Enumerable.Range(0, width).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
     }
 
     /// <summary>
@@ -329,38 +502,32 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <summary>
-    /// Compares the parsed tree model with ONNX Runtime on <paramref name="rows"/>: evaluates
-    /// <c>Link(TreeModel.Ensemble.Evaluate(columns) + offset)</c> in double (the offset from <see cref="ComputeOffsets"/>) and <see cref="RunServedOutput"/>, and reports the
-    /// largest difference. Use it before explaining: the post-transform is applied as the ONNX attribute states, and a
-    /// runtime that serves something else (casebook C05) shows up here as a disagreement.
+    /// Compares the parsed model (<see cref="TreeModel"/> or <see cref="LinearModel"/>) with ONNX Runtime on <paramref name="rows"/>:
+    /// evaluates <c>Link(margin)</c> in double, the margin being <c>TreeModel.Ensemble.Evaluate(columns) + offset</c> (the
+    /// offset from <see cref="ComputeOffsets"/>) or <c>LinearModel.Evaluate(columns)</c>, and <see cref="RunServedOutput"/>,
+    /// and reports the largest difference. Use it before explaining: the post-transform is applied as the ONNX attribute
+    /// states, and a runtime that serves something else (casebook C05) shows up here as a disagreement.
     /// </summary>
     /// <param name="rows">Raw rows.</param>
     /// <param name="relative">Relative tolerance (1e-5 suits float32 outputs of moderate ensembles; casebook C27 gives
     /// <c>trees * 2^-23 * sum|leaf|</c> for large ones).</param>
     /// <param name="absolute">Absolute tolerance added to the relative one.</param>
-    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InvalidOperationException">The model has neither <see cref="TreeModel"/> nor <see cref="LinearModel"/>.</exception>
     /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
     public RuntimeAgreement VerifyAgainstRuntime(FeatureTable rows, double relative = 1e-5, double absolute = 1e-7)
     {
-        var columns = ComputeColumns(rows, allowExtraColumns: true);
+        var margins = ComputeMargins(rows, allowExtraColumns: true, DefaultBatchSize, null);
         var served = RunServedOutput(rows, allowExtraColumns: true);
-        var offsets = ComputeOffsets(rows, allowExtraColumns: true);
-        var tree = TreeModel!;
-        int m = tree.Ensemble.FeatureCount, k = tree.Ensemble.OutputCount;
-        var margin = new double[k];
+        var link = TreeModel?.Link ?? LinearModel!.Link;
+        var names = TreeModel?.OutputNames ?? LinearModel!.OutputNames;
+        int k = names.Count;
         var ours = new double[k];
         double worst = 0, worstOurs = double.NaN, worstRuntime = double.NaN;
         int worstRow = -1, worstOutput = -1;
         bool agrees = true;
         for (int r = 0; r < rows.RowCount; r++)
         {
-            tree.Ensemble.Evaluate(columns.AsSpan(r * m, m), margin);
-            for (int o = 0; offsets is not null && o < k; o++)
-            {
-                margin[o] += offsets[(r * k) + o];
-            }
-
-            Link.Apply(tree.Link, margin, ours);
+            Link.Apply(link, margins.AsSpan(r * k, k), ours);
             for (int o = 0; o < k; o++)
             {
                 double runtime = served[(r * k) + o];
@@ -377,29 +544,53 @@ public sealed class OnnxModel : IDisposable
             }
         }
 
-        return new RuntimeAgreement(rows.RowCount, worst, worstRow, worstOutput < 0 ? null : tree.OutputNames[worstOutput], worstOurs, worstRuntime, agrees);
+        return new RuntimeAgreement(rows.RowCount, worst, worstRow, worstOutput < 0 ? null : names[worstOutput], worstOurs, worstRuntime, agrees);
     }
 
     /// <summary>
-    /// The served model as a black-box <see cref="IBatchModel"/> over numeric raw features (<see cref="RawFeatureNames"/>,
-    /// then <see cref="OffsetColumnNames"/> when the model adds a per-row offset, so that a model-agnostic explainer treats
-    /// the offset as one more input, casebook C11 (ii); missing is NaN) with the explained outputs. Thread-safe.
+    /// The served model as a black-box <see cref="IBatchModel"/> over numeric raw features (<see cref="BlackBoxInputNames"/>:
+    /// <see cref="RawFeatureNames"/>, then <see cref="OffsetColumnNames"/> when the model adds a per-row offset, so that a
+    /// model-agnostic explainer treats the offset as one more input, casebook C11 (ii); missing is NaN) with the served
+    /// outputs. Thread-safe. A model with text inputs needs a codec: <see cref="AsBatchModel(RawFeatureCodec, OutputSpace, int, string?)"/>.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>, or a feature input is text.</exception>
-    public IBatchModel AsBatchModel()
+    /// <exception cref="InvalidOperationException">A feature input is text.</exception>
+    public OnnxBlackBox AsBatchModel()
     {
-        if (TreeModel is null)
+        var text = Inputs.Where(i => (i.IsFeature || i.IsOffset) && i.ElementType == OnnxElementType.String).Select(i => $"'{i.Name}'").ToList();
+        if (text.Count > 0)
         {
-            throw new InvalidOperationException($"the model has no explained output: {TreeModelUnavailableReason}");
+            throw new InvalidOperationException(
+                $"feature input(s) {string.Join(", ", text)} are text; a numeric batch model cannot feed them: build a {nameof(RawFeatureCodec)} and pass it");
         }
 
-        if (Inputs.Any(i => i.IsFeature && i.ElementType == OnnxElementType.String))
-        {
-            throw new InvalidOperationException("a feature input is text; a numeric batch model cannot feed it");
-        }
-
-        return new BatchModel(this);
+        return AsBatchModel(RawFeatureCodec.For(this));
     }
+
+    /// <summary>
+    /// Names of the inputs of a black box over this model (<see cref="AsBatchModel(RawFeatureCodec, OutputSpace, int, string?)"/>),
+    /// <c>[inputs]</c>: <see cref="RawFeatureNames"/>, then <see cref="OffsetColumnNames"/> (a per-row offset is one more
+    /// input to a model-agnostic explainer, casebook C11 (ii)).
+    /// </summary>
+    public IReadOnlyList<string> BlackBoxInputNames => [.. RawFeatureNames, .. OffsetColumnNames];
+
+    /// <summary>
+    /// The model as a black box for model-agnostic explainers, over any graph (trees, linear models, neural networks) and
+    /// text inputs: rows are <see cref="BlackBoxInputNames"/> encoded by <paramref name="codec"/>; outputs are the served
+    /// values or, where a tree ensemble or linear model was parsed, its margin. See <see cref="OnnxBlackBox"/>.
+    /// </summary>
+    /// <param name="codec">Encodes raw features; its features must be exactly <see cref="BlackBoxInputNames"/> (any order);
+    /// build it with <see cref="RawFeatureCodec.For"/>.</param>
+    /// <param name="space"><see cref="OutputSpace.Probability"/> for ONNX Runtime's served values, <see cref="OutputSpace.Margin"/>
+    /// for the parsed model's margin.</param>
+    /// <param name="maxRowsPerRun">Most rows per ONNX Runtime call.</param>
+    /// <param name="outputName">The graph output to serve (probability space only); null for the parsed model's served output,
+    /// or else the first ZipMap output, or else the first float tensor output.</param>
+    /// <exception cref="InputException">The codec's features are not the model's black-box inputs.</exception>
+    /// <exception cref="InvalidOperationException">Margin space for a model without a parsed tree ensemble or linear model.</exception>
+    /// <exception cref="ArgumentException"><paramref name="outputName"/> is not a graph output, or is given with margin space.</exception>
+    /// <exception cref="UnsupportedModelException">No graph output holds scores (a float tensor or a ZipMap).</exception>
+    public OnnxBlackBox AsBatchModel(RawFeatureCodec codec, OutputSpace space = OutputSpace.Probability, int maxRowsPerRun = DefaultBatchSize, string? outputName = null) =>
+        new(this, codec, space, maxRowsPerRun, outputName);
 
     /// <summary>The raw columns (indices into all inputs' columns) each column of <paramref name="tensor"/> depends on, or null when unknown.</summary>
     internal int[][]? DependenciesOf(string tensor) => _dependencies.Of(tensor);
@@ -428,7 +619,7 @@ public sealed class OnnxModel : IDisposable
             var value = outputs[0].Value;
             if (value is not (Tensor<float> or Tensor<double>))
             {
-                throw new UnsupportedModelException($"the ensemble input '{_columnsOutput}' is not a float or double tensor");
+                throw new UnsupportedModelException($"the {_scorerKind} input '{_columnsOutput}' is not a float or double tensor");
             }
 
             width = ToDoubles(outputs[0]).Length;
@@ -466,7 +657,7 @@ public sealed class OnnxModel : IDisposable
             else
             {
                 throw new UnsupportedModelException(
-                    $"the columns of the ensemble input '{tensor}' cannot be mapped to raw inputs ({why}); together they depend on {string.Join(", ", union.Select(c => $"'{allNames[c]}'"))}");
+                    $"the columns of the {_scorerKind} input '{tensor}' cannot be mapped to raw inputs ({why}); together they depend on {string.Join(", ", union.Select(c => $"'{allNames[c]}'"))}");
             }
         }
 
@@ -488,7 +679,7 @@ public sealed class OnnxModel : IDisposable
             if (deps[c].Length > 1)
             {
                 throw new UnsupportedModelException(
-                    $"column {c} of the ensemble input '{tensor}' depends on several raw inputs ({string.Join(", ", deps[c].Select(d => $"'{allNames[d]}'"))}); each column must come from exactly one raw input");
+                    $"column {c} of the {_scorerKind} input '{tensor}' depends on several raw inputs ({string.Join(", ", deps[c].Select(d => $"'{allNames[d]}'"))}); each column must come from exactly one raw input");
             }
 
             columnToFeature[c] = deps[c].Length == 0 ? -1 : rawToFeature[deps[c][0]];
@@ -541,7 +732,8 @@ public sealed class OnnxModel : IDisposable
         return [.. deps.Select(d => d.ToArray())];
     }
 
-    private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, bool requireOffsets, Action<int, int, IReadOnlyList<NamedOnnxValue>> consume)
+    private void RunBatches(FeatureTable rows, bool allowExtraColumns, int batchSize, string[] outputs, bool requireOffsets,
+        Action<int, int, IReadOnlyList<NamedOnnxValue>> consume, Action<int>? onRun = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var plan = _binder.Resolve(rows, allowExtraColumns, requireOffsets);
@@ -557,6 +749,7 @@ public sealed class OnnxModel : IDisposable
             }
 
             using var results = _session.Run(feeds, outputs);
+            onRun?.Invoke(count);
             consume(start, count, [.. outputs.Select(o => (NamedOnnxValue)results.First(r => r.Name == o))]);
         }
     }
@@ -578,6 +771,31 @@ public sealed class OnnxModel : IDisposable
         IDictionary<string, double> d => d.ToDictionary(p => p.Key, p => p.Value),
         _ => throw new UnsupportedModelException($"a ZipMap element is a {value.GetType().Name}, not a map of class label to score"),
     };
+
+    /// <summary>Class labels of every ZipMap output (followed through Identity nodes), by tensor name, in the ZipMap's order.</summary>
+    private static Dictionary<string, string[]> ZipMapKeysByOutput(GraphProto graph)
+    {
+        var keys = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var node in graph.Node.Where(n => n.OpType == "ZipMap"))
+        {
+            var strings = OnnxAttributes.Strings(node, "classlabels_strings");
+            keys[node.Output[0]] = strings.Length > 0
+                ? strings
+                : [.. OnnxAttributes.Ints(node, "classlabels_int64s").Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        }
+
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            foreach (var node in graph.Node.Where(n => n.OpType == "Identity" && n.Input.Count == 1 && keys.ContainsKey(n.Input[0])))
+            {
+                grew |= keys.TryAdd(node.Output[0], keys[node.Input[0]]);
+            }
+        }
+
+        return keys;
+    }
 
     private static List<OnnxInput> DescribeInputs(GraphProto graph, IReadOnlyList<string>? featureNames)
     {
@@ -645,13 +863,13 @@ public sealed class OnnxModel : IDisposable
         {
             throw new InputException(
                 featureNames[next],
-                $"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns; unknown column(s): {string.Join(", ", featureNames.Skip(next).Select(n => $"'{n}'"))}");
+                $"{featureNames.Count} feature names were given, but the matrix inputs have {next} columns; unknown column(s): {string.Join(", ", featureNames.Skip(next).Select(MessageText.Quote))}");
         }
 
         var duplicate = result.SelectMany(i => i.ColumnNames).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new InputException(duplicate.Key, $"the raw column name '{duplicate.Key}' is used twice");
+            throw new InputException(duplicate.Key, $"the raw column name {MessageText.Quote(duplicate.Key)} is used twice");
         }
 
         return result;
@@ -676,32 +894,5 @@ public sealed class OnnxModel : IDisposable
 
         return new TreeEnsemble(e.FeatureCount, k, e.TreeRoots, e.Feature, e.Threshold, e.Mode, e.TrueChild, e.FalseChild,
             e.MissingTracksTrue, leaves, [.. outputs.Select(o => e.BaseValues[o])], e.MemberSets, e.Covers, e.CoversSource);
-    }
-
-    private sealed class BatchModel(OnnxModel model) : IBatchModel
-    {
-        private readonly IReadOnlyList<string> _names = [.. model.RawFeatureNames, .. model.OffsetColumnNames];
-
-        public int InputCount => _names.Count;
-
-        public int OutputCount => model.TreeModel!.OutputNames.Count;
-
-        public void Predict(ReadOnlySpan<double> rows, Span<double> outputs)
-        {
-            int m = InputCount;
-            var cells = new FeatureValue[rows.Length];
-            for (int i = 0; i < rows.Length; i++)
-            {
-                cells[i] = FeatureValue.Of(rows[i]);
-            }
-
-            var table = new FeatureTable(_names, cells);
-            if (table.RowCount * m != rows.Length)
-            {
-                throw new ArgumentException($"row buffer of {rows.Length} values is not a whole number of rows of {m} features", nameof(rows));
-            }
-
-            model.RunServedOutput(table).CopyTo(outputs);
-        }
     }
 }

@@ -1,7 +1,7 @@
 namespace Explainability.Onnx;
 
 /// <summary>
-/// How far the parsed tree model's forward pass, <c>Link(Ensemble(columns))</c>, is from ONNX Runtime's served output
+/// How far the parsed model's forward pass, <c>Link(Ensemble(columns))</c> or <c>Link(W · columns + b)</c>, is from ONNX Runtime's served output
 /// on some rows (casebook C05, C27): a disagreement beyond the tolerance is a flag that the explanation would explain a
 /// different number than the one served, never something to absorb quietly.
 /// </summary>

@@ -1,3 +1,4 @@
+using Explainability.Core.Data;
 namespace Explainability.Views;
 
 /// <summary>The audiences a view is projected for. Names are the wire names used in requests and template folders.</summary>
@@ -24,7 +25,7 @@ public static class Audiences
     {
         if (!All.Contains(audience, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"unknown audience '{audience}'; expected one of: {string.Join(", ", All)}", paramName);
+            throw new ArgumentException($"unknown audience {MessageText.Quote(audience)}; expected one of: {string.Join(", ", All)}", paramName);
         }
 
         return audience;

@@ -48,4 +48,38 @@ public sealed class CliAppTests
             }
         }
     }
+
+    [Fact]
+    public void An_unexpected_exception_is_reported_as_internal_with_its_type_and_the_stack_trace_only_in_debug()
+    {
+        Exception bug;
+        try
+        {
+            _ = Array.Empty<int>().First();
+            throw new InvalidOperationException("unreachable");
+        }
+        catch (InvalidOperationException e)
+        {
+            bug = e;
+        }
+
+        using var quiet = new StringWriter();
+        CliApp.Report(bug, quiet, debug: false);
+        Assert.Equal("error: internal error (InvalidOperationException): Sequence contains no elements" + Environment.NewLine, quiet.ToString());
+
+        using var debug = new StringWriter();
+        CliApp.Report(bug, debug, debug: true);
+        Assert.StartsWith("error: internal error (InvalidOperationException): Sequence contains no elements", debug.ToString(), StringComparison.Ordinal);
+        Assert.Contains("   at ", debug.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Framework_argument_exceptions_are_internal_errors_and_own_validation_is_a_refusal()
+    {
+        Assert.False(CliApp.IsRefusal(new ArgumentNullException("x")));
+        Assert.False(CliApp.IsRefusal(new ArgumentOutOfRangeException("x")));
+        Assert.False(CliApp.IsRefusal(new InvalidOperationException("Collection was modified")));
+        Assert.True(CliApp.IsRefusal(new Onnx.InputException("age", "row 0: missing feature 'age'")));
+        Assert.True(CliApp.IsRefusal(new FileNotFoundException("no input file at x")));
+    }
 }

@@ -62,6 +62,85 @@ public sealed class ExplainErrorTests : IDisposable
     public void Unseen_category() =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("checking_status", "overdrawn"))], "category 'overdrawn' of feature 'checking_status' was never seen");
 
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("-Infinity")]
+    [InlineData("1e309")]
+    public void Non_finite_number(string cell) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", cell))], "row 1: feature 'duration' is not finite");
+
+    [Fact]
+    public void Empty_categorical_cell() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("purpose", ""))], "row 1: feature 'purpose' is categorical and has no value");
+
+    [Fact]
+    public void Empty_numeric_cell_is_a_missing_value_the_model_routes()
+    {
+        var run = CliRun.Of(["explain", "--model", CreditRisk, "--input", CreditRows(set: ("duration", ""))]);
+        Assert.Equal(0, run.Code);
+        Assert.Empty(run.Error);
+    }
+
+    [Fact]
+    public void Out_naming_the_input_file_is_refused_and_the_input_kept()
+    {
+        string input = CreditRows();
+        string before = File.ReadAllText(input);
+        AssertFails(["--model", CreditRisk, "--input", input, "--out", input], "--out", "is the input file");
+        Assert.Equal(before, File.ReadAllText(input));
+    }
+
+    [Fact]
+    public void Out_naming_the_background_file_is_refused()
+    {
+        string background = Write("bg.csv", File.ReadAllLines(CreditBackground));
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--background", background, "--out", Path.Combine(_temp.Path, ".", "bg.csv")], "is the background file");
+    }
+
+    [Theory]
+    [InlineData("model-card.json")]
+    [InlineData("model.onnx")]
+    [InlineData("background.csv")]
+    [InlineData("new-file.csv")]
+    public void Out_inside_the_model_folder_is_refused(string file)
+    {
+        string folder = Path.Combine(_temp.Path, "credit-risk");
+        Directory.CreateDirectory(folder);
+        foreach (var f in Directory.GetFiles(CreditRisk))
+        {
+            File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+        }
+
+        string target = Path.Combine(folder, file);
+        string? before = File.Exists(target) ? File.ReadAllText(target) : null;
+        AssertFails(["--model", folder, "--input", CreditRows(), "--out", target], "is inside the model folder");
+        Assert.Equal(before, File.Exists(target) ? File.ReadAllText(target) : null);
+    }
+
+    [Fact]
+    public void Out_naming_the_bare_onnx_file_is_refused()
+    {
+        string model = Path.Combine(_temp.Path, "m.onnx");
+        File.Copy(Xgboost, model);
+        string input = Write("rows.csv", "f0,f1,f2,f3", "0,1,1,0");
+        AssertFails(["--model", model, "--input", input, "--background", input, "--out", model], "is the model file");
+    }
+
+    [Fact]
+    public void A_megabyte_category_is_quoted_shortened_with_its_length()
+    {
+        string huge = new('z', 1 << 20);
+        var run = CliRun.Of(["explain", "--model", CreditRisk, "--input", CreditRows(set: ("purpose", huge))]);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains($"category '{new string('z', 80)}…' (1048576 characters) of feature 'purpose' was never seen", run.Error, StringComparison.Ordinal);
+        Assert.True(run.Error.Length < 2000, $"the message has {run.Error.Length} characters");
+    }
+
+    [Fact]
+    public void Model_card_instead_of_the_model_folder_says_to_pass_the_folder() =>
+        AssertFails(["--model", Path.Combine(CreditRisk, "model-card.json"), "--input", CreditBackground], "is a JSON file, not an ONNX model: pass the model folder", CreditRisk);
+
     [Fact]
     public void Ragged_row_names_the_line()
     {
@@ -114,6 +193,8 @@ public sealed class ExplainErrorTests : IDisposable
         Assert.Empty(run.Output);
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter '", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
         foreach (var part in messageParts)
         {
             Assert.Contains(part, run.Error, StringComparison.Ordinal);

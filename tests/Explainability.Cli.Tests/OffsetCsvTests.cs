@@ -66,6 +66,44 @@ public sealed class OffsetCsvTests
         Assert.Contains("Per-row offset (input 'offset'): +1.098612", text.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("NaN", "a missing value")]
+    [InlineData("", "a missing value")]
+    [InlineData("Infinity", "Infinity")]
+    public void A_missing_or_infinite_offset_is_an_input_error_naming_it(string offset, string got)
+    {
+        var (temp, _, background) = Files();
+        using var __ = temp;
+        string input = Path.Combine(temp.Path, "bad.csv");
+        File.WriteAllText(input, $"X,offset\n1,{offset}\n");
+        var run = CliRun.Of("explain", "--model", C11, "--input", input, "--background", background);
+        Assert.Equal(2, run.Code);
+        Assert.Contains("row 0: offset 'offset' must be a finite number, got " + got, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_customer_audience_is_refused_for_a_model_without_a_card()
+    {
+        var (temp, input, background) = Files();
+        using var _ = temp;
+        var run = CliRun.Of("explain", "--model", C11, "--input", input, "--background", background, "--audience", "customer");
+        Assert.Equal(2, run.Code);
+        Assert.Contains("the customer audience needs a model card", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_out_path_that_is_a_folder_or_in_a_missing_folder_is_a_usage_error()
+    {
+        var (temp, input, background) = Files();
+        using var _ = temp;
+        var folder = CliRun.Of("explain", "--model", C11, "--input", input, "--background", background, "--out", temp.Path);
+        Assert.Equal(2, folder.Code);
+        Assert.Contains("is a folder", folder.Error, StringComparison.Ordinal);
+        var missing = CliRun.Of("explain", "--model", C11, "--input", input, "--background", background, "--out", Path.Combine(temp.Path, "no", "x.csv"));
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("does not exist", missing.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_offset_column_is_an_error_naming_it()
     {

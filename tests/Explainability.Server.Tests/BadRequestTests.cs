@@ -24,6 +24,11 @@ public sealed class BadRequestTests(ServerFixture server)
         { "path-as-language", StatusCode.InvalidArgument, ["language '../customer/x'", "language code"] },
         { "zero-rows", StatusCode.InvalidArgument, ["no rows"] },
         { "probability-space", StatusCode.InvalidArgument, ["output space 'probability'", "margin"] },
+        { "infinite-number", StatusCode.InvalidArgument, ["row 1", "feature 'duration' is not finite"] },
+        { "negative-infinite-number", StatusCode.InvalidArgument, ["row 0", "feature 'age' is not finite"] },
+        { "categorical-without-value", StatusCode.InvalidArgument, ["row 1: feature 'checking_status' is categorical and has no value"] },
+        { "megabyte-category", StatusCode.InvalidArgument, [$"category '{new string('z', 80)}…' (1048576 characters) of feature 'checking_status'"] },
+        { "categorical-nan", StatusCode.InvalidArgument, ["row 0: feature 'purpose' is categorical and has no value"] },
     };
 
     [Theory]
@@ -42,6 +47,7 @@ public sealed class BadRequestTests(ServerFixture server)
         Assert.DoesNotContain(":line ", e.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", e.Status.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", e.Status.Detail, StringComparison.Ordinal);
+        Assert.True(e.Status.Detail.Length < 2000, $"the message has {e.Status.Detail.Length} characters");
     }
 
     [Fact]
@@ -135,6 +141,21 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "probability-space":
                 request.OutputSpace = "probability";
+                break;
+            case "infinite-number":
+                request.Rows[1].Values["duration"] = new FeatureValue { Number = double.PositiveInfinity };
+                break;
+            case "negative-infinite-number":
+                request.Rows[0].Values["age"] = new FeatureValue { Number = double.NegativeInfinity };
+                break;
+            case "categorical-without-value":
+                request.Rows[1].Values["checking_status"] = new FeatureValue();
+                break;
+            case "megabyte-category":
+                request.Rows[0].Values["checking_status"] = new FeatureValue { Text = new string('z', 1 << 20) };
+                break;
+            case "categorical-nan":
+                request.Rows[0].Values["purpose"] = new FeatureValue { Number = double.NaN };
                 break;
             default:
                 throw new ArgumentException($"no bad request named '{name}'", nameof(name));

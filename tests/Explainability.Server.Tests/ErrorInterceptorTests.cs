@@ -1,4 +1,5 @@
 using Explainability.Onnx;
+using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Models;
 using Grpc.Core;
@@ -14,9 +15,12 @@ public sealed class ErrorInterceptorTests
         { new ArgumentException("unknown audience 'x'", "audience"), StatusCode.InvalidArgument },
         { new FormatException("bad number"), StatusCode.InvalidArgument },
         { new UnsupportedModelException("no tree ensemble"), StatusCode.FailedPrecondition },
-        { new NotSupportedException("not supported"), StatusCode.FailedPrecondition },
-        { new InvalidOperationException("no background"), StatusCode.FailedPrecondition },
+        { new NotSupportedException("not supported"), StatusCode.Internal },
+        { new InvalidOperationException("secret: Collection was modified"), StatusCode.Internal },
+        { new ArgumentNullException("secret"), StatusCode.Internal },
+        { new ArgumentOutOfRangeException("secret", "secret"), StatusCode.Internal },
         { new RequestLimitException("too many rows"), StatusCode.ResourceExhausted },
+        { new RuntimeDisagreementException("row 1, output '0': ours 0.99, ONNX Runtime 10"), StatusCode.FailedPrecondition },
         { new OperationCanceledException(), StatusCode.Cancelled },
         { new IOException("secret path /srv/x"), StatusCode.Internal },
     };
@@ -48,5 +52,44 @@ public sealed class ErrorInterceptorTests
         {
             Assert.DoesNotContain("secret", status.Detail, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Framework_exceptions_that_share_a_domain_base_type_are_internal_and_keep_their_message_private()
+    {
+        var duplicateKey = Catch(() => new Dictionary<string, int> { ["secret"] = 1 }.Add("secret", 2));
+        var emptySequence = Catch(() => _ = Array.Empty<int>().First());
+        var badNumber = Catch(() => _ = double.Parse("secret", System.Globalization.CultureInfo.InvariantCulture));
+        var modified = Catch(() =>
+        {
+            var list = new List<int> { 1, 2 };
+            foreach (int i in list)
+            {
+                list.Add(i);
+            }
+        });
+
+        foreach (var e in new[] { duplicateKey, emptySequence, badNumber, modified })
+        {
+            var status = ErrorInterceptor.ToStatus(e);
+            Assert.Equal(StatusCode.Internal, status.StatusCode);
+            Assert.DoesNotContain("secret", status.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("Sequence", status.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("Collection", status.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    private static Exception Catch(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+
+        throw new InvalidOperationException("expected an exception");
     }
 }

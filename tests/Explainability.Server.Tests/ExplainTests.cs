@@ -90,12 +90,13 @@ public sealed class ExplainTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Explain_takes_NaN_and_an_unset_value_as_missing_and_stays_additive()
+    public async Task Explain_takes_NaN_and_an_unset_value_of_a_numeric_feature_as_missing_and_stays_additive()
     {
+        // A categorical feature without a value is refused instead (BadRequestTests): its one-hot would be all zeros.
         var request = new ExplainRequest { ModelId = "credit-risk", Method = "interventional" };
         request.Rows.Add(server.BackgroundRows("credit-risk", [2]));
         request.Rows[0].Values["duration"] = new FeatureValue { Number = double.NaN };
-        request.Rows[0].Values["checking_status"] = new FeatureValue();
+        request.Rows[0].Values["age"] = new FeatureValue();
         request.Audiences.Add("customer");
 
         var row = Assert.Single((await server.Client.ExplainAsync(request)).Rows);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Explainability.Core.Explanations;
 using Explainability.Core.Shap;
 using Explainability.Server.Explaining;
 using Explainability.Server.Models;
@@ -8,7 +9,7 @@ using Explainability.Views;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>demo [--models DIR] [--rows N] [--format text|md]</c>: the main job on the shipped models. Explains real
+/// <c>demo [--models DIR] [--rows N] [--format text|md]</c>: the main job on the shipped models. Explains all
 /// background rows of each model exactly (path-dependent TreeSHAP, covers counted from the background) and prints
 /// every audience's view with what it leaves out.
 /// </summary>
@@ -35,17 +36,16 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
         var service = new ExplanationService(ViewService.CreateDefault());
         foreach (var model in registry.Models)
         {
-            var background = model.Background ?? throw new InvalidOperationException($"model '{model.Id}' has no background rows to demonstrate on");
-            var picked = background.SelectRows(Enumerable.Range(0, Math.Min(rowCount, background.RowCount)));
-            var outcome = ExplanationService.Explain(model, picked, new ExplainOptions(TreeShapMethod.PathDependent, AllowExtraColumns: true));
+            var background = model.Background ?? throw new CliException($"model '{model.Id}' has no background rows to demonstrate on");
+            var outcome = ExplanationService.Explain(model, background, new ExplainOptions(TreeShapMethod.PathDependent, AllowExtraColumns: true));
             var e = outcome.Explanation;
             double maxResidual = e.AdditivityResiduals.Max(Math.Abs);
             output.WriteLine(new string('=', 100));
             output.WriteLine($"Model {model.Id} {model.Version}  sha256 {model.Sha256}");
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Method {e.Method}, covers {e.Parameters.GetValueOrDefault("covers_source")}; max |additivity residual| {maxResidual:G3}; max |link(margin) - ONNX Runtime| {outcome.RuntimeMaxAbsoluteError:G3}"));
-            for (int r = 0; r < e.RowCount; r++)
+                $"Method {e.Method}, covers {e.Parameters.GetValueOrDefault("covers_source")}; all {e.RowCount} background rows explained: max |additivity residual| {maxResidual:G3}; max |link(margin) - ONNX Runtime| {outcome.RuntimeMaxAbsoluteError:G3}"));
+            foreach (int r in Showcase(model, e, rowCount))
             {
                 foreach (var audience in Audiences.All)
                 {
@@ -59,5 +59,31 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Rows to show: alternately the next case at or above the card's decision threshold and the next below it (so both
+    /// outcomes are seen), in background order, until <paramref name="count"/> rows are picked.
+    /// </summary>
+    private static List<int> Showcase(LoadedModel model, Explanation e, int count)
+    {
+        int output = ExplanationContext.PositiveOutput(e, model.Card);
+        var probability = new double[e.OutputCount];
+        var adverse = new Queue<int>();
+        var favourable = new Queue<int>();
+        for (int r = 0; r < e.RowCount; r++)
+        {
+            Link.Apply(e.Link, e.ModelOutputs.AsSpan(r * e.OutputCount, e.OutputCount), probability);
+            (probability[output] >= model.Card.Output.DecisionThreshold ? adverse : favourable).Enqueue(r);
+        }
+
+        var picked = new List<int>();
+        while (picked.Count < count && (adverse.Count > 0 || favourable.Count > 0))
+        {
+            var next = (picked.Count % 2 == 0 && adverse.Count > 0) || favourable.Count == 0 ? adverse : favourable;
+            picked.Add(next.Dequeue());
+        }
+
+        return picked;
     }
 }

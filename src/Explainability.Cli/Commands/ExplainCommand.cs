@@ -31,7 +31,7 @@ namespace Explainability.Cli.Commands;
 /// <para><c>--format json</c>: see <see cref="ExplanationJsonWriter"/>. <c>--format text</c> or <c>--audience NAME</c>:
 /// that audience's rendered text view of every row (default <c>data-scientist</c>).</para>
 /// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, no tree ensemble,
-/// missing input file, ragged CSV row, missing or unknown feature, wrong type, unseen category, unknown method, format,
+/// missing input file, ragged CSV row, <c>--out</c> naming the input, the background or a file of the model, missing or unknown feature, wrong type, unseen category, unknown method, format,
 /// audience or output space.</para>
 /// </remarks>
 internal sealed class ExplainCommand(TextWriter output) : ICliCommand
@@ -92,6 +92,11 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             throw new FileNotFoundException($"no input file at {inputPath}", inputPath);
         }
 
+        if (outFile is not null)
+        {
+            RequireOutDoesNotOverwriteInputs(outFile, inputPath, backgroundPath, modelPath);
+        }
+
         // A bare ONNX file with one [N, M] input takes its feature names from the CSV header.
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
@@ -123,6 +128,74 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         return 0;
     }
 
+    /// <summary>
+    /// <c>--out</c> must not name a file the command reads: the input, the background, the <c>.onnx</c> file or any file in
+    /// the model folder (its card, model and background). Paths are compared fully resolved (symbolic links followed).
+    /// </summary>
+    /// <exception cref="CliException">The output would overwrite one of them; the message names both paths.</exception>
+    private static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath)
+    {
+        if (Directory.Exists(outFile))
+        {
+            throw new CliException($"--out {outFile} is a folder; name a file to write");
+        }
+
+        string? outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile));
+        if (outFolder is not null && !Directory.Exists(outFolder))
+        {
+            throw new CliException($"--out {outFile}: the folder {outFolder} does not exist");
+        }
+
+        string target = Resolve(outFile);
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (string.Equals(target, Resolve(inputPath), comparison))
+        {
+            throw new CliException($"--out {outFile} is the input file {inputPath}; writing there would overwrite the rows being explained");
+        }
+
+        if (backgroundPath is not null && string.Equals(target, Resolve(backgroundPath), comparison))
+        {
+            throw new CliException($"--out {outFile} is the background file {backgroundPath}; write the result elsewhere");
+        }
+
+        string model = Resolve(modelPath);
+        if (Directory.Exists(modelPath))
+        {
+            string folder = Path.TrimEndingDirectorySeparator(model) + Path.DirectorySeparatorChar;
+            if (target.StartsWith(folder, comparison) || string.Equals(target, Path.TrimEndingDirectorySeparator(model), comparison))
+            {
+                throw new CliException($"--out {outFile} is inside the model folder {modelPath}; write the result outside it so the model's files stay intact");
+            }
+        }
+        else if (string.Equals(target, model, comparison))
+        {
+            throw new CliException($"--out {outFile} is the model file {modelPath}; write the result elsewhere");
+        }
+    }
+
+    /// <summary>The absolute path, with a symbolic link (the file or folder itself, or its parent folder) followed to its target.</summary>
+    private static string Resolve(string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (Directory.Exists(full))
+        {
+            return new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+        }
+
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is not null && Directory.Exists(directory))
+        {
+            var linked = new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true);
+            if (linked is not null)
+            {
+                full = Path.Combine(linked.FullName, Path.GetFileName(full));
+            }
+        }
+
+        var file = new FileInfo(full);
+        return file.Exists && file.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : full;
+    }
+
     /// <summary>For a bare ONNX file, every input column must be a model input (no card says which columns to ignore).</summary>
     /// <exception cref="InputException">A column is not a model input; the message names it and lists the inputs.</exception>
     private static void RequireOnlyModelInputs(LoadedModel model, FeatureTable rows)
@@ -133,7 +206,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             if (!inputs.Contains(column, StringComparer.Ordinal))
             {
                 throw new InputException(column,
-                    $"unknown feature '{column}': the input column is not an input of model '{model.Id}'; its inputs are: {string.Join(", ", inputs)}");
+                    $"unknown feature {MessageText.Quote(column)}: the input column is not an input of model '{model.Id}'; its inputs are: {string.Join(", ", inputs)}");
             }
         }
     }

@@ -36,11 +36,19 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         using var registry = ModelRegistry.LoadDirectory(modelsDir);
         if (registry.Models.Count == 0)
         {
-            throw new InvalidOperationException($"no model folders (with model-card.json) under {modelsDir}");
+            throw new CliException($"no model folders (with model-card.json) under {modelsDir}");
         }
 
         await using var app = ExplainabilityServer.Build(registry, port, new ExplainabilityServerOptions { MaxRowsPerRequest = maxRows });
-        await app.StartAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (IOException e) when (IsAddressInUse(e))
+        {
+            throw new CliException($"port {port} on 127.0.0.1 is in use; pick another with --port (0 picks a free one)", e);
+        }
+
         await output.WriteLineAsync(
             $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on http://127.0.0.1:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2); Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellation).ConfigureAwait(false);
@@ -55,5 +63,19 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         }
 
         return 0;
+    }
+
+    /// <summary>Kestrel wraps the socket's "address already in use" in an IOException (through AddressInUseException).</summary>
+    private static bool IsAddressInUse(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

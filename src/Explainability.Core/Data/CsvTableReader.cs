@@ -14,10 +14,11 @@ public static class CsvTableReader
     /// <param name="text">The whole CSV text, header first.</param>
     /// <param name="source">A name for error messages (the file path).</param>
     /// <param name="textColumns">Columns whose cells are always text, even when they look numeric (e.g. a class label "1").</param>
-    /// <exception cref="FormatException">No header, or a row with a different number of fields than the header (the message names the line).</exception>
+    /// <exception cref="FormatException">No header, a row with a different number of fields than the header, or a quoted
+    /// field that is never closed (the message names the line; for an open quote, the line where the field started).</exception>
     public static FeatureTable Parse(string text, string source, IReadOnlySet<string>? textColumns = null)
     {
-        var records = ReadRecords(text).ToList();
+        var records = ReadRecords(text, source).ToList();
         if (records.Count == 0)
         {
             throw new FormatException($"{source}: the CSV has no header row");
@@ -60,7 +61,7 @@ public static class CsvTableReader
         return FeatureValue.Of(field);
     }
 
-    private static IEnumerable<(int Line, List<string> Fields)> ReadRecords(string text)
+    private static IEnumerable<(int Line, List<string> Fields)> ReadRecords(string text, string source)
     {
         int i = 0, line = 1;
         while (i < text.Length)
@@ -69,6 +70,7 @@ public static class CsvTableReader
             var fields = new List<string>();
             var field = new StringBuilder();
             bool inQuotes = false, endOfRecord = false;
+            int quoteLine = line;
             while (i < text.Length && !endOfRecord)
             {
                 char ch = text[i++];
@@ -99,6 +101,7 @@ public static class CsvTableReader
                 else if (ch == '"')
                 {
                     inQuotes = true;
+                    quoteLine = line;
                 }
                 else if (ch == ',')
                 {
@@ -118,6 +121,12 @@ public static class CsvTableReader
                 {
                     field.Append(ch);
                 }
+            }
+
+            // Without this check an open quote would swallow the rest of the file into one field, silently dropping rows.
+            if (inQuotes)
+            {
+                throw new FormatException($"{source}: line {quoteLine}: unterminated quoted field");
             }
 
             fields.Add(field.ToString());

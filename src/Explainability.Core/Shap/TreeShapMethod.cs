@@ -1,3 +1,4 @@
+using Explainability.Core.Data;
 namespace Explainability.Core.Shap;
 
 /// <summary>The feature perturbation of TreeSHAP, named as in the SHAP literature and the API.</summary>
@@ -40,6 +41,6 @@ public static class MethodNames
     {
         TreePathDependent or "path_dependent" or "" => TreeShapMethod.PathDependent,
         Interventional => TreeShapMethod.Interventional,
-        _ => throw new ArgumentException($"unknown method '{name}': expected {TreePathDependent} or {Interventional}", nameof(name)),
+        _ => throw new ArgumentException($"unknown method {MessageText.Quote(name)}: expected {TreePathDependent} or {Interventional}", nameof(name)),
     };
 }

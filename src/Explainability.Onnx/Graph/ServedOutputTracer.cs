@@ -4,10 +4,11 @@ using Explainability.Onnx.Proto;
 namespace Explainability.Onnx.Graph;
 
 /// <summary>
-/// Follows the ensemble's score tensor forward to the graph outputs, folding constant affine ops (Mul, Add, Sub, Div
+/// Follows the score tensor of the model node (a tree ensemble or a linear model) forward to the graph outputs, folding constant affine ops (Mul, Add, Sub, Div
 /// by a constant) into the margin, recording per-row offsets (Add / Sub of a tensor computed from graph inputs the
 /// ensemble does not read, casebook C11) as separate terms, taking Sigmoid / Softmax / Exp as the link, passing through
-/// shape and type ops and ZipMap, and ignoring label branches (ArgMax, Binarizer, LabelEncoder, ...).
+/// shape and type ops and ZipMap, passing an L1 Normalizer over scores that already sum to 1 (skl2onnx's binary
+/// LinearClassifier), and ignoring label branches (ArgMax, Binarizer, LabelEncoder, ...).
 /// </summary>
 internal sealed class ServedOutputTracer
 {
@@ -93,12 +94,14 @@ internal sealed class ServedOutputTracer
     /// <param name="scoreColumns">Column of the score tensor per explained ensemble output.</param>
     /// <param name="scoreWidth">Columns of the score tensor.</param>
     /// <param name="postTransform">The ensemble's own post_transform.</param>
-    public List<ServedPath> Trace(string scoreTensor, int[] scoreColumns, int scoreWidth, LinkFunction postTransform)
+    /// <param name="scoresSumToOne">Whether every row of the score tensor sums to 1 (known from the model node's
+    /// parameters), so that an L1 Normalizer over it is the identity.</param>
+    public List<ServedPath> Trace(string scoreTensor, int[] scoreColumns, int scoreWidth, LinkFunction postTransform, bool scoresSumToOne = false)
     {
         int k = scoreColumns.Length;
         var found = new List<ServedPath>();
         var start = new State(scoreTensor, Enumerable.Range(0, k).ToArray(), scoreColumns, scoreWidth, null,
-            Enumerable.Repeat(1.0, k).ToArray(), new double[k], postTransform, 0, []);
+            Enumerable.Repeat(1.0, k).ToArray(), new double[k], postTransform, 0, [], scoresSumToOne);
         Walk(start, found);
         return found;
     }
@@ -219,7 +222,7 @@ internal sealed class ServedOutputTracer
             }
 
             var terms = s.Terms.Select(t => t with { Coefficients = [.. t.Coefficients.Select((x, o) => x * factor[o])] }).ToArray();
-            return s with { Tensor = node.Output[0], Scale = scale, Offset = offset, Steps = s.Steps + 1, Terms = terms };
+            return s with { Tensor = node.Output[0], Scale = scale, Offset = offset, Steps = s.Steps + 1, Terms = terms, SumsToOne = false };
         }
 
         if (op is "Sigmoid" or "Exp" or "Softmax")
@@ -241,7 +244,21 @@ internal sealed class ServedOutputTracer
             }
 
             var link = op switch { "Sigmoid" => LinkFunction.Logistic, "Exp" => LinkFunction.Exp, _ => LinkFunction.Softmax };
-            return s with { Tensor = node.Output[0], Link = link, Steps = s.Steps + 1 };
+            return s with { Tensor = node.Output[0], Link = link, Steps = s.Steps + 1, SumsToOne = link == LinkFunction.Softmax };
+        }
+
+        if (op == "Normalizer")
+        {
+            // skl2onnx puts an L1 Normalizer after a binary LinearClassifier whose LOGISTIC scores already sum to 1; any
+            // other normalisation divides by a row-dependent sum, which is neither affine nor a link.
+            string norm = OnnxAttributes.String(node, "norm") ?? "MAX";
+            if (norm == "L1" && s.SumsToOne)
+            {
+                return s with { Tensor = node.Output[0], Steps = s.Steps + 1 };
+            }
+
+            Problems.Add($"{where} ({norm}) divides the scores by a row-dependent norm; only an L1 Normalizer over scores that already sum to 1 is followed");
+            return null;
         }
 
         if (op is "Gather" or "ArrayFeatureExtractor" && node.Input.Count == 2 && node.Input[0] == s.Tensor
@@ -272,7 +289,8 @@ internal sealed class ServedOutputTracer
 
             return new State(node.Output[0], [.. keep.Select(o => s.EnsembleOutputs[o])], [.. columns], indices.Length, null,
                 [.. keep.Select(o => s.Scale[o])], [.. keep.Select(o => s.Offset[o])], s.Link, s.Steps + 1,
-                [.. s.Terms.Select(t => t with { Coefficients = [.. keep.Select(o => t.Coefficients[o])], Columns = [.. keep.Select(o => t.Columns[o])] })]);
+                [.. s.Terms.Select(t => t with { Coefficients = [.. keep.Select(o => t.Coefficients[o])], Columns = [.. keep.Select(o => t.Columns[o])] })],
+                s.SumsToOne && indices.Length == s.Width);
         }
 
         if (LabelBranches.Contains(op))
@@ -280,7 +298,7 @@ internal sealed class ServedOutputTracer
             return null;
         }
 
-        Problems.Add($"{where} after the ensemble is not supported");
+        Problems.Add($"{where} after the model's scores is not supported");
         return null;
     }
 
@@ -315,6 +333,7 @@ internal sealed class ServedOutputTracer
             Offset = negateScore ? [.. s.Offset.Select(x => -x)] : s.Offset,
             Steps = s.Steps + 1,
             Terms = [.. terms],
+            SumsToOne = false,
         };
     }
 
@@ -328,5 +347,6 @@ internal sealed class ServedOutputTracer
         double[] Offset,
         LinkFunction Link,
         int Steps,
-        OffsetTerm[] Terms);
+        OffsetTerm[] Terms,
+        bool SumsToOne);
 }

@@ -43,7 +43,7 @@ internal sealed class InputBinder
                 if (index < 0 && input.IsFeature)
                 {
                     throw new InputException(name,
-                        $"feature '{name}' is missing from the rows: model input '{input.Name}' needs it ({Describe(input.ElementType)}); the rows have columns {string.Join(", ", table.Columns.Select(x => $"'{x}'"))}");
+                        $"feature '{name}' is missing from the rows: model input '{input.Name}' needs it ({Describe(input.ElementType)}); the rows have columns {string.Join(", ", table.Columns.Select(MessageText.Quote))}");
                 }
 
                 plan[i][c] = index;
@@ -61,7 +61,7 @@ internal sealed class InputBinder
                 if (!used[k])
                 {
                     throw new InputException(table.Columns[k],
-                        $"column '{table.Columns[k]}' is not an input of the model; expected columns are {string.Join(", ", _inputs.SelectMany(x => x.ColumnNames).Select(x => $"'{x}'"))}");
+                        $"column {MessageText.Quote(table.Columns[k])} is not an input of the model; expected columns are {string.Join(", ", _inputs.SelectMany(x => x.ColumnNames).Select(x => $"'{x}'"))}");
                 }
             }
         }
@@ -133,7 +133,7 @@ internal sealed class InputBinder
         if (cell.Value.IsText)
         {
             throw new InputException(cell.Name,
-                $"feature '{cell.Name}' has the text '{cell.Value.Text}', but model input '{input.Name}' expects {Describe(input.ElementType)}");
+                $"feature '{cell.Name}' has the text {MessageText.Quote(cell.Value.Text)}, but model input '{input.Name}' expects {Describe(input.ElementType)}");
         }
 
         if (!allowMissing && double.IsNaN(cell.Value.Number))

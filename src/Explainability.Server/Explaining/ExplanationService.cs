@@ -22,6 +22,8 @@ public sealed class ExplanationService(ViewService views)
     /// <exception cref="InputException">A feature is missing or unknown, a value has the wrong type, or a category was never seen.</exception>
     /// <exception cref="ArgumentException">An unknown output space, or a method that needs a background the model lacks.</exception>
     /// <exception cref="UnsupportedModelException">The model has no tree ensemble TreeSHAP can explain.</exception>
+    /// <exception cref="RuntimeDisagreementException">Link(margin) differs from ONNX Runtime's served output beyond
+    /// <see cref="RuntimeCrossCheck"/>'s tolerance.</exception>
     public static ExplainOutcome Explain(LoadedModel model, FeatureTable rows, ExplainOptions options, FeatureTable? backgroundOverride = null)
     {
         if (!string.Equals(options.OutputSpace, "margin", StringComparison.Ordinal))
@@ -43,7 +45,7 @@ public sealed class ExplanationService(ViewService views)
             offsets, tree.OffsetInputs);
 
         var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
-        double maxError = RuntimeError(explanation, served);
+        double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);
         var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
         {
             ["model_id"] = model.Id,
@@ -56,9 +58,16 @@ public sealed class ExplanationService(ViewService views)
     }
 
     /// <summary>Projects and renders row <paramref name="row"/> of <paramref name="outcome"/> for <paramref name="audience"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown audience or format; the message lists the known ones.</exception>
+    /// <exception cref="ArgumentException">Unknown audience or format (the message lists the known ones), or the customer
+    /// audience for a model without a model card.</exception>
     public RenderedView Render(ExplainOutcome outcome, int row, string audience, string format = "text", string? language = null)
     {
+        if (outcome.Model.CardIsDerived && string.Equals(audience, Audiences.Customer, StringComparison.Ordinal))
+        {
+            // Without a card no feature is known to be protected or internal, and the outcome has no wording a customer can read.
+            throw new ArgumentException($"the customer audience needs a model card: model '{outcome.Model.Id}' has none, so no feature is known to be protected or internal");
+        }
+
         var explanation = outcome.Explanation;
         var context = ExplanationContext.Create(
             explanation, row, ExplanationContext.PositiveOutput(explanation, outcome.Model.Card), outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
@@ -72,7 +81,8 @@ public sealed class ExplanationService(ViewService views)
     /// <param name="allowExtraColumns">Whether columns that are neither a feature nor an offset are ignored rather than refused.</param>
     /// <param name="offsetColumns">Columns of the model's per-row offset inputs (<see cref="OnnxModel.OffsetColumnNames"/>):
     /// required and numeric, but no feature of the card.</param>
-    /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected.</exception>
+    /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected: also an
+    /// infinite number, and a categorical feature without a value.</exception>
     public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns, IReadOnlyList<string>? offsetColumns = null)
     {
         offsetColumns ??= [];
@@ -83,7 +93,7 @@ public sealed class ExplanationService(ViewService views)
             {
                 if (!known.Contains(column))
                 {
-                    throw new InputException(column, $"unknown feature '{column}' for model '{card.Id}'; its features are: {string.Join(", ", known)}");
+                    throw new InputException(column, $"unknown feature {MessageText.Quote(column)} for model '{card.Id}'; its features are: {string.Join(", ", known)}");
                 }
             }
         }
@@ -103,9 +113,16 @@ public sealed class ExplanationService(ViewService views)
 
             for (int r = 0; r < rows.RowCount; r++)
             {
-                if (rows[r, c].IsText)
+                var value = rows[r, c];
+                if (value.IsText)
                 {
-                    throw new InputException(offset, $"row {r}: offset '{offset}' is numeric, got the text '{rows[r, c].Text}'");
+                    throw new InputException(offset, $"row {r}: offset '{offset}' is numeric, got the text {MessageText.Quote(value.Text!)}");
+                }
+
+                // The offset is added to the margin as it is: a missing or infinite one has no meaning the model defines.
+                if (!double.IsFinite(value.Number))
+                {
+                    throw new InputException(offset, $"row {r}: offset '{offset}' must be a finite number, got {(value.IsMissing ? "a missing value" : value.Number.ToString(CultureInfo.InvariantCulture))}");
                 }
             }
         }
@@ -121,9 +138,21 @@ public sealed class ExplanationService(ViewService views)
             for (int r = 0; r < rows.RowCount; r++)
             {
                 var value = rows[r, c];
+                if (!value.IsText && !value.IsMissing && !double.IsFinite(value.Number))
+                {
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is not finite: got {value.Number.ToString(CultureInfo.InvariantCulture)}; expected a finite number (NaN or an empty cell for a missing value)");
+                }
+
+                // A missing category would become an all-zero one-hot the model never saw in training; a missing number is
+                // routed by the model's own NaN semantics, so it stays allowed.
+                if (feature.Type == "categorical" && value.IsMissing)
+                {
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is categorical and has no value; expected one of its categories");
+                }
+
                 if (feature.Type == "numeric" && value.IsText)
                 {
-                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is numeric, got the text '{value.Text}'");
+                    throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is numeric, got the text {MessageText.Quote(value.Text)}");
                 }
 
                 if (feature.Type == "categorical" && !value.IsText && !value.IsMissing)
@@ -133,28 +162,9 @@ public sealed class ExplanationService(ViewService views)
 
                 if (feature.Type == "categorical" && value.IsText && feature.Categories is { Count: > 0 } categories && !categories.ContainsKey(value.Text!))
                 {
-                    throw new InputException(feature.Name, $"row {r}: category '{value.Text}' of feature '{feature.Name}' was never seen in training; known categories: {string.Join(", ", categories.Keys)}");
+                    throw new InputException(feature.Name, $"row {r}: category {MessageText.Quote(value.Text)} of feature '{feature.Name}' was never seen in training; known categories: {string.Join(", ", categories.Keys)}");
                 }
             }
         }
-    }
-
-    private static double RuntimeError(Explanation explanation, double[] served)
-    {
-        double max = 0;
-        int outputs = explanation.OutputCount;
-        var margin = new double[outputs];
-        var linked = new double[outputs];
-        for (int r = 0; r < explanation.RowCount; r++)
-        {
-            explanation.ModelOutputs.AsSpan(r * outputs, outputs).CopyTo(margin);
-            Link.Apply(explanation.Link, margin, linked);
-            for (int o = 0; o < outputs; o++)
-            {
-                max = Math.Max(max, Math.Abs(linked[o] - served[(r * outputs) + o]));
-            }
-        }
-
-        return max;
     }
 }

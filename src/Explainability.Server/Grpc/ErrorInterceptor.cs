@@ -1,3 +1,5 @@
+using Explainability.Onnx;
+using Explainability.Server.Explaining;
 using Explainability.Server.Models;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -69,20 +71,23 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     }
 
     /// <summary>
-    /// The status for <paramref name="exception"/>: <see cref="ModelNotFoundException"/> -> <c>NotFound</c>;
-    /// <see cref="RequestLimitException"/> -> <c>ResourceExhausted</c>; <see cref="ArgumentException"/> (including
-    /// <see cref="Onnx.InputException"/>) and <see cref="FormatException"/> -> <c>InvalidArgument</c>;
-    /// <see cref="NotSupportedException"/> (including <see cref="Onnx.UnsupportedModelException"/>) and
-    /// <see cref="InvalidOperationException"/> -> <c>FailedPrecondition</c>; <see cref="OperationCanceledException"/> ->
-    /// <c>Cancelled</c>; anything else -> <c>Internal</c> with a message that reveals nothing of the server.
+    /// The status for <paramref name="exception"/>. Only the service's own domain exceptions carry their message to the
+    /// client: <see cref="ModelNotFoundException"/> -> <c>NotFound</c>; <see cref="RequestLimitException"/> ->
+    /// <c>ResourceExhausted</c>; <see cref="Onnx.InputException"/>, and a plain <see cref="ArgumentException"/> or
+    /// <see cref="FormatException"/> thrown by the service's own validation (see <see cref="RequestErrors.IsOwnValidation"/>)
+    /// -> <c>InvalidArgument</c>; <see cref="Onnx.UnsupportedModelException"/> and <see cref="RuntimeDisagreementException"/>
+    /// -> <c>FailedPrecondition</c>; <see cref="OperationCanceledException"/> -> <c>Cancelled</c>. Anything else, including
+    /// framework exceptions that merely share a base type (<see cref="ArgumentNullException"/>,
+    /// <see cref="ArgumentOutOfRangeException"/>, "Collection was modified", "Sequence contains no elements"), is a bug:
+    /// <c>Internal</c> with a message that reveals nothing of the server, the exception logged in full at Error.
     /// </summary>
     public static Status ToStatus(Exception exception) => exception switch
     {
         ModelNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
-        ArgumentException or FormatException => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
+        UnsupportedModelException or RuntimeDisagreementException => new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
+        _ when RequestErrors.IsOwnValidation(exception) => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
         OperationCanceledException => new Status(StatusCode.Cancelled, "the call was cancelled"),
-        NotSupportedException or InvalidOperationException => new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
         _ => new Status(StatusCode.Internal, "internal error while serving the call; the server log has the details"),
     };
 

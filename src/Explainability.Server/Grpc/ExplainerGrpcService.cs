@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Explainability.Core.Data;
 using Explainability.Core.Shap;
 using Explainability.Protos;
 using Explainability.Server.Explaining;
@@ -81,13 +82,13 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
     private static string RequireLanguageCode(string language) =>
         Views.Policies.AudiencePolicy.IsLanguageCode(language)
             ? language
-            : throw new ArgumentException($"language '{language}' is not a language code such as 'en', 'nl' or 'en-GB'");
+            : throw new ArgumentException($"language {MessageText.Quote(language)} is not a language code such as 'en', 'nl' or 'en-GB'");
 
     private static string NormalizeFormat(string format) => format switch
     {
         "" => "text",
         "markdown" => "md",
         _ when TemplateRenderer.Formats.Contains(format, StringComparer.Ordinal) => format,
-        _ => throw new ArgumentException($"unknown format '{format}': expected one of {string.Join(", ", TemplateRenderer.Formats)}"),
+        _ => throw new ArgumentException($"unknown format {MessageText.Quote(format)}: expected one of {string.Join(", ", TemplateRenderer.Formats)}"),
     };
 }

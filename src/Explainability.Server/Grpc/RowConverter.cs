@@ -35,7 +35,7 @@ public static class RowConverter
             {
                 if (!known.Contains(key))
                 {
-                    throw new InputException(key, $"row {r}: unknown feature '{key}' for model '{card.Id}'; its features are: {string.Join(", ", known)}");
+                    throw new InputException(key, $"row {r}: unknown feature {MessageText.Quote(key)} for model '{card.Id}'; its features are: {string.Join(", ", known)}");
                 }
             }
         }

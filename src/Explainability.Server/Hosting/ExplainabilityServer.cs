@@ -40,6 +40,9 @@ public static class ExplainabilityServer
         // No command-line arguments and the binaries' folder as content root: the host reads nothing the caller did not pass.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+        // The host logs a start failure (a busy port) with its whole stack trace and then throws the same exception to the
+        // caller, which reports it in one line; only its critical messages are kept.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);

@@ -92,6 +92,12 @@ public sealed class LoadedModel : IDisposable
             throw new FileNotFoundException($"no model folder or ONNX file at {path}", path);
         }
 
+        if (string.Equals(Path.GetExtension(path), ".json", StringComparison.OrdinalIgnoreCase))
+        {
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? path;
+            throw new InvalidDataException($"{path} is a JSON file, not an ONNX model: pass the model folder ({folder}) that holds model-card.json, or the .onnx file itself");
+        }
+
         var model = ReadOnnx(path, featureNames);
         var derived = DeriveCard(Path.GetFileNameWithoutExtension(path), model);
         return new LoadedModel(path, derived, model, backgroundPath is null ? null : ReadTable(backgroundPath, derived), cardIsDerived: true);

@@ -1,3 +1,4 @@
+using Explainability.Core.Data;
 namespace Explainability.Server.Models;
 
 /// <summary>
@@ -46,7 +47,7 @@ public sealed class ModelRegistry : IDisposable
     public LoadedModel Get(string id) =>
         _models.TryGetValue(id, out var m)
             ? m
-            : throw new ModelNotFoundException($"unknown model '{id}'; known models: {string.Join(", ", _models.Keys.Order(StringComparer.Ordinal))}");
+            : throw new ModelNotFoundException($"unknown model {MessageText.Quote(id)}; known models: {string.Join(", ", _models.Keys.Order(StringComparer.Ordinal))}");
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Explainability.Core.Data;
 using Scriban;
 using Scriban.Runtime;
 
@@ -91,7 +92,7 @@ public sealed class TemplateRenderer
     {
         if (!Formats.Contains(format, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"unknown format '{format}'; expected one of: {string.Join(", ", Formats)}", nameof(format));
+            throw new ArgumentException($"unknown format {MessageText.Quote(format)}; expected one of: {string.Join(", ", Formats)}", nameof(format));
         }
 
         return format;
