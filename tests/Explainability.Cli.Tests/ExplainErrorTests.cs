@@ -167,7 +167,7 @@ public sealed class ExplainErrorTests : IDisposable
 
     [Fact]
     public void Unknown_method() =>
-        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--method", "kernel"], "unknown method 'kernel'", "tree_path_dependent", "interventional");
+        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--method", "shapley"], "unknown method 'shapley'", "tree_path_dependent", "interventional", "kernel", "exact");
 
     [Fact]
     public void Unknown_format() =>

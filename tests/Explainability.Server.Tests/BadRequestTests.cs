@@ -18,7 +18,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { "text-for-numeric", StatusCode.InvalidArgument, ["'duration' is numeric", "'long'", "row 0"] },
         { "number-for-categorical", StatusCode.InvalidArgument, ["'checking_status' is categorical", "row 1"] },
         { "unseen-category", StatusCode.InvalidArgument, ["'martian'", "checking_status", "never seen"] },
-        { "unknown-method", StatusCode.InvalidArgument, ["unknown method 'kernel'", "interventional"] },
+        { "unknown-method", StatusCode.InvalidArgument, ["unknown method 'shapley'", "interventional", "kernel", "exact"] },
         { "unknown-audience", StatusCode.InvalidArgument, ["unknown audience 'regulator'", "customer"] },
         { "unknown-format", StatusCode.InvalidArgument, ["unknown format 'html'", "md"] },
         { "path-as-language", StatusCode.InvalidArgument, ["language '../customer/x'", "language code"] },
@@ -125,7 +125,7 @@ public sealed class BadRequestTests(ServerFixture server)
                 request.Rows[0].Values["checking_status"] = new FeatureValue { Text = "martian" };
                 break;
             case "unknown-method":
-                request.Method = "kernel";
+                request.Method = "shapley";
                 break;
             case "unknown-audience":
                 request.Audiences.Add("regulator");

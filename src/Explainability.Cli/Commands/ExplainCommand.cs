@@ -44,30 +44,41 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
         var input = new Option<string>("--input") { Description = "CSV of rows to explain (header = feature names; empty or NaN = missing)", Required = true };
         var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's)" };
-        var method = new Option<string>("--method") { Description = "tree_path_dependent or interventional", DefaultValueFactory = _ => MethodNames.TreePathDependent };
-        var space = new Option<string>("--output-space") { Description = "margin", DefaultValueFactory = _ => "margin" };
+        var method = new Option<string?>("--method")
+        {
+            Description = "tree_path_dependent, interventional, linear, kernel, permutation or exact (default: tree_path_dependent for a tree ensemble, linear for a linear model, else kernel)",
+        };
+        var space = new Option<string?>("--output-space") { Description = "margin or probability (default: margin where the tree ensemble or linear model was read, else probability)" };
+        var nsamples = new Option<int?>("--nsamples") { Description = "kernel: coalitions per row (default 2M+2048, at most 2^M-2); permutation: antithetic pairs of orders per row (default 32)" };
+        var seed = new Option<int>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed})", DefaultValueFactory = _ => ExplainMethods.DefaultSeed };
+        var withSe = new Option<bool>("--with-se") { Description = "CSV: add a <feature>_se column per feature after the others (sampled methods)" };
         var format = new Option<string?>("--format") { Description = "csv (default), json or text" };
         var audience = new Option<string?>("--audience") { Description = $"Render this audience's text view of every row: {string.Join(", ", Audiences.All)}" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
-        var command = new Command("explain", "Explain rows of a model with exact TreeSHAP")
+        var command = new Command("explain", "Explain rows of a model with TreeSHAP, Linear SHAP or a model-agnostic explainer")
         {
-            model, input, background, method, space, format, audience, outFile,
+            model, input, background, method, space, nsamples, seed, withSe, format, audience, outFile,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!,
             parse.GetValue(input)!,
             parse.GetValue(background),
-            parse.GetValue(method)!,
-            parse.GetValue(space)!,
+            new ExplainOptions(
+                ExplainMethods.Parse(parse.GetValue(method)),
+                parse.GetValue(space),
+                AllowExtraColumns: true,
+                Environment.ProcessorCount,
+                parse.GetValue(nsamples),
+                parse.GetValue(seed)),
+            parse.GetValue(withSe),
             parse.GetValue(format),
             parse.GetValue(audience),
             parse.GetValue(outFile)));
         return command;
     }
 
-    private int Run(string modelPath, string inputPath, string? backgroundPath, string methodName, string space, string? formatName, string? audience, string? outFile)
+    private int Run(string modelPath, string inputPath, string? backgroundPath, ExplainOptions options, bool withSe, string? formatName, string? audience, string? outFile)
     {
-        var method = MethodNames.Parse(methodName);
         string format = formatName ?? (audience is null ? "csv" : "text");
         if (!Formats.Contains(format, StringComparer.Ordinal))
         {
@@ -107,7 +118,8 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         }
 
         // Extra columns reach the service only for a model with a card (a bare model's were refused above).
-        var outcome = ExplanationService.Explain(loaded, rows, new ExplainOptions(method, space, AllowExtraColumns: true, Environment.ProcessorCount));
+        // The background was read by the model (the card's, or --background overriding it): every method uses that one.
+        var outcome = ExplanationService.Explain(loaded, rows, options);
         var report = ExplainReport.Create(outcome, rows);
 
         using var writer = outFile is null ? null : new StreamWriter(outFile);
@@ -121,7 +133,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
                 ExplanationJsonWriter.Write(report, target);
                 break;
             default:
-                ExplanationCsvWriter.Write(report, target);
+                ExplanationCsvWriter.Write(report, target, withSe);
                 break;
         }
 
