@@ -154,7 +154,17 @@ public sealed class ExplainErrorTests : IDisposable
     public void Non_tree_onnx_asked_for_tree_shap()
     {
         string input = Write("titanic.csv", "pclass,sex,age,fare,embarked", "1,female,29,211.3375,S");
-        AssertFails(["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input], "no tree ensemble");
+        AssertFails(
+            ["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input, "--method", "tree_path_dependent"],
+            "cannot be explained with tree_path_dependent", "no tree ensemble", "it supports: linear");
+    }
+
+    [Fact]
+    public void Linear_model_without_a_background()
+    {
+        // The default for a linear model is Linear SHAP, whose expectation needs a background.
+        string input = Write("titanic.csv", "pclass,sex,age,fare,embarked", "1,female,29,211.3375,S");
+        AssertFails(["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input], "method linear needs a background", "--background");
     }
 
     [Fact]
