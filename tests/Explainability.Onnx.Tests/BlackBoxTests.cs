@@ -17,7 +17,7 @@ public class BlackBoxTests
     private const double B = 0.125;
 
     /// <summary>A small network no reader parses: <c>Y = Sigmoid(X · W + b)</c>, X <c>[N, 3]</c> float.</summary>
-    private static byte[] MatMulAddSigmoid()
+    internal static byte[] MatMulAddSigmoid()
     {
         var w = new TensorProto { Name = "W", DataType = (int)F32, Dims = { 3, 1 } };
         w.FloatData.AddRange(W.Select(v => (float)v));
@@ -26,6 +26,23 @@ public class BlackBoxTests
         return Model(
             [Node("MatMul", ["X", "W"], ["xw"]), Node("Add", ["xw", "B"], ["z"]), Node("Sigmoid", ["z"], ["Y"])],
             [Tensor("X", F32, -1, 3)], [Tensor("Y", F32, -1, 1)], [w, b]);
+    }
+
+    /// <summary>
+    /// The committed fixture <c>Fixtures/matmul_add_sigmoid/matmul_add_sigmoid.onnx</c> (used by the command-line tests, which
+    /// cannot build graphs) is exactly the graph <see cref="MatMulAddSigmoid"/> writes. Set
+    /// <c>EXPLAINABILITY_WRITE_FIXTURES=1</c> to rewrite it in the source tree.
+    /// </summary>
+    [Fact]
+    public void MatMul_Add_Sigmoid_fixture_is_the_graph_the_builder_writes()
+    {
+        byte[] built = MatMulAddSigmoid();
+        if (Environment.GetEnvironmentVariable("EXPLAINABILITY_WRITE_FIXTURES") == "1")
+        {
+            File.WriteAllBytes(Path.Combine(RepoRoot.Path, "tests", "Explainability.Onnx.Tests", "Fixtures", "matmul_add_sigmoid", "matmul_add_sigmoid.onnx"), built);
+        }
+
+        Assert.Equal(built, File.ReadAllBytes(RuntimeCheck.Fixture("matmul_add_sigmoid", "matmul_add_sigmoid.onnx")));
     }
 
     private static double[] RandomRows(int count, int width, int seed)
