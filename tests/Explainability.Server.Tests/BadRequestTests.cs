@@ -29,6 +29,11 @@ public sealed class BadRequestTests(ServerFixture server)
         { "categorical-without-value", StatusCode.InvalidArgument, ["row 1: feature 'checking_status' is categorical and has no value"] },
         { "megabyte-category", StatusCode.InvalidArgument, [$"category '{new string('z', 80)}…' (1048576 characters) of feature 'checking_status'"] },
         { "categorical-nan", StatusCode.InvalidArgument, ["row 0: feature 'purpose' is categorical and has no value"] },
+        { "kernel-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82"] },
+        { "permutation-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 1 is out of range for permutation SHAP", "the minimum is 2"] },
+        { "exact-over-player-limit", StatusCode.InvalidArgument, ["limited to 16 players", "has 20"] },
+        { "linear-on-tree-model", StatusCode.FailedPrecondition, ["cannot be explained with linear", "it supports: tree_path_dependent, interventional, kernel, permutation"] },
+        { "probability-with-treeshap", StatusCode.InvalidArgument, ["'probability' is not available with interventional", "exact, kernel or permutation"] },
     };
 
     [Theory]
@@ -156,6 +161,24 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "categorical-nan":
                 request.Rows[0].Values["purpose"] = new FeatureValue { Number = double.NaN };
+                break;
+            case "kernel-nsamples-below-minimum":
+                request.Method = "kernel";
+                request.Nsamples = 10;
+                break;
+            case "permutation-nsamples-below-minimum":
+                request.Method = "permutation";
+                request.Nsamples = 1;
+                break;
+            case "exact-over-player-limit":
+                request.Method = "exact";
+                break;
+            case "linear-on-tree-model":
+                request.Method = "linear";
+                break;
+            case "probability-with-treeshap":
+                request.Method = "interventional";
+                request.OutputSpace = "probability";
                 break;
             default:
                 throw new ArgumentException($"no bad request named '{name}'", nameof(name));
