@@ -10,8 +10,10 @@ using Explainability.Views;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv] [--method interventional|tree_path_dependent]
-/// [--output-space margin] [--format csv|json|text] [--audience NAME] [--out FILE]</c>: exact TreeSHAP of every input row.
+/// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv]
+/// [--method tree_path_dependent|interventional|linear|kernel|permutation|exact] [--output-space margin|probability]
+/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text] [--audience NAME] [--out FILE]</c>: SHAP values of every
+/// input row on the raw features, by the method <see cref="ExplanationService"/> picks or is asked for (README, "explain").
 /// </summary>
 /// <remarks>
 /// <para>A stable contract used by external checks.</para>
@@ -25,12 +27,14 @@ namespace Explainability.Cli.Commands;
 /// input row and output, where the feature columns are the model's raw features in the order of the input header, and
 /// <c>output</c> is the class label: the card's positive class for a binary classifier that serves one score, the card's
 /// class at the output's index for target indices, else the ONNX graph's own name (a class label, or a target index for a
-/// regressor or a bare ONNX file without class labels). Values are margins (log-odds for logistic classifiers) in
-/// round-trip precision; <c>base_value + sum = model_output</c>. See <see cref="ExplanationCsvWriter"/> and
-/// <see cref="ExplainReport"/>.</para>
+/// regressor or a bare ONNX file without class labels). Values are in the explanation's output space (margin by default
+/// for tree and linear models: log-odds for logistic classifiers; the served probability otherwise) in round-trip
+/// precision; <c>base_value + sum = model_output</c>; <c>--with-se</c> appends a <c>&lt;feature&gt;_se</c> column per
+/// feature. See <see cref="ExplanationCsvWriter"/> and <see cref="ExplainReport"/>.</para>
 /// <para><c>--format json</c>: see <see cref="ExplanationJsonWriter"/>. <c>--format text</c> or <c>--audience NAME</c>:
 /// that audience's rendered text view of every row (default <c>data-scientist</c>).</para>
-/// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, no tree ensemble,
+/// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, a method the model
+/// cannot do, a background without the model's columns, nsamples below the minimum, exact over the player limit,
 /// missing input file, ragged CSV row, <c>--out</c> naming the input, the background or a file of the model, missing or unknown feature, wrong type, unseen category, unknown method, format,
 /// audience or output space.</para>
 /// </remarks>

@@ -10,8 +10,9 @@ using Explainability.Views.ModelCards;
 namespace Explainability.Server.Explaining;
 
 /// <summary>
-/// The main job, shared by the gRPC service and the command line: validate raw rows against the model card,
-/// compute exact TreeSHAP on the raw features, check the model output against ONNX Runtime, and render audience views.
+/// The main job, shared by the gRPC service and the command line: validate raw rows against the model card, explain them
+/// on the raw features with the requested or default method (TreeSHAP, Linear SHAP, or a model-agnostic explainer over
+/// ONNX Runtime), check the explained output against ONNX Runtime, and render audience views.
 /// </summary>
 public sealed class ExplanationService(ViewService views)
 {
