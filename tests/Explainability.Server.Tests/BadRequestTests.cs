@@ -79,6 +79,27 @@ public sealed class BadRequestTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Model_agnostic_request_over_the_evaluation_limit_is_ResourceExhausted_naming_the_estimate()
+    {
+        var (app, port) = await ServerFixture.StartAsync(server.Registry, new ExplainabilityServerOptions { MaxModelEvaluationsPerRequest = 1_000_000, MinimumLogLevel = LogLevel.Warning });
+        await using var _ = app;
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var client = new Explainer.ExplainerClient(channel);
+        var request = new ExplainRequest { ModelId = "credit-risk", Method = "kernel", Nsamples = 3000 };
+        request.Rows.Add(server.BackgroundRows("credit-risk", [0, 1]));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.ExplainAsync(request).ResponseAsync);
+
+        // 2 rows x 3000 coalitions x 200 background rows.
+        Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+        Assert.Contains("up to 1,200,000 model evaluations", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("allows 1,000,000 per request", e.Status.Detail, StringComparison.Ordinal);
+        request.Nsamples = 100;
+        Assert.Equal(2, (await client.ExplainAsync(request)).Rows.Count);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task More_rows_than_the_limit_is_ResourceExhausted_naming_both_numbers()
     {
         var (app, port) = await ServerFixture.StartAsync(server.Registry, new ExplainabilityServerOptions { MaxRowsPerRequest = 2, MinimumLogLevel = LogLevel.Warning });

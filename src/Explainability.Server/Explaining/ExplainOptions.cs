@@ -12,6 +12,8 @@ namespace Explainability.Server.Explaining;
 /// <see cref="ExplainMethods.DefaultPermutationPairs"/>). Refused for the other methods.</param>
 /// <param name="Seed">Seed of the sampling methods, recorded in the explanation (casebook C20).</param>
 /// <param name="MaxExactPlayers">Largest number of players <c>exact</c> enumerates.</param>
+/// <param name="MaxModelEvaluations">Most model evaluations a model-agnostic explanation may need (estimated up front), or
+/// null for no limit; beyond it the request is refused with <see cref="Grpc.RequestLimitException"/>.</param>
 public sealed record ExplainOptions(
     string? Method = null,
     string? OutputSpace = null,
@@ -19,4 +21,5 @@ public sealed record ExplainOptions(
     int DegreeOfParallelism = 1,
     int? NSamples = null,
     int Seed = ExplainMethods.DefaultSeed,
-    int MaxExactPlayers = Core.Shap.ExactShap.DefaultMaxPlayers);
+    int MaxExactPlayers = Core.Shap.ExactShap.DefaultMaxPlayers,
+    long? MaxModelEvaluations = null);

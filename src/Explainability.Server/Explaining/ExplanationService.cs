@@ -144,6 +144,7 @@ public sealed class ExplanationService(ViewService views)
                         $"exact SHAP enumerates all 2^M coalitions and is limited to {options.MaxExactPlayers} players; model '{model.Id}' has {players} (its raw features): use {MethodNames.Kernel} or {MethodNames.Permutation}");
                 }
 
+                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * (double)KernelShap.EnumerationSize(players) * game.BackgroundRows);
                 explanation = ExactShap.Explain(game, encoded, labels, Math.Min(options.MaxExactPlayers, ExactShap.MaxPlayersLimit), dop);
                 break;
             case MethodNames.Kernel:
@@ -156,6 +157,7 @@ public sealed class ExplanationService(ViewService views)
                 }
 
                 budget = nsamples;
+                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * (double)nsamples * game.BackgroundRows);
                 explanation = KernelShap.Explain(game, encoded, labels, nsamples, options.Seed, dop);
                 break;
             default:
@@ -168,6 +170,7 @@ public sealed class ExplanationService(ViewService views)
                 }
 
                 budget = pairs;
+                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * 2.0 * pairs * Math.Max(0, players - 1) * game.BackgroundRows);
                 explanation = PermutationShap.Explain(game, encoded, labels, pairs, options.Seed, dop);
                 break;
         }
@@ -229,6 +232,17 @@ public sealed class ExplanationService(ViewService views)
         var agreement = model.Onnx.VerifyAgainstRuntime(rows);
         return agreement.Agrees ? agreement.MaxAbsoluteError : throw new RuntimeDisagreementException(string.Create(CultureInfo.InvariantCulture,
             $"the explained model disagrees with ONNX Runtime: row {agreement.WorstRow}, output '{agreement.WorstOutput}': Link(margin) = {agreement.Ours:G9}, ONNX Runtime serves {agreement.Runtime:G9}; the explanation would not explain the served output"));
+    }
+
+    /// <summary>Refuses a model-agnostic request whose worst-case model evaluations exceed the limit.</summary>
+    /// <exception cref="Grpc.RequestLimitException">The estimate is above <see cref="ExplainOptions.MaxModelEvaluations"/>.</exception>
+    private static void RequireWithinEvaluationLimit(ExplainOptions options, LoadedModel model, string method, double evaluations)
+    {
+        if (options.MaxModelEvaluations is { } limit && evaluations > limit)
+        {
+            throw new Grpc.RequestLimitException(string.Create(CultureInfo.InvariantCulture,
+                $"{method} on model '{model.Id}' would need up to {evaluations:N0} model evaluations (rows x coalitions x background rows); this server allows {limit:N0} per request: send fewer rows, a smaller nsamples or a smaller background"));
+        }
     }
 
     private static OutputSpace? ParseSpace(string? space) => space switch
