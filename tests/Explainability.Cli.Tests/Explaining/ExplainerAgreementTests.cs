@@ -12,7 +12,7 @@ namespace Explainability.Cli.Tests.Explaining;
 /// parsed trees) is the reference; exact SHAP and enumerated KernelSHAP (over ONNX Runtime through the black box) must
 /// equal it, the sampled methods must lie within 3 standard errors of it.
 /// </summary>
-public sealed class ExplainerAgreementTests
+public sealed class ExplainerAgreementTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     private static readonly string Models = Path.Combine(RepoRoot.Path, "models");
 
@@ -41,7 +41,7 @@ public sealed class ExplainerAgreementTests
         Assert.Null(exact.StandardErrors);
         Assert.All(kernel.StandardErrors!, se => Assert.Equal(0, se));
         double worst = AssertWithinStandardErrors(tree, permutation, 3);
-        Assert.True(worst <= 3, $"largest |delta| / se {worst}");
+        log.WriteLine($"permutation (100 pairs): largest |delta| / se {worst:F2}");
         // The permutation estimate is not the reference itself: its standard errors are real.
         Assert.Contains(permutation.StandardErrors!, se => se > 0);
     }
@@ -71,8 +71,8 @@ public sealed class ExplainerAgreementTests
         Assert.Equal(ExplainMethods.DefaultSeed.ToString(System.Globalization.CultureInfo.InvariantCulture), kernel.Parameters["seed"]);
         Assert.Equal("20", kernel.Parameters["background_rows"]);
         Assert.True(long.Parse(kernel.Parameters["model_evaluations"], System.Globalization.CultureInfo.InvariantCulture) > 0);
-        AssertWithinStandardErrors(tree, kernel, 3);
-        AssertWithinStandardErrors(tree, permutation, 3);
+        log.WriteLine($"{id} kernel (3000 coalitions): largest |delta| / se {AssertWithinStandardErrors(tree, kernel, 3):F2}");
+        log.WriteLine($"{id} permutation (100 pairs): largest |delta| / se {AssertWithinStandardErrors(tree, permutation, 3):F2}");
         foreach (var e in new[] { kernel, permutation })
         {
             Assert.All(e.AdditivityResiduals, r => Assert.True(Math.Abs(r) < 1e-9, $"{e.Method}: residual {r}"));
