@@ -154,7 +154,17 @@ public sealed class ExplainErrorTests : IDisposable
     public void Non_tree_onnx_asked_for_tree_shap()
     {
         string input = Write("titanic.csv", "pclass,sex,age,fare,embarked", "1,female,29,211.3375,S");
-        AssertFails(["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input], "no tree ensemble");
+        AssertFails(
+            ["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input, "--method", "tree_path_dependent"],
+            "cannot be explained with tree_path_dependent", "no tree ensemble", "it supports: linear");
+    }
+
+    [Fact]
+    public void Linear_model_without_a_background()
+    {
+        // The default for a linear model is Linear SHAP, whose expectation needs a background.
+        string input = Write("titanic.csv", "pclass,sex,age,fare,embarked", "1,female,29,211.3375,S");
+        AssertFails(["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input], "method linear needs a background", "--background");
     }
 
     [Fact]
@@ -167,7 +177,49 @@ public sealed class ExplainErrorTests : IDisposable
 
     [Fact]
     public void Unknown_method() =>
-        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--method", "kernel"], "unknown method 'kernel'", "tree_path_dependent", "interventional");
+        AssertFails(["--model", CreditRisk, "--input", CreditBackground, "--method", "shapley"], "unknown method 'shapley'", "tree_path_dependent", "interventional", "kernel", "exact");
+
+    [Fact]
+    public void Background_with_the_wrong_columns()
+    {
+        string background = Path.Combine(_temp.Path, "bg.csv");
+        File.Move(CreditRows(drop: "age"), background);
+        foreach (var method in new[] { "interventional", "kernel" })
+        {
+            AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--background", background, "--method", method], "the background lacks the column(s) 'age'", "needs 'checking_status'");
+        }
+    }
+
+    [Fact]
+    public void Nsamples_below_the_minimum_gives_the_minimum()
+    {
+        // 20 raw features: every coalition of sizes 1 and 19 plus 21 sampled pairs, 4 * 20 + 2 = 82.
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "kernel", "--nsamples", "10"], "nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82");
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "permutation", "--nsamples", "1"], "nsamples 1 is out of range for permutation SHAP", "the minimum is 2");
+    }
+
+    [Fact]
+    public void Nsamples_with_an_exact_method() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "interventional", "--nsamples", "100"], "nsamples applies to the sampling methods kernel and permutation");
+
+    [Fact]
+    public void Exact_over_the_player_limit_gives_the_limit_and_the_count()
+    {
+        string fraud = Path.Combine(RepoRoot.Path, "models", "card-fraud");
+        AssertFails(["--model", fraud, "--input", Path.Combine(fraud, "background.csv"), "--method", "exact"], "limited to 16 players", "has 30", "use kernel or permutation");
+    }
+
+    [Fact]
+    public void Probability_space_with_treeshap_suggests_the_model_agnostic_methods() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--output-space", "probability"], "output space 'probability' is not available with tree_path_dependent", "exact, kernel or permutation");
+
+    [Fact]
+    public void Linear_shap_on_a_tree_model_names_what_the_model_supports() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "linear"], "cannot be explained with linear", "it supports: tree_path_dependent, interventional, kernel, permutation");
+
+    [Fact]
+    public void Unknown_output_space() =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--output-space", "odds"], "unknown output space 'odds'", "margin or probability");
 
     [Fact]
     public void Unknown_format() =>

@@ -17,7 +17,7 @@ public class BlackBoxTests
     private const double B = 0.125;
 
     /// <summary>A small network no reader parses: <c>Y = Sigmoid(X · W + b)</c>, X <c>[N, 3]</c> float.</summary>
-    private static byte[] MatMulAddSigmoid()
+    internal static byte[] MatMulAddSigmoid()
     {
         var w = new TensorProto { Name = "W", DataType = (int)F32, Dims = { 3, 1 } };
         w.FloatData.AddRange(W.Select(v => (float)v));
@@ -26,6 +26,49 @@ public class BlackBoxTests
         return Model(
             [Node("MatMul", ["X", "W"], ["xw"]), Node("Add", ["xw", "B"], ["z"]), Node("Sigmoid", ["z"], ["Y"])],
             [Tensor("X", F32, -1, 3)], [Tensor("Y", F32, -1, 1)], [w, b]);
+    }
+
+    /// <summary>
+    /// The committed fixture <c>Fixtures/matmul_add_sigmoid/matmul_add_sigmoid.onnx</c> (used by the command-line tests, which
+    /// cannot build graphs) is exactly the graph <see cref="MatMulAddSigmoid"/> writes. Set
+    /// <c>EXPLAINABILITY_WRITE_FIXTURES=1</c> to rewrite it in the source tree.
+    /// </summary>
+    [Fact]
+    public void MatMul_Add_Sigmoid_fixture_is_the_graph_the_builder_writes()
+    {
+        byte[] built = MatMulAddSigmoid();
+        if (Environment.GetEnvironmentVariable("EXPLAINABILITY_WRITE_FIXTURES") == "1")
+        {
+            File.WriteAllBytes(Path.Combine(RepoRoot.Path, "tests", "Explainability.Onnx.Tests", "Fixtures", "matmul_add_sigmoid", "matmul_add_sigmoid.onnx"), built);
+        }
+
+        Assert.Equal(built, File.ReadAllBytes(RuntimeCheck.Fixture("matmul_add_sigmoid", "matmul_add_sigmoid.onnx")));
+    }
+
+    /// <summary>
+    /// A tree ensemble TreeSHAP cannot take: <c>Y = MIN(tree0, tree1)</c> with tree0 <c>x0 LEQ 0 -> 2 / 6</c> and tree1
+    /// <c>x1 LEQ 0 -> -2 / 4</c> (TreeEnsembleRegressor, <c>aggregate_function=MIN</c>), X <c>[N, 2]</c> float.
+    /// </summary>
+    internal static byte[] MinAggregation() =>
+        Model([new V3Trees().Stump(0, 0, "BRANCH_LEQ", 0, 2, 6).Stump(1, 1, "BRANCH_LEQ", 0, -2, 4).Regressor("X", "Y", aggregate: "MIN")],
+            [Tensor("X", F32, -1, 2)], [Tensor("Y", F32, -1, 1)]);
+
+    /// <summary>The committed fixture <c>Fixtures/tree_min_aggregation/tree_min_aggregation.onnx</c> is exactly
+    /// <see cref="MinAggregation"/>'s graph, which ONNX Runtime serves as the minimum of the two trees and no tree reader takes.</summary>
+    [Fact]
+    public void Min_aggregation_fixture_is_the_graph_the_builder_writes_and_is_explainable_only_as_a_black_box()
+    {
+        byte[] built = MinAggregation();
+        if (Environment.GetEnvironmentVariable("EXPLAINABILITY_WRITE_FIXTURES") == "1")
+        {
+            File.WriteAllBytes(Path.Combine(RepoRoot.Path, "tests", "Explainability.Onnx.Tests", "Fixtures", "tree_min_aggregation", "tree_min_aggregation.onnx"), built);
+        }
+
+        Assert.Equal(built, File.ReadAllBytes(RuntimeCheck.Fixture("tree_min_aggregation", "tree_min_aggregation.onnx")));
+        using var model = OnnxModel.Load(built, ["a", "b"]);
+        Assert.Null(model.TreeModel);
+        Assert.Null(model.LinearModel);
+        Assert.Equal([4.0, -2.0], model.AsBatchModel().Predict(RuntimeCheck.Table(["a", "b"], [1, 1], [-1, -1])));
     }
 
     private static double[] RandomRows(int count, int width, int seed)

@@ -18,7 +18,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { "text-for-numeric", StatusCode.InvalidArgument, ["'duration' is numeric", "'long'", "row 0"] },
         { "number-for-categorical", StatusCode.InvalidArgument, ["'checking_status' is categorical", "row 1"] },
         { "unseen-category", StatusCode.InvalidArgument, ["'martian'", "checking_status", "never seen"] },
-        { "unknown-method", StatusCode.InvalidArgument, ["unknown method 'kernel'", "interventional"] },
+        { "unknown-method", StatusCode.InvalidArgument, ["unknown method 'shapley'", "interventional", "kernel", "exact"] },
         { "unknown-audience", StatusCode.InvalidArgument, ["unknown audience 'regulator'", "customer"] },
         { "unknown-format", StatusCode.InvalidArgument, ["unknown format 'html'", "md"] },
         { "path-as-language", StatusCode.InvalidArgument, ["language '../customer/x'", "language code"] },
@@ -29,6 +29,11 @@ public sealed class BadRequestTests(ServerFixture server)
         { "categorical-without-value", StatusCode.InvalidArgument, ["row 1: feature 'checking_status' is categorical and has no value"] },
         { "megabyte-category", StatusCode.InvalidArgument, [$"category '{new string('z', 80)}…' (1048576 characters) of feature 'checking_status'"] },
         { "categorical-nan", StatusCode.InvalidArgument, ["row 0: feature 'purpose' is categorical and has no value"] },
+        { "kernel-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82"] },
+        { "permutation-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 1 is out of range for permutation SHAP", "the minimum is 2"] },
+        { "exact-over-player-limit", StatusCode.InvalidArgument, ["limited to 16 players", "has 20"] },
+        { "linear-on-tree-model", StatusCode.FailedPrecondition, ["cannot be explained with linear", "it supports: tree_path_dependent, interventional, kernel, permutation"] },
+        { "probability-with-treeshap", StatusCode.InvalidArgument, ["'probability' is not available with interventional", "exact, kernel or permutation"] },
     };
 
     [Theory]
@@ -71,6 +76,27 @@ public sealed class BadRequestTests(ServerFixture server)
 
         Assert.Equal(2, response.Rows.Count);
         Assert.Single(response.Rows[0].Views);
+    }
+
+    [Fact]
+    public async Task Model_agnostic_request_over_the_evaluation_limit_is_ResourceExhausted_naming_the_estimate()
+    {
+        var (app, port) = await ServerFixture.StartAsync(server.Registry, new ExplainabilityServerOptions { MaxModelEvaluationsPerRequest = 1_000_000, MinimumLogLevel = LogLevel.Warning });
+        await using var _ = app;
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var client = new Explainer.ExplainerClient(channel);
+        var request = new ExplainRequest { ModelId = "credit-risk", Method = "kernel", Nsamples = 3000 };
+        request.Rows.Add(server.BackgroundRows("credit-risk", [0, 1]));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.ExplainAsync(request).ResponseAsync);
+
+        // 2 rows x 3000 coalitions x 200 background rows.
+        Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+        Assert.Contains("up to 1,200,000 model evaluations", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("allows 1,000,000 per request", e.Status.Detail, StringComparison.Ordinal);
+        request.Nsamples = 100;
+        Assert.Equal(2, (await client.ExplainAsync(request)).Rows.Count);
+        await app.StopAsync();
     }
 
     [Fact]
@@ -125,7 +151,7 @@ public sealed class BadRequestTests(ServerFixture server)
                 request.Rows[0].Values["checking_status"] = new FeatureValue { Text = "martian" };
                 break;
             case "unknown-method":
-                request.Method = "kernel";
+                request.Method = "shapley";
                 break;
             case "unknown-audience":
                 request.Audiences.Add("regulator");
@@ -156,6 +182,24 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "categorical-nan":
                 request.Rows[0].Values["purpose"] = new FeatureValue { Number = double.NaN };
+                break;
+            case "kernel-nsamples-below-minimum":
+                request.Method = "kernel";
+                request.Nsamples = 10;
+                break;
+            case "permutation-nsamples-below-minimum":
+                request.Method = "permutation";
+                request.Nsamples = 1;
+                break;
+            case "exact-over-player-limit":
+                request.Method = "exact";
+                break;
+            case "linear-on-tree-model":
+                request.Method = "linear";
+                break;
+            case "probability-with-treeshap":
+                request.Method = "interventional";
+                request.OutputSpace = "probability";
                 break;
             default:
                 throw new ArgumentException($"no bad request named '{name}'", nameof(name));

@@ -26,7 +26,7 @@ public sealed class ExplainTests(ServerFixture server)
 
         var model = server.Registry.Get(modelId);
         var expected = ExplanationService.Explain(
-            model, server.BackgroundTable(modelId, picked), new ExplainOptions(MethodNames.Parse(method), AllowExtraColumns: true)).Explanation;
+            model, server.BackgroundTable(modelId, picked), new ExplainOptions(method, AllowExtraColumns: true)).Explanation;
         Assert.Equal(modelId, response.ModelId);
         Assert.Equal(model.Version, response.ModelVersion);
         Assert.Equal(model.Sha256, response.ModelSha256);

@@ -17,7 +17,7 @@ public sealed class ModelCatalogTests(ServerFixture server)
             byte[] file = await File.ReadAllBytesAsync(Path.Combine(ServerFixture.ModelsDirectory, model.Id, "model.onnx"));
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), model.Sha256);
             Assert.Equal("1.0.0", model.Version);
-            Assert.Equal(["tree_path_dependent", "interventional"], model.Explainers);
+            Assert.Equal(["tree_path_dependent", "interventional", "kernel", "permutation"], model.Explainers);
             Assert.Equal(server.Registry.Get(model.Id).Background!.RowCount, model.BackgroundRows);
             Assert.True(model.BackgroundRows > 0);
         }

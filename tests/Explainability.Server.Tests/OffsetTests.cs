@@ -101,7 +101,7 @@ public sealed class OffsetTests : IDisposable
     {
         var rows = LoadedModel.ReadTable(Path.Combine(_folder, "background.csv"), _model.Card);
         var withOffset = new Core.Data.FeatureTable(["X", "offset"], [Core.Data.FeatureValue.Of(1.0), Core.Data.FeatureValue.Of(Ln3)]);
-        var outcome = ExplanationService.Explain(_model, withOffset, new ExplainOptions(TreeShapMethod.Interventional));
+        var outcome = ExplanationService.Explain(_model, withOffset, new ExplainOptions(MethodNames.Interventional));
         Assert.Equal(1 + (float)Ln3, outcome.Explanation.Output(0, 0), 12);
         Assert.True(outcome.RuntimeMaxAbsoluteError < 1e-6, $"runtime error {outcome.RuntimeMaxAbsoluteError}");
         Assert.Equal(2, rows.RowCount);

@@ -24,7 +24,7 @@ public sealed class RuntimeCrossCheckTests
             var rows = new FeatureTable(["f0", "f1"], [FeatureValue.Of(-1), FeatureValue.Of(-1), FeatureValue.Of(1), FeatureValue.Of(1)]);
 
             var e = Assert.Throws<RuntimeDisagreementException>(() =>
-                ExplanationService.Explain(model, rows, new ExplainOptions(TreeShapMethod.PathDependent), backgroundOverride: rows));
+                ExplanationService.Explain(model, rows, new ExplainOptions(MethodNames.TreePathDependent), backgroundOverride: rows));
 
             // Row 0: margin 2 - 2 = 0, logistic 0.5; the runtime serves the raw margin 0. Worst relative to its tolerance:
             // 1e-5 * 0 + 1e-7 + (1/4) * 2 trees * 2^-23 * (|base 0| + |2| + |-2|) = 1e-7 + 2.38e-7 = 3.38e-7.
@@ -45,7 +45,7 @@ public sealed class RuntimeCrossCheckTests
             using var model = LoadedModel.Load(Path.Combine(ServerFixture.ModelsDirectory, id));
             foreach (var method in new[] { TreeShapMethod.PathDependent, TreeShapMethod.Interventional })
             {
-                var outcome = ExplanationService.Explain(model, model.Background!, new ExplainOptions(method, AllowExtraColumns: true));
+                var outcome = ExplanationService.Explain(model, model.Background!, new ExplainOptions(MethodNames.Of(method), AllowExtraColumns: true));
                 Assert.True(outcome.RuntimeMaxAbsoluteError < RuntimeCrossCheck.RelativeTolerance, $"{id}: {outcome.RuntimeMaxAbsoluteError}");
             }
         }

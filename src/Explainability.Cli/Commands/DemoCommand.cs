@@ -37,7 +37,7 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
         foreach (var model in registry.Models)
         {
             var background = model.Background ?? throw new CliException($"model '{model.Id}' has no background rows to demonstrate on");
-            var outcome = ExplanationService.Explain(model, background, new ExplainOptions(TreeShapMethod.PathDependent, AllowExtraColumns: true));
+            var outcome = ExplanationService.Explain(model, background, new ExplainOptions(MethodNames.TreePathDependent, AllowExtraColumns: true));
             var e = outcome.Explanation;
             double maxResidual = e.AdditivityResiduals.Max(Math.Abs);
             output.WriteLine(new string('=', 100));

@@ -10,8 +10,10 @@ using Explainability.Views;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv] [--method interventional|tree_path_dependent]
-/// [--output-space margin] [--format csv|json|text] [--audience NAME] [--out FILE]</c>: exact TreeSHAP of every input row.
+/// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv]
+/// [--method tree_path_dependent|interventional|linear|kernel|permutation|exact] [--output-space margin|probability]
+/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text] [--audience NAME] [--out FILE]</c>: SHAP values of every
+/// input row on the raw features, by the method <see cref="ExplanationService"/> picks or is asked for (README, "explain").
 /// </summary>
 /// <remarks>
 /// <para>A stable contract used by external checks.</para>
@@ -25,12 +27,14 @@ namespace Explainability.Cli.Commands;
 /// input row and output, where the feature columns are the model's raw features in the order of the input header, and
 /// <c>output</c> is the class label: the card's positive class for a binary classifier that serves one score, the card's
 /// class at the output's index for target indices, else the ONNX graph's own name (a class label, or a target index for a
-/// regressor or a bare ONNX file without class labels). Values are margins (log-odds for logistic classifiers) in
-/// round-trip precision; <c>base_value + sum = model_output</c>. See <see cref="ExplanationCsvWriter"/> and
-/// <see cref="ExplainReport"/>.</para>
+/// regressor or a bare ONNX file without class labels). Values are in the explanation's output space (margin by default
+/// for tree and linear models: log-odds for logistic classifiers; the served probability otherwise) in round-trip
+/// precision; <c>base_value + sum = model_output</c>; <c>--with-se</c> appends a <c>&lt;feature&gt;_se</c> column per
+/// feature. See <see cref="ExplanationCsvWriter"/> and <see cref="ExplainReport"/>.</para>
 /// <para><c>--format json</c>: see <see cref="ExplanationJsonWriter"/>. <c>--format text</c> or <c>--audience NAME</c>:
 /// that audience's rendered text view of every row (default <c>data-scientist</c>).</para>
-/// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, no tree ensemble,
+/// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, a method the model
+/// cannot do, a background without the model's columns, nsamples below the minimum, exact over the player limit,
 /// missing input file, ragged CSV row, <c>--out</c> naming the input, the background or a file of the model, missing or unknown feature, wrong type, unseen category, unknown method, format,
 /// audience or output space.</para>
 /// </remarks>
@@ -44,30 +48,41 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
         var input = new Option<string>("--input") { Description = "CSV of rows to explain (header = feature names; empty or NaN = missing)", Required = true };
         var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's)" };
-        var method = new Option<string>("--method") { Description = "tree_path_dependent or interventional", DefaultValueFactory = _ => MethodNames.TreePathDependent };
-        var space = new Option<string>("--output-space") { Description = "margin", DefaultValueFactory = _ => "margin" };
+        var method = new Option<string?>("--method")
+        {
+            Description = "tree_path_dependent, interventional, linear, kernel, permutation or exact (default: tree_path_dependent for a tree ensemble, linear for a linear model, else kernel)",
+        };
+        var space = new Option<string?>("--output-space") { Description = "margin or probability (default: margin where the tree ensemble or linear model was read, else probability)" };
+        var nsamples = new Option<int?>("--nsamples") { Description = "kernel: coalitions per row (default 2M+2048, at most 2^M-2); permutation: antithetic pairs of orders per row (default 32)" };
+        var seed = new Option<int>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed})", DefaultValueFactory = _ => ExplainMethods.DefaultSeed };
+        var withSe = new Option<bool>("--with-se") { Description = "CSV: add a <feature>_se column per feature after the others (sampled methods)" };
         var format = new Option<string?>("--format") { Description = "csv (default), json or text" };
         var audience = new Option<string?>("--audience") { Description = $"Render this audience's text view of every row: {string.Join(", ", Audiences.All)}" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
-        var command = new Command("explain", "Explain rows of a model with exact TreeSHAP")
+        var command = new Command("explain", "Explain rows of a model with TreeSHAP, Linear SHAP or a model-agnostic explainer")
         {
-            model, input, background, method, space, format, audience, outFile,
+            model, input, background, method, space, nsamples, seed, withSe, format, audience, outFile,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!,
             parse.GetValue(input)!,
             parse.GetValue(background),
-            parse.GetValue(method)!,
-            parse.GetValue(space)!,
+            new ExplainOptions(
+                ExplainMethods.Parse(parse.GetValue(method)),
+                parse.GetValue(space),
+                AllowExtraColumns: true,
+                Environment.ProcessorCount,
+                parse.GetValue(nsamples),
+                parse.GetValue(seed)),
+            parse.GetValue(withSe),
             parse.GetValue(format),
             parse.GetValue(audience),
             parse.GetValue(outFile)));
         return command;
     }
 
-    private int Run(string modelPath, string inputPath, string? backgroundPath, string methodName, string space, string? formatName, string? audience, string? outFile)
+    private int Run(string modelPath, string inputPath, string? backgroundPath, ExplainOptions options, bool withSe, string? formatName, string? audience, string? outFile)
     {
-        var method = MethodNames.Parse(methodName);
         string format = formatName ?? (audience is null ? "csv" : "text");
         if (!Formats.Contains(format, StringComparer.Ordinal))
         {
@@ -107,7 +122,8 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         }
 
         // Extra columns reach the service only for a model with a card (a bare model's were refused above).
-        var outcome = ExplanationService.Explain(loaded, rows, new ExplainOptions(method, space, AllowExtraColumns: true, Environment.ProcessorCount));
+        // The background was read by the model (the card's, or --background overriding it): every method uses that one.
+        var outcome = ExplanationService.Explain(loaded, rows, options);
         var report = ExplainReport.Create(outcome, rows);
 
         using var writer = outFile is null ? null : new StreamWriter(outFile);
@@ -121,7 +137,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
                 ExplanationJsonWriter.Write(report, target);
                 break;
             default:
-                ExplanationCsvWriter.Write(report, target);
+                ExplanationCsvWriter.Write(report, target, withSe);
                 break;
         }
 

@@ -53,9 +53,11 @@ internal sealed class ExplainReport
         var explanation = outcome.Explanation;
         var cardFeatures = model.Card.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var offsetColumns = model.Onnx.OffsetColumnNames.ToHashSet(StringComparer.Ordinal);
+        // A model-agnostic explanation treats an offset input as one more player (casebook C11 (ii)): then it is a feature column.
+        var explained = explanation.FeatureNames.ToHashSet(StringComparer.Ordinal);
         var features = model.CardIsDerived
-            ? inputs.Columns.Where(c => !offsetColumns.Contains(c)).ToList()
-            : inputs.Columns.Where(cardFeatures.Contains).ToList();
+            ? inputs.Columns.Where(c => !offsetColumns.Contains(c) || explained.Contains(c)).ToList()
+            : inputs.Columns.Where(c => cardFeatures.Contains(c) || (offsetColumns.Contains(c) && explained.Contains(c))).ToList();
         var index = features.Select(f => IndexOf(explanation.FeatureNames, f)).ToArray();
         var shown = index.Where(i => i >= 0).ToHashSet();
         for (int f = 0; f < explanation.FeatureCount; f++)
@@ -71,6 +73,13 @@ internal sealed class ExplainReport
 
     /// <summary>SHAP value of feature column <paramref name="f"/> (in <see cref="Features"/> order) for output <paramref name="o"/> of row <paramref name="r"/>.</summary>
     public double Phi(int r, int f, int o) => _explanationFeature[f] < 0 ? 0.0 : Explanation.Phi(r, _explanationFeature[f], o);
+
+    /// <summary>Standard error of <see cref="Phi"/>: the explanation's for a sampled method, 0 for an exact one or a feature
+    /// the explanation does not have.</summary>
+    public double StandardError(int r, int f, int o) =>
+        _explanationFeature[f] < 0 || Explanation.StandardErrors is not { } se
+            ? 0.0
+            : se[(((r * Explanation.FeatureCount) + _explanationFeature[f]) * Explanation.OutputCount) + o];
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {

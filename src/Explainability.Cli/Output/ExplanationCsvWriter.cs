@@ -10,11 +10,17 @@ namespace Explainability.Cli.Output;
 /// output space (margin). Later versions may add columns after these, never change them.
 /// A model with a per-row offset (casebook C11) gets one more column, <c>offset</c>, after <c>model_output</c>:
 /// then <c>base_value + sum of the feature columns + offset = model_output</c>. Without an offset the header is unchanged.
+/// With <c>--with-se</c>, one <c>&lt;feature&gt;_se</c> column per feature column (same order) follows all of these: the
+/// standard error of that SHAP value for the sampled methods (<c>kernel</c>, <c>permutation</c>; 0 where KernelSHAP
+/// enumerated every coalition), 0 for the exact methods.
 /// </summary>
 internal static class ExplanationCsvWriter
 {
     /// <summary>Writes <paramref name="report"/> to <paramref name="writer"/>.</summary>
-    public static void Write(ExplainReport report, TextWriter writer)
+    /// <param name="report">The explanation arranged for output.</param>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="withStandardErrors">Append the <c>&lt;feature&gt;_se</c> columns.</param>
+    public static void Write(ExplainReport report, TextWriter writer, bool withStandardErrors = false)
     {
         var e = report.Explanation;
         writer.Write("row,output");
@@ -25,7 +31,17 @@ internal static class ExplanationCsvWriter
         }
 
         bool hasOffset = e.Offsets is not null;
-        writer.Write(hasOffset ? ",base_value,model_output,offset\n" : ",base_value,model_output\n");
+        writer.Write(hasOffset ? ",base_value,model_output,offset" : ",base_value,model_output");
+        if (withStandardErrors)
+        {
+            foreach (var name in report.Features)
+            {
+                writer.Write(',');
+                writer.Write(Escape(name + "_se"));
+            }
+        }
+
+        writer.Write('\n');
         for (int r = 0; r < e.RowCount; r++)
         {
             for (int o = 0; o < e.OutputCount; o++)
@@ -47,6 +63,15 @@ internal static class ExplanationCsvWriter
                 {
                     writer.Write(',');
                     writer.Write(Number(e.Offset(r, o)));
+                }
+
+                if (withStandardErrors)
+                {
+                    for (int f = 0; f < report.Features.Count; f++)
+                    {
+                        writer.Write(',');
+                        writer.Write(Number(report.StandardError(r, f, o)));
+                    }
                 }
 
                 writer.Write('\n');

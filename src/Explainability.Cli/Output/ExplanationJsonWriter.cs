@@ -10,11 +10,13 @@ namespace Explainability.Cli.Output;
 ///   "method", "output_space", "link", "runtime_max_abs_error",
 ///   "parameters": { name: value, ... sorted by name },
 ///   "features": [F feature names in input order], "outputs": [O output labels],
-///   "rows": [ { "row", "outputs": [ { "output", "base_value", "model_output", "offset"?, "phi": [F values] } ] } ] }
+///   "rows": [ { "row", "outputs": [ { "output", "base_value", "model_output", "offset"?, "phi": [F values],
+///                                     "standard_errors"?: [F values] } ] } ] }
 /// </code>
 /// <c>phi[f]</c> is the SHAP value of <c>features[f]</c>; <c>base_value + sum(phi) + offset = model_output</c> in
 /// <c>output_space</c>, where <c>offset</c>, the per-row offset the model adds to its margin (casebook C11), is written
-/// only for a model that has one. Numbers are shortest round-trip doubles; a non-finite number is written as null.
+/// only for a model that has one. <c>standard_errors[f]</c>, written for the sampled methods (kernel, permutation) only, is
+/// the standard error of <c>phi[f]</c> (0 on rows KernelSHAP enumerated exactly). Numbers are shortest round-trip doubles; a non-finite number is written as null.
 /// </summary>
 internal static class ExplanationJsonWriter
 {
@@ -75,6 +77,17 @@ internal static class ExplanationJsonWriter
                     }
 
                     json.WriteEndArray();
+                    if (e.StandardErrors is not null)
+                    {
+                        json.WriteStartArray("standard_errors");
+                        for (int f = 0; f < report.Features.Count; f++)
+                        {
+                            Number(json, report.StandardError(r, f, o));
+                        }
+
+                        json.WriteEndArray();
+                    }
+
                     json.WriteEndObject();
                 }
 

@@ -1,14 +1,25 @@
-using Explainability.Core.Shap;
-
 namespace Explainability.Server.Explaining;
 
 /// <summary>What to compute for a request.</summary>
-/// <param name="Method">The TreeSHAP feature perturbation.</param>
-/// <param name="OutputSpace"><c>margin</c> (the only space exact TreeSHAP is additive in).</param>
+/// <param name="Method">The explainer (<see cref="ExplainMethods.All"/>), or null or empty for the model's default
+/// (<see cref="ExplainMethods.DefaultFor"/>).</param>
+/// <param name="OutputSpace"><c>margin</c> or <c>probability</c>, or null or empty for the method's default: margin where
+/// the model's tree ensemble or linear model was parsed, else probability (the served output).</param>
 /// <param name="AllowExtraColumns">Whether input columns that are not model features are ignored (CLI CSVs with ids or labels) rather than refused.</param>
 /// <param name="DegreeOfParallelism">Threads over rows.</param>
+/// <param name="NSamples">The sampling budget: coalitions per row for <c>kernel</c>, antithetic pairs of orders per row for
+/// <c>permutation</c>; null for the default (<see cref="ExplainMethods.DefaultKernelSamples"/>,
+/// <see cref="ExplainMethods.DefaultPermutationPairs"/>). Refused for the other methods.</param>
+/// <param name="Seed">Seed of the sampling methods, recorded in the explanation (casebook C20).</param>
+/// <param name="MaxExactPlayers">Largest number of players <c>exact</c> enumerates.</param>
+/// <param name="MaxModelEvaluations">Most model evaluations a model-agnostic explanation may need (estimated up front), or
+/// null for no limit; beyond it the request is refused with <see cref="Grpc.RequestLimitException"/>.</param>
 public sealed record ExplainOptions(
-    TreeShapMethod Method = TreeShapMethod.PathDependent,
-    string OutputSpace = "margin",
+    string? Method = null,
+    string? OutputSpace = null,
     bool AllowExtraColumns = false,
-    int DegreeOfParallelism = 1);
+    int DegreeOfParallelism = 1,
+    int? NSamples = null,
+    int Seed = ExplainMethods.DefaultSeed,
+    int MaxExactPlayers = Core.Shap.ExactShap.DefaultMaxPlayers,
+    long? MaxModelEvaluations = null);

@@ -10,30 +10,75 @@ using Explainability.Views.ModelCards;
 namespace Explainability.Server.Explaining;
 
 /// <summary>
-/// The main job, shared by the gRPC service and the command line: validate raw rows against the model card,
-/// compute exact TreeSHAP on the raw features, check the model output against ONNX Runtime, and render audience views.
+/// The main job, shared by the gRPC service and the command line: validate raw rows against the model card, explain them
+/// on the raw features with the requested or default method (TreeSHAP, Linear SHAP, or a model-agnostic explainer over
+/// ONNX Runtime), check the explained output against ONNX Runtime, and render audience views.
 /// </summary>
 public sealed class ExplanationService(ViewService views)
 {
     /// <summary>The view service used for projection and rendering.</summary>
     public ViewService Views { get; } = views;
 
-    /// <summary>Explains <paramref name="rows"/> of <paramref name="model"/>.</summary>
-    /// <exception cref="InputException">A feature is missing or unknown, a value has the wrong type, or a category was never seen.</exception>
-    /// <exception cref="ArgumentException">An unknown output space, or a method that needs a background the model lacks.</exception>
-    /// <exception cref="UnsupportedModelException">The model has no tree ensemble TreeSHAP can explain.</exception>
+    /// <summary>Explains <paramref name="rows"/> of <paramref name="model"/> with the requested method (or the model's
+    /// default, <see cref="ExplainMethods.DefaultFor"/>) in the requested output space.</summary>
+    /// <remarks>
+    /// <para>TreeSHAP and Linear SHAP are exact in margin space only; a probability-space request with them is refused with
+    /// a message naming the model-agnostic methods, which explain any output space over the background.</para>
+    /// <para>The model-agnostic methods (<c>kernel</c>, <c>permutation</c>, <c>exact</c>) run the model as a black box
+    /// (<see cref="OnnxBlackBox"/>) over the raw features, one player per raw feature (a categorical feature one-hot
+    /// encoded inside the graph is one player because the black box takes the raw value), against the background (the
+    /// card's, or <paramref name="backgroundOverride"/>): in probability space the explained function is ONNX Runtime's
+    /// served output itself; in margin space it is the parsed model's margin, checked against ONNX Runtime.</para>
+    /// </remarks>
+    /// <exception cref="InputException">A feature is missing or unknown, a value has the wrong type, or a category was never
+    /// seen; or the background lacks a feature column.</exception>
+    /// <exception cref="ArgumentException">An unknown method or output space; an output space the method cannot explain; a
+    /// method that needs a background the model lacks; a sampling budget below the minimum (the message gives it); an exact
+    /// request over the player limit (the message gives the limit and the count).</exception>
+    /// <exception cref="UnsupportedModelException">The method needs a tree ensemble or linear model the model does not have;
+    /// the message names the methods the model supports.</exception>
     /// <exception cref="RuntimeDisagreementException">Link(margin) differs from ONNX Runtime's served output beyond
     /// <see cref="RuntimeCrossCheck"/>'s tolerance.</exception>
     public static ExplainOutcome Explain(LoadedModel model, FeatureTable rows, ExplainOptions options, FeatureTable? backgroundOverride = null)
     {
-        if (!string.Equals(options.OutputSpace, "margin", StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(options);
+        string? requested = ExplainMethods.Parse(options.Method);
+        var (method, fallback) = requested is null ? ExplainMethods.DefaultFor(model) : (requested, null);
+        OutputSpace? space = ParseSpace(options.OutputSpace);
+        if (options.NSamples is not null && !ExplainMethods.IsSampled(method))
         {
-            throw new ArgumentException($"output space '{options.OutputSpace}' is not available: exact TreeSHAP explains the margin (log-odds for classifiers); use 'margin'");
+            throw new ArgumentException($"nsamples applies to the sampling methods {MethodNames.Kernel} and {MethodNames.Permutation}; method {method} computes exact values");
         }
 
-        var tree = model.Onnx.TreeModel ?? throw new UnsupportedModelException(
-            $"model '{model.Id}' cannot be explained with TreeSHAP: {model.Onnx.TreeModelUnavailableReason}");
+        if ((backgroundOverride ?? model.Background) is { } background)
+        {
+            CheckBackgroundColumns(model, background, requireOffsets: ExplainMethods.IsModelAgnostic(method));
+        }
+
         Validate(model.Card, rows, options.AllowExtraColumns, model.Onnx.OffsetColumnNames);
+        var outcome = method switch
+        {
+            _ when ExplainMethods.IsTree(method) => ExplainTree(model, rows, options, method, space, backgroundOverride),
+            MethodNames.Linear => ExplainLinear(model, rows, options, space, backgroundOverride),
+            _ => ExplainModelAgnostic(model, rows, options, method, space, backgroundOverride),
+        };
+        if (fallback is null)
+        {
+            return outcome;
+        }
+
+        // The response says that the model's default explainer is a fallback, and why (the data-scientist view lists it).
+        var parameters = new Dictionary<string, string>(outcome.Explanation.Parameters, StringComparer.Ordinal) { ["fallback_reason"] = fallback };
+        return outcome with { Explanation = outcome.Explanation with { Parameters = parameters } };
+    }
+
+    private static ExplainOutcome ExplainTree(LoadedModel model, FeatureTable rows, ExplainOptions options, string method, OutputSpace? space, FeatureTable? backgroundOverride)
+    {
+        var tree = model.Onnx.TreeModel ?? throw new UnsupportedModelException(
+            $"model '{model.Id}' cannot be explained with {method}: {model.Onnx.TreeModelUnavailableReason}; it supports: {string.Join(", ", model.Explainers)}");
+        RequireMargin(method, space, "TreeSHAP");
         var columns = model.Onnx.ComputeColumns(rows, allowExtraColumns: options.AllowExtraColumns);
         // A per-row offset (casebook C11) is its own additive term: added to the margins, never to the base value.
         var offsets = model.Onnx.ComputeOffsets(rows, allowExtraColumns: options.AllowExtraColumns);
@@ -41,20 +86,203 @@ public sealed class ExplanationService(ViewService views)
             ? model.BackgroundColumns ?? []
             : model.Onnx.ComputeColumns(backgroundOverride, allowExtraColumns: true);
         var explanation = TreeShapExplainer.Explain(
-            tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, columns, background, options.Method, options.DegreeOfParallelism,
+            tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, columns, background, MethodNames.Parse(method), options.DegreeOfParallelism,
             offsets, tree.OffsetInputs);
 
         var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
         double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);
+        return Finish(model, rows, explanation, tree.Link, maxError, model.OutputNames);
+    }
+
+    private static ExplainOutcome ExplainLinear(LoadedModel model, FeatureTable rows, ExplainOptions options, OutputSpace? space, FeatureTable? backgroundOverride)
+    {
+        var linear = model.Onnx.LinearModel ?? throw new UnsupportedModelException(
+            $"model '{model.Id}' cannot be explained with {MethodNames.Linear}: {model.Onnx.LinearModelUnavailableReason}; it supports: {string.Join(", ", model.Explainers)}");
+        RequireMargin(MethodNames.Linear, space, "Linear SHAP");
+        var background = RequireBackground(model, MethodNames.Linear, backgroundOverride);
+        var columns = model.Onnx.ComputeColumns(rows, allowExtraColumns: options.AllowExtraColumns);
+        var backgroundColumns = model.Onnx.ComputeColumns(background, allowExtraColumns: true);
+        var outputNames = model.LabelOutputs(linear.OutputNames);
+        var map = linear.FeatureMap;
+        var explanation = LinearShap.Explain(
+            linear.Weights, linear.Intercepts, linear.Link, backgroundColumns, columns, map.FeatureNames, outputNames, map.ColumnToPlayer(), map.PlayerCount);
+        double maxError = CheckParsedAgainstRuntime(model, rows);
+        return Finish(model, rows, explanation, linear.Link, maxError, outputNames);
+    }
+
+    private static ExplainOutcome ExplainModelAgnostic(LoadedModel model, FeatureTable rows, ExplainOptions options, string method, OutputSpace? requestedSpace, FeatureTable? backgroundOverride)
+    {
+        bool hasMargin = model.Onnx.TreeModel is not null || model.Onnx.LinearModel is not null;
+        var space = requestedSpace ?? (hasMargin ? OutputSpace.Margin : OutputSpace.Probability);
+        if (space == OutputSpace.Margin && !hasMargin)
+        {
+            throw new ArgumentException(
+                $"output space 'margin' is not available for model '{model.Id}': no tree ensemble or linear model was read from its graph, so only the served output is known; use 'probability'");
+        }
+
+        var background = RequireBackground(model, method, backgroundOverride);
+        var text = model.Onnx.Inputs.Where(i => i.ElementType == OnnxElementType.String).SelectMany(i => i.ColumnNames).ToHashSet(StringComparer.Ordinal);
+        var categories = model.Card.Features
+            .Where(f => f.Categories is { Count: > 0 } && text.Contains(f.Name))
+            .ToDictionary(f => f.Name, f => (IReadOnlyList<string>)[.. f.Categories!.Keys], StringComparer.Ordinal);
+        var codec = RawFeatureCodec.For(model.Onnx, background, categories);
+        var blackBox = model.Onnx.AsBatchModel(codec, space);
+        var game = new InterventionalGame(blackBox, codec.Encode(background));
+        var encoded = codec.Encode(rows);
+        var outputNames = model.LabelOutputs(blackBox.OutputNames);
+        var labels = new ExplanationLabels(codec.FeatureNames, outputNames, space, blackBox.Link ?? LinkFunction.Identity);
+        int players = game.PlayerCount;
+        int dop = options.DegreeOfParallelism;
+        Explanation explanation;
+        int? budget = null;
+        switch (method)
+        {
+            case MethodNames.Exact:
+                if (players > options.MaxExactPlayers)
+                {
+                    throw new ArgumentException(
+                        $"exact SHAP enumerates all 2^M coalitions and is limited to {options.MaxExactPlayers} players; model '{model.Id}' has {players} (its raw features): use {MethodNames.Kernel} or {MethodNames.Permutation}");
+                }
+
+                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * (double)KernelShap.EnumerationSize(players) * game.BackgroundRows);
+                explanation = ExactShap.Explain(game, encoded, labels, Math.Min(options.MaxExactPlayers, ExactShap.MaxPlayersLimit), dop);
+                break;
+            case MethodNames.Kernel:
+                int nsamples = options.NSamples ?? ExplainMethods.DefaultKernelSamples(players);
+                int minimum = KernelShap.MinimumSamples(players), maximum = KernelShap.MaximumSamples(players);
+                if (nsamples < minimum || nsamples > maximum)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"nsamples {nsamples} is out of range for KernelSHAP over {players} players: the minimum is {minimum} (every coalition of sizes 1 and M-1 plus M+1 sampled pairs, or all 2^M-2 coalitions), the maximum {maximum}; {KernelShap.EnumerationSize(players)} or more enumerates exactly"));
+                }
+
+                budget = nsamples;
+                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * (double)nsamples * game.BackgroundRows);
+                explanation = KernelShap.Explain(game, encoded, labels, nsamples, options.Seed, dop);
+                break;
+            default:
+                int pairs = options.NSamples ?? ExplainMethods.DefaultPermutationPairs;
+                long masks = 2L * pairs * players * players;
+                if (pairs < PermutationShap.MinimumPairs || masks > 1 << 28)
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"nsamples {pairs} is out of range for permutation SHAP over {players} players: it counts antithetic pairs of orders, the minimum is {PermutationShap.MinimumPairs} (to estimate standard errors), the maximum {(1 << 28) / (2L * players * players)}"));
+                }
+
+                budget = pairs;
+                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * 2.0 * pairs * Math.Max(0, players - 1) * game.BackgroundRows);
+                explanation = PermutationShap.Explain(game, encoded, labels, pairs, options.Seed, dop);
+                break;
+        }
+
+        var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
+        {
+            ["players"] = players.ToString(CultureInfo.InvariantCulture),
+            ["player_names"] = string.Join(",", codec.FeatureNames),
+            ["onnx_run_calls"] = blackBox.RunCalls.ToString(CultureInfo.InvariantCulture),
+            ["served_output"] = blackBox.ServedOutputName,
+        };
+        if (budget is { } n)
+        {
+            parameters["nsamples"] = n.ToString(CultureInfo.InvariantCulture);
+        }
+
+        double maxError = 0;
+        if (space == OutputSpace.Probability)
+        {
+            // The explained function is ONNX Runtime's served output itself: there is no second forward pass to disagree.
+            parameters["runtime_check"] = "explained function is the ONNX Runtime served output";
+        }
+        else
+        {
+            maxError = CheckParsedAgainstRuntime(model, rows);
+            parameters["runtime_check"] = "parsed margin compared with the ONNX Runtime served output";
+        }
+
+        if (blackBox.Link is null)
+        {
+            parameters["link"] = "unknown";
+        }
+
+        return Finish(model, rows, explanation with { Parameters = parameters }, blackBox.Link, maxError, outputNames);
+    }
+
+    private static ExplainOutcome Finish(LoadedModel model, FeatureTable rows, Explanation explanation, LinkFunction? link, double maxError, IReadOnlyList<string> outputNames)
+    {
         var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
         {
             ["model_id"] = model.Id,
             ["model_version"] = model.Version,
             ["model_sha256"] = model.Sha256,
-            ["link"] = tree.Link.ToString().ToLowerInvariant(),
+            ["output_space"] = explanation.OutputSpace == OutputSpace.Margin ? "margin" : "probability",
             ["runtime_max_abs_error"] = maxError.ToString("G3", CultureInfo.InvariantCulture),
         };
-        return new ExplainOutcome(model, rows, explanation with { Parameters = parameters, OutputNames = model.OutputNames }, maxError);
+        if (link is { } l)
+        {
+            parameters["link"] = l.ToString().ToLowerInvariant();
+        }
+
+        return new ExplainOutcome(model, rows, explanation with { Parameters = parameters, OutputNames = outputNames }, maxError);
+    }
+
+    /// <summary>Compares the parsed tree ensemble's or linear model's Link(margin) with ONNX Runtime on the rows.</summary>
+    /// <exception cref="RuntimeDisagreementException">They disagree beyond 1e-5 relative plus 1e-7.</exception>
+    private static double CheckParsedAgainstRuntime(LoadedModel model, FeatureTable rows)
+    {
+        var agreement = model.Onnx.VerifyAgainstRuntime(rows);
+        return agreement.Agrees ? agreement.MaxAbsoluteError : throw new RuntimeDisagreementException(string.Create(CultureInfo.InvariantCulture,
+            $"the explained model disagrees with ONNX Runtime: row {agreement.WorstRow}, output '{agreement.WorstOutput}': Link(margin) = {agreement.Ours:G9}, ONNX Runtime serves {agreement.Runtime:G9}; the explanation would not explain the served output"));
+    }
+
+    /// <summary>Refuses a model-agnostic request whose worst-case model evaluations exceed the limit.</summary>
+    /// <exception cref="Grpc.RequestLimitException">The estimate is above <see cref="ExplainOptions.MaxModelEvaluations"/>.</exception>
+    private static void RequireWithinEvaluationLimit(ExplainOptions options, LoadedModel model, string method, double evaluations)
+    {
+        if (options.MaxModelEvaluations is { } limit && evaluations > limit)
+        {
+            throw new Grpc.RequestLimitException(string.Create(CultureInfo.InvariantCulture,
+                $"{method} on model '{model.Id}' would need up to {evaluations:N0} model evaluations (rows x coalitions x background rows); this server allows {limit:N0} per request: send fewer rows, a smaller nsamples or a smaller background"));
+        }
+    }
+
+    private static OutputSpace? ParseSpace(string? space) => space switch
+    {
+        null or "" => null,
+        "margin" => OutputSpace.Margin,
+        "probability" => OutputSpace.Probability,
+        _ => throw new ArgumentException($"unknown output space {MessageText.Quote(space)}: expected margin or probability"),
+    };
+
+    private static void RequireMargin(string method, OutputSpace? space, string algorithm)
+    {
+        if (space == OutputSpace.Probability)
+        {
+            throw new ArgumentException(
+                $"output space 'probability' is not available with {method}: {algorithm} is exact and additive in margin space (log-odds for logistic classifiers) only; for probability-space values use {MethodNames.Exact}, {MethodNames.Kernel} or {MethodNames.Permutation}, which explain the served output over the background");
+        }
+    }
+
+    private static FeatureTable RequireBackground(LoadedModel model, string method, FeatureTable? backgroundOverride) =>
+        backgroundOverride ?? model.Background ?? throw new ArgumentException(
+            $"method {method} needs a background dataset and model '{model.Id}' has none: pass one (--background FILE.csv)");
+
+    /// <summary>A background must have a column for every feature of the card (and, for the model-agnostic methods, every
+    /// offset input, which is one more player there).</summary>
+    /// <exception cref="InputException">A column is missing; the message names the missing ones and what the background has.</exception>
+    private static void CheckBackgroundColumns(LoadedModel model, FeatureTable background, bool requireOffsets)
+    {
+        var needed = model.Card.Features.Select(f => f.Name).Concat(requireOffsets ? model.Onnx.OffsetColumnNames : []).ToList();
+        var missing = needed.Where(n => background.IndexOf(n) < 0).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InputException(missing[0],
+                $"the background lacks the column(s) {string.Join(", ", missing.Select(n => $"'{n}'"))} of model '{model.Id}'; it has {string.Join(", ", background.Columns.Select(c => $"'{c}'"))} and needs {string.Join(", ", needed.Select(n => $"'{n}'"))}");
+        }
+
+        if (background.RowCount == 0)
+        {
+            throw new InputException("the background has no rows");
+        }
     }
 
     /// <summary>Projects and renders row <paramref name="row"/> of <paramref name="outcome"/> for <paramref name="audience"/>.</summary>

@@ -46,8 +46,7 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
         }
 
         var model = registry.Get(request.ModelId);
-        var method = MethodNames.Parse(request.Method);
-        string space = request.OutputSpace.Length == 0 ? "margin" : request.OutputSpace;
+        string? method = ExplainMethods.Parse(request.Method);
         string format = NormalizeFormat(request.Format);
         string? language = request.Language.Length == 0 ? null : RequireLanguageCode(request.Language);
         foreach (var audience in request.Audiences)
@@ -56,7 +55,10 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
         }
 
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
-        var outcome = ExplanationService.Explain(model, rows, new ExplainOptions(method, space, AllowExtraColumns: false, options.DegreeOfParallelism));
+        var outcome = ExplanationService.Explain(model, rows, new ExplainOptions(
+            method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
+            request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : ExplainMethods.DefaultSeed,
+            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest));
         var e = outcome.Explanation;
         var response = new ExplainResponse
         {
@@ -65,13 +67,14 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
             ModelSha256 = model.Sha256,
             Method = e.Method,
             OutputSpace = e.OutputSpace.ToString().ToLowerInvariant(),
+            FallbackReason = e.Parameters.TryGetValue("fallback_reason", out var fallback) ? fallback : "",
         };
         ProtoMapping.AddAll(response.Parameters, e.Parameters);
         for (int r = 0; r < e.RowCount; r++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             var views = request.Audiences.Select(a => explanations.Render(outcome, r, a, format, language)).ToList();
-            response.Rows.Add(ProtoMapping.ToRowExplanation(outcome, r, views));
+            response.Rows.Add(ProtoMapping.ToRowExplanation(outcome, r, views, request.WithSe));
         }
 
         return Task.FromResult(response);

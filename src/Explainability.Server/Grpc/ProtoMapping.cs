@@ -62,7 +62,7 @@ public static class ProtoMapping
     /// <summary>Row <paramref name="row"/> of <paramref name="outcome"/> in full (base values, outputs, residuals, per-row
     /// offsets when the model has them, and phi per output <c>[features][outputs]</c>), with the rendered
     /// <paramref name="views"/> of that row.</summary>
-    public static RowExplanation ToRowExplanation(ExplainOutcome outcome, int row, IEnumerable<RenderedView> views)
+    public static RowExplanation ToRowExplanation(ExplainOutcome outcome, int row, IEnumerable<RenderedView> views, bool withStandardErrors = false)
     {
         var e = outcome.Explanation;
         var result = new RowExplanation { Row = row };
@@ -84,6 +84,10 @@ public static class ProtoMapping
             for (int o = 0; o < e.OutputCount; o++)
             {
                 attribution.Phi.Add(e.Phi(row, f, o));
+                if (withStandardErrors && e.StandardErrors is { } se)
+                {
+                    attribution.StandardErrors.Add(se[(((row * e.FeatureCount) + f) * e.OutputCount) + o]);
+                }
             }
 
             result.Attributions.Add(attribution);

@@ -8,6 +8,13 @@ public sealed record ExplainabilityServerOptions
     /// <summary>Most rows one <c>Explain</c> call may carry; more is refused with <c>ResourceExhausted</c>.</summary>
     public int MaxRowsPerRequest { get; init; } = 10_000;
 
+    /// <summary>
+    /// Most model evaluations (hybrid rows run through ONNX Runtime) one <c>Explain</c> call with a model-agnostic method may
+    /// need, estimated before anything runs from the rows, the budget, the players and the background; more is refused with
+    /// <c>ResourceExhausted</c> naming the estimate, so one request cannot hold the server's cores for hours.
+    /// </summary>
+    public long MaxModelEvaluationsPerRequest { get; init; } = 500_000_000;
+
     /// <summary>Largest request message in bytes (10,000 rows of 30 features are about 6 MB on the wire).</summary>
     public int MaxReceiveMessageBytes { get; init; } = 64 * 1024 * 1024;
 
@@ -21,6 +28,11 @@ public sealed record ExplainabilityServerOptions
     /// <exception cref="ArgumentException">A limit is zero or negative; the message names it.</exception>
     public ExplainabilityServerOptions Validated()
     {
+        if (MaxModelEvaluationsPerRequest < 1)
+        {
+            throw new ArgumentException($"MaxModelEvaluationsPerRequest must be at least 1, got {MaxModelEvaluationsPerRequest}");
+        }
+
         if (MaxRowsPerRequest < 1)
         {
             throw new ArgumentException($"MaxRowsPerRequest must be at least 1, got {MaxRowsPerRequest}");

@@ -1,6 +1,6 @@
 using Explainability.Core.Data;
-using Explainability.Core.Shap;
 using Explainability.Onnx;
+using Explainability.Server.Explaining;
 using Explainability.Views.ModelCards;
 
 namespace Explainability.Server.Models;
@@ -56,11 +56,18 @@ public sealed class LoadedModel : IDisposable
     /// Names of the explained outputs, <c>[outputs]</c>: the card's class labels where the graph only numbers its outputs
     /// (see <see cref="OutputLabels"/>), the graph's own names for a model without a card; empty without a tree ensemble.
     /// </summary>
-    public IReadOnlyList<string> OutputNames =>
-        Onnx.TreeModel is not { } tree ? [] : CardIsDerived ? tree.OutputNames : OutputLabels(tree.OutputNames, Card.Output);
+    public IReadOnlyList<string> OutputNames => Onnx.TreeModel is not { } tree ? [] : LabelOutputs(tree.OutputNames);
 
-    /// <summary>Explanation methods this model supports.</summary>
-    public IReadOnlyList<string> Explainers => Onnx.TreeModel is null ? [] : [MethodNames.TreePathDependent, MethodNames.Interventional];
+    /// <summary>Explanation methods this model supports (<see cref="ExplainMethods.SupportedBy"/>).</summary>
+    public IReadOnlyList<string> Explainers => ExplainMethods.SupportedBy(this);
+
+    /// <summary>
+    /// Names outputs the ONNX graph names <paramref name="graphNames"/> (a tree ensemble's, a linear model's or a served
+    /// output's columns) with the card's class labels where the graph only numbers them (see <see cref="OutputNames"/>);
+    /// a model without a card keeps the graph's names.
+    /// </summary>
+    public IReadOnlyList<string> LabelOutputs(IReadOnlyList<string> graphNames) =>
+        CardIsDerived ? graphNames : OutputLabels(graphNames, Card.Output);
 
     /// <summary>
     /// Loads a model from a folder holding <c>model-card.json</c> (and the ONNX and background files it names), or from a
