@@ -1,0 +1,117 @@
+using System.Globalization;
+using Explainability.Core.Shap;
+using Explainability.Core.Trees;
+
+namespace Explainability.Benchmarks.LightGbm;
+
+/// <summary>
+/// One LightGBM model and the same trees in our <see cref="TreeEnsemble"/>: trained through the C API on generated
+/// data (a dense regression target over <see cref="Features"/> uniform features, no missing values), dumped as JSON
+/// and read back with the node counts as covers. Dispose to free the booster.
+/// </summary>
+internal sealed class LightGbmPeer : IDisposable
+{
+    /// <summary>Input width of the generated data.</summary>
+    public const int Features = 50;
+
+    /// <summary>Largest absolute difference allowed between our SHAP values and LightGBM's contributions.</summary>
+    public const double Tolerance = 1e-5;
+
+    private LightGbmPeer(LightGbmBooster booster, TreeEnsemble ensemble)
+    {
+        Booster = booster;
+        Ensemble = ensemble;
+        PathDependent = new TreeShapPathDependent(ensemble);
+    }
+
+    /// <summary>The native booster.</summary>
+    public LightGbmBooster Booster { get; }
+
+    /// <summary>The same trees, covers from the dump's counts.</summary>
+    public TreeEnsemble Ensemble { get; }
+
+    /// <summary>Our path-dependent TreeSHAP over <see cref="Ensemble"/>.</summary>
+    public TreeShapPathDependent PathDependent { get; }
+
+    /// <summary>Trains <paramref name="trees"/> trees of depth at most <paramref name="depth"/> on <paramref name="trainRows"/> generated rows.</summary>
+    public static LightGbmPeer Train(int trees, int depth, int trainRows, int seed)
+    {
+        var rng = new Random(seed);
+        var x = Rows(rng, trainRows);
+        var y = new float[trainRows];
+        for (int r = 0; r < trainRows; r++)
+        {
+            var row = x.AsSpan(r * Features, Features);
+            double v = (3 * Math.Sin(6 * row[0])) + (2 * row[1] * row[2]) + (row[3] > 0.5 ? 1.5 : -1.5) + Math.Exp(row[4]);
+            for (int f = 5; f < Features; f++)
+            {
+                v += (row[f] - 0.5) * (1.0 / f);
+            }
+
+            y[r] = (float)(v + (0.3 * (rng.NextDouble() - 0.5)));
+        }
+
+        var booster = LightGbmBooster.Train(x, y, Features, LightGbmBooster.RegressionParameters(depth, seed), trees);
+        try
+        {
+            return new LightGbmPeer(booster, LightGbmDumpReader.Read(booster.DumpModel()));
+        }
+        catch
+        {
+            booster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Generated rows like the training data, <c>[rows, features]</c>.</summary>
+    public static double[] Rows(Random rng, int rows) => Enumerable.Range(0, rows * Features).Select(_ => rng.NextDouble()).ToArray();
+
+    /// <summary>
+    /// Explains <paramref name="rows"/> with both implementations and returns the largest absolute difference between
+    /// our SHAP values and LightGBM's contributions, the expected value (LightGBM's last column) included.
+    /// </summary>
+    public double MaxDifference(double[] rows)
+    {
+        int n = rows.Length / Features;
+        var theirs = new double[n * (Features + 1)];
+        Booster.PredictContrib(rows, theirs, "num_threads=1");
+        var phi = new double[Features];
+        var workspace = PathDependent.CreateWorkspace();
+        double max = 0;
+        for (int r = 0; r < n; r++)
+        {
+            PathDependent.Explain(rows.AsSpan(r * Features, Features), phi, workspace);
+            var contrib = theirs.AsSpan(r * (Features + 1), Features + 1);
+            for (int f = 0; f < Features; f++)
+            {
+                max = Math.Max(max, Math.Abs(phi[f] - contrib[f]));
+            }
+
+            max = Math.Max(max, Math.Abs(PathDependent.ExpectedValue[0] - contrib[Features]));
+        }
+
+        return max;
+    }
+
+    /// <summary>
+    /// The <c>--validate</c> mode: trains the benchmark's models, checks our SHAP values against LightGBM's on fresh rows,
+    /// prints one line per model and returns the process exit code (0 when every model is within <see cref="Tolerance"/>).
+    /// </summary>
+    public static int Validate(TextWriter output, (int Trees, int Depth)[] models, int trainRows, int checkRows)
+    {
+        int failures = 0;
+        foreach (var (trees, depth) in models)
+        {
+            using var peer = Train(trees, depth, trainRows, seed: 7);
+            double max = peer.MaxDifference(Rows(new Random(11), checkRows));
+            bool ok = max <= Tolerance;
+            failures += ok ? 0 : 1;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(ok ? "ok  " : "FAIL")} trees={peer.Ensemble.TreeCount} depth={peer.Ensemble.MaxDepth} nodes={peer.Ensemble.NodeCount} rows={checkRows} max|ours - LightGBM|={max:E2} (tolerance {Tolerance:E0})"));
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    public void Dispose() => Booster.Dispose();
+}
