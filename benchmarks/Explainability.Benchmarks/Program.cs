@@ -3,8 +3,10 @@ using Explainability.Benchmarks.LightGbm;
 
 if (args is ["--validate", ..])
 {
-    // The LightGBM peer's correctness check: the models the benchmark times, plus a quick small one that CI runs (--validate quick).
-    (int, int)[] models = args is [_, "quick"] ? [(20, 4)] : [(20, 4), (100, 6), (100, 8), (500, 6), (500, 8)];
+    // The models the benchmark times, trees with NaN-aware splits (missing_type NaN, default_left), and a quick small one (--validate quick).
+    (int, int, double)[] models = args is [_, "quick"]
+        ? [(20, 4, 0), (20, 4, 0.1)]
+        : [(20, 4, 0), (20, 4, 0.1), (100, 6, 0), (100, 6, 0.1), (100, 8, 0), (500, 6, 0), (500, 8, 0)];
     return LightGbmPeer.Validate(Console.Out, models, trainRows: args is [_, "quick"] ? 2000 : 10_000, checkRows: 200);
 }
 

@@ -17,10 +17,12 @@ internal sealed class LightGbmPeer : IDisposable
     /// <summary>Largest absolute difference allowed between our SHAP values and LightGBM's contributions.</summary>
     public const double Tolerance = 1e-5;
 
-    private LightGbmPeer(LightGbmBooster booster, TreeEnsemble ensemble)
+    private LightGbmPeer(LightGbmBooster booster, string dump)
     {
         Booster = booster;
+        var ensemble = LightGbmDumpReader.Read(dump);
         Ensemble = ensemble;
+        NanSplits = dump.Split("\"missing_type\":\"NaN\"").Length - 1;
         PathDependent = new TreeShapPathDependent(ensemble);
     }
 
@@ -30,18 +32,24 @@ internal sealed class LightGbmPeer : IDisposable
     /// <summary>The same trees, covers from the dump's counts.</summary>
     public TreeEnsemble Ensemble { get; }
 
+    /// <summary>Splits of the dump with <c>missing_type "NaN"</c> (a NaN follows <c>default_left</c>).</summary>
+    public int NanSplits { get; }
+
     /// <summary>Our path-dependent TreeSHAP over <see cref="Ensemble"/>.</summary>
     public TreeShapPathDependent PathDependent { get; }
 
-    /// <summary>Trains <paramref name="trees"/> trees of depth at most <paramref name="depth"/> on <paramref name="trainRows"/> generated rows.</summary>
-    public static LightGbmPeer Train(int trees, int depth, int trainRows, int seed)
+    /// <summary>
+    /// Trains <paramref name="trees"/> trees of depth at most <paramref name="depth"/> on <paramref name="trainRows"/> generated
+    /// rows, a share <paramref name="missing"/> of whose values is NaN (LightGBM then learns <c>missing_type NaN</c> splits).
+    /// </summary>
+    public static LightGbmPeer Train(int trees, int depth, int trainRows, int seed, double missing = 0)
     {
         var rng = new Random(seed);
-        var x = Rows(rng, trainRows);
+        var x = Rows(rng, trainRows, missing);
         var y = new float[trainRows];
         for (int r = 0; r < trainRows; r++)
         {
-            var row = x.AsSpan(r * Features, Features);
+            var row = x.AsSpan(r * Features, Features).ToArray().Select(v => double.IsNaN(v) ? 0.5 : v).ToArray();
             double v = (3 * Math.Sin(6 * row[0])) + (2 * row[1] * row[2]) + (row[3] > 0.5 ? 1.5 : -1.5) + Math.Exp(row[4]);
             for (int f = 5; f < Features; f++)
             {
@@ -54,7 +62,7 @@ internal sealed class LightGbmPeer : IDisposable
         var booster = LightGbmBooster.Train(x, y, Features, LightGbmBooster.RegressionParameters(depth, seed), trees);
         try
         {
-            return new LightGbmPeer(booster, LightGbmDumpReader.Read(booster.DumpModel()));
+            return new LightGbmPeer(booster, booster.DumpModel());
         }
         catch
         {
@@ -63,8 +71,9 @@ internal sealed class LightGbmPeer : IDisposable
         }
     }
 
-    /// <summary>Generated rows like the training data, <c>[rows, features]</c>.</summary>
-    public static double[] Rows(Random rng, int rows) => Enumerable.Range(0, rows * Features).Select(_ => rng.NextDouble()).ToArray();
+    /// <summary>Generated rows like the training data, <c>[rows, features]</c>, uniform in [0, 1) with a share <paramref name="missing"/> of NaN.</summary>
+    public static double[] Rows(Random rng, int rows, double missing = 0) =>
+        Enumerable.Range(0, rows * Features).Select(_ => rng.NextDouble() < missing ? double.NaN : rng.NextDouble()).ToArray();
 
     /// <summary>
     /// Explains <paramref name="rows"/> with both implementations and returns the largest absolute difference between
@@ -97,17 +106,17 @@ internal sealed class LightGbmPeer : IDisposable
     /// The <c>--validate</c> mode: trains the benchmark's models, checks our SHAP values against LightGBM's on fresh rows,
     /// prints one line per model and returns the process exit code (0 when every model is within <see cref="Tolerance"/>).
     /// </summary>
-    public static int Validate(TextWriter output, (int Trees, int Depth)[] models, int trainRows, int checkRows)
+    public static int Validate(TextWriter output, (int Trees, int Depth, double Missing)[] models, int trainRows, int checkRows)
     {
         int failures = 0;
-        foreach (var (trees, depth) in models)
+        foreach (var (trees, depth, missing) in models)
         {
-            using var peer = Train(trees, depth, trainRows, seed: 7);
-            double max = peer.MaxDifference(Rows(new Random(11), checkRows));
+            using var peer = Train(trees, depth, trainRows, seed: 7, missing);
+            double max = peer.MaxDifference(Rows(new Random(11), checkRows, missing));
             bool ok = max <= Tolerance;
             failures += ok ? 0 : 1;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(ok ? "ok  " : "FAIL")} trees={peer.Ensemble.TreeCount} depth={peer.Ensemble.MaxDepth} nodes={peer.Ensemble.NodeCount} rows={checkRows} max|ours - LightGBM|={max:E2} (tolerance {Tolerance:E0})"));
+                $"{(ok ? "ok  " : "FAIL")} trees={peer.Ensemble.TreeCount} depth={peer.Ensemble.MaxDepth} nodes={peer.Ensemble.NodeCount} NaN share={missing} NaN splits={peer.NanSplits} rows={checkRows} max|ours - LightGBM|={max:E2} (tolerance {Tolerance:E0})"));
         }
 
         return failures == 0 ? 0 : 1;
