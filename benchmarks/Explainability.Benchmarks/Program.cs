@@ -1,6 +1,20 @@
 using BenchmarkDotNet.Running;
+using Explainability.Benchmarks.LightGbm;
+
+if (args is ["--validate", ..])
+{
+    // The models the benchmark times, trees with NaN-aware splits (missing_type NaN, default_left), and a quick small one (--validate quick).
+    (int, int, double)[] models = args is [_, "quick"]
+        ? [(20, 4, 0), (20, 4, 0.1)]
+        : [(20, 4, 0), (20, 4, 0.1), (100, 6, 0), (100, 6, 0.1), (100, 8, 0), (500, 6, 0), (500, 8, 0)];
+    return LightGbmPeer.Validate(Console.Out, models, trainRows: args is [_, "quick"] ? 2000 : 10_000, checkRows: 200);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
 
-/// <summary>Entry point of the benchmark suite: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *</c>.</summary>
+/// <summary>
+/// Entry point of the benchmark suite: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *</c>;
+/// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing.
+/// </summary>
 public partial class Program;

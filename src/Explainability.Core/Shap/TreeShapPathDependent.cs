@@ -24,6 +24,22 @@ public sealed class TreeShapPathDependent
     private readonly double[] _covers;
     private readonly int[] _nodePlayer;
 
+    // The hot loop reads the ensemble's arrays from fields of its own, and the cover fractions of both children of every
+    // node, computed once here instead of per row and node.
+    private readonly int[] _roots;
+    private readonly NodeMode[] _mode;
+    private readonly int[] _column;
+    private readonly double[] _threshold;
+    private readonly int[] _trueChild;
+    private readonly int[] _falseChild;
+    private readonly bool[] _missingTracksTrue;
+    private readonly double[] _leafValues;
+    private readonly double[] _trueFraction;
+    private readonly double[] _falseFraction;
+
+    // _inverse[k] = 1 / k for k = 1..MaxDepth + 2: the path weights' (i + 1) / (d + 1) factors as multiplications.
+    private readonly double[] _inverse;
+
     /// <summary>Prepares the explainer.</summary>
     /// <param name="ensemble">The model, with covers.</param>
     /// <param name="columnToPlayer">The player (raw feature) of each input column, <c>[columns]</c>; columns of one player
@@ -39,6 +55,31 @@ public sealed class TreeShapPathDependent
             "path-dependent TreeSHAP needs node covers; the model carries none. Supply reference rows (a background dataset) to count them, or use interventional TreeSHAP.",
             nameof(ensemble));
         (_nodePlayer, PlayerCount) = Players.PerNode(ensemble, columnToPlayer, playerCount);
+        _roots = ensemble.TreeRoots;
+        _mode = ensemble.Mode;
+        _column = ensemble.Feature;
+        _threshold = ensemble.Threshold;
+        _trueChild = ensemble.TrueChild;
+        _falseChild = ensemble.FalseChild;
+        _missingTracksTrue = ensemble.MissingTracksTrue;
+        _leafValues = ensemble.LeafValues;
+        _trueFraction = new double[ensemble.NodeCount];
+        _falseFraction = new double[ensemble.NodeCount];
+        for (int n = 0; n < ensemble.NodeCount; n++)
+        {
+            if (_mode[n] != NodeMode.Leaf)
+            {
+                _trueFraction[n] = CoverCounter.Fraction(_covers, n, _trueChild[n]);
+                _falseFraction[n] = CoverCounter.Fraction(_covers, n, _falseChild[n]);
+            }
+        }
+
+        _inverse = new double[ensemble.MaxDepth + 3];
+        for (int k = 1; k < _inverse.Length; k++)
+        {
+            _inverse[k] = 1.0 / k;
+        }
+
         ExpectedValue = ComputeExpectedValue();
     }
 
@@ -80,9 +121,9 @@ public sealed class TreeShapPathDependent
 
         phi.Clear();
         var path = workspace.Path.AsSpan();
-        for (int t = 0; t < _ensemble.TreeCount; t++)
+        foreach (int root in _roots)
         {
-            Recurse(_ensemble.TreeRoots[t], x, phi, path, 0, 1, 1, -1);
+            Recurse(root, x, phi, path, 0, 1, 1, -1);
         }
     }
 
@@ -93,27 +134,28 @@ public sealed class TreeShapPathDependent
         var path = parentPath[(depth + 1)..];
         parentPath[..(depth + 1)].CopyTo(path);
         Extend(path, depth, zero, one, feature);
-        var e = _ensemble;
-        if (e.Mode[node] == NodeMode.Leaf)
+        if (_mode[node] == NodeMode.Leaf)
         {
-            int outputs = e.OutputCount;
-            var values = e.LeafValues.AsSpan(node * outputs, outputs);
-            for (int i = 1; i <= depth; i++)
-            {
-                double w = UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero);
-                int f = path[i].Feature;
-                for (int o = 0; o < outputs; o++)
-                {
-                    phi[(f * outputs) + o] += w * values[o];
-                }
-            }
-
+            AddLeaf(node, phi, path, depth);
             return;
         }
 
         int split = _nodePlayer[node];
-        int hot = e.Next(node, x);
-        int cold = hot == e.TrueChild[node] ? e.FalseChild[node] : e.TrueChild[node];
+        double value = x[_column[node]];
+        bool goesTrue = _mode[node] == NodeMode.BranchLeq
+            ? value <= _threshold[node] || (double.IsNaN(value) && _missingTracksTrue[node])
+            : _ensemble.GoesTrue(node, value);
+        int hot, cold;
+        double hotFraction, coldFraction;
+        if (goesTrue)
+        {
+            (hot, cold, hotFraction, coldFraction) = (_trueChild[node], _falseChild[node], _trueFraction[node], _falseFraction[node]);
+        }
+        else
+        {
+            (hot, cold, hotFraction, coldFraction) = (_falseChild[node], _trueChild[node], _falseFraction[node], _trueFraction[node]);
+        }
+
         double incomingZero = 1, incomingOne = 1;
         int pathDepth = depth;
         for (int k = 1; k <= depth; k++)
@@ -128,8 +170,8 @@ public sealed class TreeShapPathDependent
             }
         }
 
-        double hotZero = incomingZero * CoverCounter.Fraction(_covers, node, hot);
-        double coldZero = incomingZero * CoverCounter.Fraction(_covers, node, cold);
+        double hotZero = incomingZero * hotFraction;
+        double coldZero = incomingZero * coldFraction;
 
         // A branch whose zero and one fractions are both 0 carries no weight in any coalition: skipping it avoids 0/0.
         if (hotZero != 0 || incomingOne != 0)
@@ -143,31 +185,66 @@ public sealed class TreeShapPathDependent
         }
     }
 
-    private static void Extend(Span<PathElement> path, int depth, double zero, double one, int feature)
+    private void AddLeaf(int node, Span<double> phi, Span<PathElement> path, int depth)
     {
-        path[depth] = new PathElement(feature, zero, one, depth == 0 ? 1 : 0);
-        for (int i = depth - 1; i >= 0; i--)
+        int outputs = _ensemble.OutputCount;
+        if (outputs == 1)
         {
-            path[i + 1].Weight += one * path[i].Weight * (i + 1) / (depth + 1);
-            path[i].Weight = zero * path[i].Weight * (depth - i) / (depth + 1);
+            // The common single-output case: no inner loop over outputs.
+            double leaf = _leafValues[node];
+            for (int i = 1; i <= depth; i++)
+            {
+                phi[path[i].Feature] += UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero) * leaf;
+            }
+
+            return;
+        }
+
+        var values = _leafValues.AsSpan(node * outputs, outputs);
+        for (int i = 1; i <= depth; i++)
+        {
+            double w = UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero);
+            var target = phi.Slice(path[i].Feature * outputs, outputs);
+            for (int o = 0; o < outputs; o++)
+            {
+                target[o] += w * values[o];
+            }
         }
     }
 
-    private static void Unwind(Span<PathElement> path, int depth, int index)
+    private void Extend(Span<PathElement> path, int depth, double zero, double one, int feature)
+    {
+        path[depth] = new PathElement(feature, zero, one, depth == 0 ? 1 : 0);
+        double inverse = _inverse[depth + 1];
+        for (int i = depth - 1; i >= 0; i--)
+        {
+            double w = path[i].Weight * inverse;
+            path[i + 1].Weight += one * w * (i + 1);
+            path[i].Weight = zero * w * (depth - i);
+        }
+    }
+
+    private void Unwind(Span<PathElement> path, int depth, int index)
     {
         double one = path[index].One, zero = path[index].Zero;
         double next = path[depth].Weight;
-        for (int i = depth - 1; i >= 0; i--)
+        double inverse = _inverse[depth + 1];
+        if (one != 0)
         {
-            if (one != 0)
+            double scale = (depth + 1) / one;
+            for (int i = depth - 1; i >= 0; i--)
             {
                 double tmp = path[i].Weight;
-                path[i].Weight = next * (depth + 1) / ((i + 1) * one);
-                next = tmp - (path[i].Weight * zero * (depth - i) / (depth + 1));
+                path[i].Weight = next * scale * _inverse[i + 1];
+                next = tmp - (path[i].Weight * zero * (depth - i) * inverse);
             }
-            else
+        }
+        else
+        {
+            double scale = (depth + 1) / zero;
+            for (int i = depth - 1; i >= 0; i--)
             {
-                path[i].Weight = path[i].Weight * (depth + 1) / (zero * (depth - i));
+                path[i].Weight = path[i].Weight * scale * _inverse[depth - i];
             }
         }
 
@@ -179,21 +256,28 @@ public sealed class TreeShapPathDependent
         }
     }
 
-    private static double UnwoundPathSum(Span<PathElement> path, int depth, int index)
+    private double UnwoundPathSum(Span<PathElement> path, int depth, int index)
     {
         double one = path[index].One, zero = path[index].Zero;
-        double next = path[depth].Weight, total = 0;
-        for (int i = depth - 1; i >= 0; i--)
+        double total = 0;
+        if (one != 0)
         {
-            if (one != 0)
+            double scale = (depth + 1) / one;
+            double shrink = zero * _inverse[depth + 1];
+            double next = path[depth].Weight;
+            for (int i = depth - 1; i >= 0; i--)
             {
-                double tmp = next * (depth + 1) / ((i + 1) * one);
+                double tmp = next * scale * _inverse[i + 1];
                 total += tmp;
-                next = path[i].Weight - (tmp * zero * (depth - i) / (depth + 1));
+                next = path[i].Weight - (tmp * shrink * (depth - i));
             }
-            else
+        }
+        else
+        {
+            double scale = (depth + 1) / zero;
+            for (int i = depth - 1; i >= 0; i--)
             {
-                total += path[i].Weight / zero * (depth + 1) / (depth - i);
+                total += path[i].Weight * scale * _inverse[depth - i];
             }
         }
 

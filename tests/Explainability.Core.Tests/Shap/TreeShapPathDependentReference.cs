@@ -1,0 +1,241 @@
+using Explainability.Core.Shap;
+using Explainability.Core.Trees;
+
+namespace Explainability.Core.Tests.Shap;
+
+/// <summary>
+/// The straightforward path-dependent TreeSHAP that <see cref="TreeShapPathDependent"/> started from, kept unchanged as the
+/// reference the optimized implementation is tested against (1e-9). Path-dependent ("tree_path_dependent") TreeSHAP: exact SHAP values of a tree ensemble in margin space where the
+/// node covers stand in for the data distribution (the value of a coalition S is the expected output when features
+/// outside S follow each split in proportion to the children's covers).
+/// </summary>
+/// <remarks>
+/// <para>Source: Lundberg, Erion, Lee, "Consistent individualized feature attribution for tree ensembles" (2018),
+/// Algorithm 2 (EXTEND, UNWIND and the unwound path sum); Lundberg et al., "From local explanations to global
+/// understanding with explainable AI for trees", Nature Machine Intelligence 2 (2020). Cost O(T L D^2) per row for
+/// T trees, L leaves, depth D.</para>
+/// <para>Leaves carry one value per output; the path weights do not depend on the leaf value, so all outputs are
+/// explained in one pass. Below a node of cover 0 both children get half the weight
+/// (<see cref="CoverCounter.ZeroCoverRule"/>); a branch whose weights are all zero is skipped, so no NaN arises
+/// from zero covers (casebook C13).</para>
+/// <para>Thread-safe: each call works in the caller's <see cref="Workspace"/>; the instance is immutable.</para>
+/// </remarks>
+internal sealed class TreeShapPathDependentReference
+{
+    private readonly TreeEnsemble _ensemble;
+    private readonly double[] _covers;
+    private readonly int[] _nodePlayer;
+
+    /// <summary>Prepares the explainer.</summary>
+    /// <param name="ensemble">The model, with covers.</param>
+    /// <param name="columnToPlayer">The player (raw feature) of each input column, <c>[columns]</c>; columns of one player
+    /// enter and leave coalitions together (a one-hot group is one player). Null: each column is its own player.</param>
+    /// <param name="playerCount">Number of players; required with <paramref name="columnToPlayer"/>.</param>
+    /// <exception cref="ArgumentException">The ensemble has no covers; attach them with
+    /// <see cref="TreeEnsemble.WithCovers"/> (for example counted by <see cref="CoverCounter"/> over reference rows).
+    /// Or a column maps outside <c>0..playerCount-1</c>.</exception>
+    public TreeShapPathDependentReference(TreeEnsemble ensemble, int[]? columnToPlayer = null, int playerCount = -1)
+    {
+        _ensemble = ensemble;
+        _covers = ensemble.Covers ?? throw new ArgumentException(
+            "path-dependent TreeSHAP needs node covers; the model carries none. Supply reference rows (a background dataset) to count them, or use interventional TreeSHAP.",
+            nameof(ensemble));
+        (_nodePlayer, PlayerCount) = Players.PerNode(ensemble, columnToPlayer, playerCount);
+        ExpectedValue = ComputeExpectedValue();
+    }
+
+    /// <summary>Number of players: the length of the first axis of the SHAP values.</summary>
+    public int PlayerCount { get; }
+
+    /// <summary>The base value in margin space, <c>[outputs]</c>: the cover-weighted mean output of the ensemble.</summary>
+    public double[] ExpectedValue { get; }
+
+    /// <summary>Scratch memory for one thread; reuse it across rows so the hot path allocates nothing.</summary>
+    public sealed class Workspace
+    {
+        internal Workspace(int maxDepth)
+        {
+            // Level d (0..D+1) uses a segment of d + 2 elements after the parent's: a triangle of side D + 3.
+            Path = new PathElement[(maxDepth + 3) * (maxDepth + 4) / 2];
+        }
+
+        internal PathElement[] Path { get; }
+    }
+
+    /// <summary>Creates scratch memory for one thread.</summary>
+    public Workspace CreateWorkspace() => new(_ensemble.MaxDepth);
+
+    /// <summary>
+    /// Computes SHAP values of one row in margin space.
+    /// </summary>
+    /// <param name="x">The row, <c>[columns]</c> (the ensemble's input columns); NaN is missing.</param>
+    /// <param name="phi">Destination, <c>[players, outputs]</c>, overwritten.</param>
+    /// <param name="workspace">Scratch memory from <see cref="CreateWorkspace"/>, used by one thread at a time.</param>
+    /// <remarks>Additivity: <c>ExpectedValue[o] + sum over p of phi[p, o]</c> equals the margin of <paramref name="x"/>.</remarks>
+    public void Explain(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace)
+    {
+        int outputs = _ensemble.OutputCount;
+        if (x.Length != _ensemble.FeatureCount || phi.Length != PlayerCount * outputs)
+        {
+            throw new ArgumentException($"expected a row of {_ensemble.FeatureCount} values and phi of {PlayerCount * outputs}");
+        }
+
+        phi.Clear();
+        var path = workspace.Path.AsSpan();
+        for (int t = 0; t < _ensemble.TreeCount; t++)
+        {
+            Recurse(_ensemble.TreeRoots[t], x, phi, path, 0, 1, 1, -1);
+        }
+    }
+
+    private void Recurse(int node, ReadOnlySpan<double> x, Span<double> phi, Span<PathElement> parentPath, int depth, double zero, double one, int feature)
+    {
+        // Each level works on its own copy of the path, placed after the parent's segment, so that both children
+        // of a node see the same path (Lundberg et al. 2018, Algorithm 2, as laid out in the reference implementation).
+        var path = parentPath[(depth + 1)..];
+        parentPath[..(depth + 1)].CopyTo(path);
+        Extend(path, depth, zero, one, feature);
+        var e = _ensemble;
+        if (e.Mode[node] == NodeMode.Leaf)
+        {
+            int outputs = e.OutputCount;
+            var values = e.LeafValues.AsSpan(node * outputs, outputs);
+            for (int i = 1; i <= depth; i++)
+            {
+                double w = UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero);
+                int f = path[i].Feature;
+                for (int o = 0; o < outputs; o++)
+                {
+                    phi[(f * outputs) + o] += w * values[o];
+                }
+            }
+
+            return;
+        }
+
+        int split = _nodePlayer[node];
+        int hot = e.Next(node, x);
+        int cold = hot == e.TrueChild[node] ? e.FalseChild[node] : e.TrueChild[node];
+        double incomingZero = 1, incomingOne = 1;
+        int pathDepth = depth;
+        for (int k = 1; k <= depth; k++)
+        {
+            if (path[k].Feature == split)
+            {
+                incomingZero = path[k].Zero;
+                incomingOne = path[k].One;
+                Unwind(path, depth, k);
+                pathDepth--;
+                break;
+            }
+        }
+
+        double hotZero = incomingZero * CoverCounter.Fraction(_covers, node, hot);
+        double coldZero = incomingZero * CoverCounter.Fraction(_covers, node, cold);
+
+        // A branch whose zero and one fractions are both 0 carries no weight in any coalition: skipping it avoids 0/0.
+        if (hotZero != 0 || incomingOne != 0)
+        {
+            Recurse(hot, x, phi, path, pathDepth + 1, hotZero, incomingOne, split);
+        }
+
+        if (coldZero != 0)
+        {
+            Recurse(cold, x, phi, path, pathDepth + 1, coldZero, 0, split);
+        }
+    }
+
+    private static void Extend(Span<PathElement> path, int depth, double zero, double one, int feature)
+    {
+        path[depth] = new PathElement(feature, zero, one, depth == 0 ? 1 : 0);
+        for (int i = depth - 1; i >= 0; i--)
+        {
+            path[i + 1].Weight += one * path[i].Weight * (i + 1) / (depth + 1);
+            path[i].Weight = zero * path[i].Weight * (depth - i) / (depth + 1);
+        }
+    }
+
+    private static void Unwind(Span<PathElement> path, int depth, int index)
+    {
+        double one = path[index].One, zero = path[index].Zero;
+        double next = path[depth].Weight;
+        for (int i = depth - 1; i >= 0; i--)
+        {
+            if (one != 0)
+            {
+                double tmp = path[i].Weight;
+                path[i].Weight = next * (depth + 1) / ((i + 1) * one);
+                next = tmp - (path[i].Weight * zero * (depth - i) / (depth + 1));
+            }
+            else
+            {
+                path[i].Weight = path[i].Weight * (depth + 1) / (zero * (depth - i));
+            }
+        }
+
+        for (int i = index; i < depth; i++)
+        {
+            path[i].Feature = path[i + 1].Feature;
+            path[i].Zero = path[i + 1].Zero;
+            path[i].One = path[i + 1].One;
+        }
+    }
+
+    private static double UnwoundPathSum(Span<PathElement> path, int depth, int index)
+    {
+        double one = path[index].One, zero = path[index].Zero;
+        double next = path[depth].Weight, total = 0;
+        for (int i = depth - 1; i >= 0; i--)
+        {
+            if (one != 0)
+            {
+                double tmp = next * (depth + 1) / ((i + 1) * one);
+                total += tmp;
+                next = path[i].Weight - (tmp * zero * (depth - i) / (depth + 1));
+            }
+            else
+            {
+                total += path[i].Weight / zero * (depth + 1) / (depth - i);
+            }
+        }
+
+        return total;
+    }
+
+    private double[] ComputeExpectedValue()
+    {
+        var e = _ensemble;
+        var expected = (double[])e.BaseValues.Clone();
+        var stack = new Stack<(int Node, double Weight)>();
+        foreach (int root in e.TreeRoots)
+        {
+            stack.Push((root, 1));
+            while (stack.Count > 0)
+            {
+                var (node, w) = stack.Pop();
+                if (e.Mode[node] == NodeMode.Leaf)
+                {
+                    for (int o = 0; o < e.OutputCount; o++)
+                    {
+                        expected[o] += w * e.LeafValues[(node * e.OutputCount) + o];
+                    }
+
+                    continue;
+                }
+
+                stack.Push((e.TrueChild[node], w * CoverCounter.Fraction(_covers, node, e.TrueChild[node])));
+                stack.Push((e.FalseChild[node], w * CoverCounter.Fraction(_covers, node, e.FalseChild[node])));
+            }
+        }
+
+        return expected;
+    }
+
+    internal struct PathElement(int feature, double zero, double one, double weight)
+    {
+        public int Feature = feature;
+        public double Zero = zero;
+        public double One = one;
+        public double Weight = weight;
+    }
+}
