@@ -25,6 +25,7 @@ internal static class CliApp
     /// <summary>The subcommands; add new ones here.</summary>
     public static IReadOnlyList<ICliCommand> Commands(TextWriter output) =>
     [
+        new CompareCommand(output),
         new DemoCommand(output),
         new ExplainCommand(output),
         new ServeCommand(output),

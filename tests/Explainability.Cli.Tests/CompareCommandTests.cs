@@ -1,0 +1,112 @@
+using Explainability.Cli.Commands;
+using Explainability.Server.Explaining;
+using Explainability.Server.Models;
+
+namespace Explainability.Cli.Tests;
+
+public sealed class CompareCommandTests
+{
+    private static readonly string CreditRisk = Path.Combine(RepoRoot.Path, "models", "credit-risk");
+    private static readonly string Xgboost = Path.Combine(RepoRoot.Path, "tests", "Explainability.Onnx.Tests", "Fixtures", "moose_xgboost_regressor", "xgboost_regressor.onnx");
+
+    private static readonly string[] XgboostRows =
+    [
+        "0,1,1,0", "1,0,1,0", "0.2,4,2,6", "0,,1,0", "3,1,0,2", "0.5,2,1,1", "2,0,3,0", "1,1,1,1", "0,3,0,4", "4,2,2,2",
+    ];
+
+    [Fact]
+    public void Text_lists_every_method_with_its_residual_and_the_pairwise_table()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+
+        var run = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background,
+            "--methods", "interventional,kernel,permutation,exact", "--nsamples", "16", "--top-k", "2");
+
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Empty(run.Error);
+        Assert.Contains("Reference: exact", run.Output, StringComparison.Ordinal);
+        Assert.Contains("max|resid|", run.Output, StringComparison.Ordinal);
+        foreach (var method in new[] { "interventional", "kernel", "permutation", "exact *" })
+        {
+            Assert.Contains("\n" + method, run.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Pairwise agreement", run.Output, StringComparison.Ordinal);
+        Assert.Contains("- interventional vs exact: Spearman mean", run.Output, StringComparison.Ordinal);
+        Assert.Contains("- kernel vs permutation: Spearman mean", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Interventional_TreeSHAP_matches_exact_SHAP_in_margin_space()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+        using var model = LoadedModel.Load(Xgboost, ["f0", "f1", "f2", "f3"], background);
+        var rows = LoadedModel.ReadTable(input, model.Card);
+
+        var comparison = CompareCommand.Compare(model, rows, ["interventional", "exact"], "exact",
+            new ExplainOptions(OutputSpace: "margin", AllowExtraColumns: true), topK: 2);
+
+        var interventional = comparison.Techniques.Single(t => t.Name == "interventional");
+        Assert.NotNull(interventional.MaxAbsDeltaPhi);
+        Assert.True(interventional.MaxAbsDeltaPhi < 1e-6, $"max |delta phi| = {interventional.MaxAbsDeltaPhi}");
+        Assert.True(comparison.Techniques.Single(t => t.Name == "exact").ModelEvaluations > 0);
+        Assert.Equal(0, interventional.ModelEvaluations);
+    }
+
+    [Fact]
+    public void Html_of_the_credit_model_holds_an_inline_svg_and_no_link()
+    {
+        using var temp = new TempFolder();
+        var lines = File.ReadAllLines(Path.Combine(CreditRisk, "background.csv"));
+        string input = Path.Combine(temp.Path, "rows.csv");
+        string background = Path.Combine(temp.Path, "bg.csv");
+        string report = Path.Combine(temp.Path, "report.html");
+        File.WriteAllLines(input, lines.Take(3));
+        File.WriteAllLines(background, lines.Take(11));
+
+        var run = CliRun.Of("compare", "--model", CreditRisk, "--input", input, "--background", background,
+            "--methods", "tree_path_dependent,interventional,permutation", "--nsamples", "4", "--format", "html", "--out", report);
+
+        Assert.True(run.Code == 0, run.Error);
+        string html = File.ReadAllText(report);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("permutation", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("interventional,shapley", "unknown method 'shapley'")]
+    [InlineData("interventional", "at least two methods")]
+    [InlineData("interventional,interventional", "named twice")]
+    [InlineData("interventional,exact", "cannot be explained with method 'exact'")]
+    [InlineData("interventional,linear", "cannot be explained with method 'linear'")]
+    public void Bad_method_lists_exit_2_naming_the_problem(string methods, string message)
+    {
+        var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"), "--methods", methods);
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reference_outside_the_methods_exits_2()
+    {
+        var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"),
+            "--methods", "interventional,tree_path_dependent", "--reference", "exact");
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains("reference 'exact' is not among the compared methods", run.Error, StringComparison.Ordinal);
+    }
+
+    private static (string Input, string Background) XgboostFiles(TempFolder temp)
+    {
+        string input = Path.Combine(temp.Path, "rows.csv");
+        string background = Path.Combine(temp.Path, "bg.csv");
+        File.WriteAllLines(input, XgboostRows.Take(2).Prepend("f0,f1,f2,f3"));
+        File.WriteAllLines(background, XgboostRows.Prepend("f0,f1,f2,f3"));
+        return (input, background);
+    }
+}
