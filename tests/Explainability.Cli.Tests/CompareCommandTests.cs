@@ -1,4 +1,3 @@
-using Explainability.Cli.Commands;
 using Explainability.Server.Explaining;
 using Explainability.Server.Models;
 
@@ -45,7 +44,7 @@ public sealed class CompareCommandTests
         using var model = LoadedModel.Load(Xgboost, ["f0", "f1", "f2", "f3"], background);
         var rows = LoadedModel.ReadTable(input, model.Card);
 
-        var comparison = CompareCommand.Compare(model, rows, ["interventional", "exact"], "exact",
+        var comparison = TechniqueComparer.Compare(model, rows, ["interventional", "exact"], "exact",
             new ExplainOptions(OutputSpace: "margin", AllowExtraColumns: true), topK: 2);
 
         var interventional = comparison.Techniques.Single(t => t.Name == "interventional");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Explainability.Core.Comparison;
 using Explainability.Core.Data;
 using Explainability.Core.Shap;
@@ -56,77 +55,6 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
         return command;
     }
 
-    /// <summary>
-    /// Parses a comma-separated method list: at least two distinct known methods.
-    /// </summary>
-    /// <exception cref="CliException">Fewer than two methods, or one named twice.</exception>
-    /// <exception cref="ArgumentException">An unknown method.</exception>
-    public static IReadOnlyList<string> ParseMethods(IEnumerable<string> names)
-    {
-        var list = names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Select(n => ExplainMethods.Parse(n)!)
-            .ToList();
-        var repeated = list.GroupBy(m => m, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (repeated is not null)
-        {
-            throw new CliException($"method '{repeated.Key}' is named twice in --methods");
-        }
-
-        if (list.Count < 2)
-        {
-            throw new CliException($"compare needs at least two methods; got {list.Count} ({string.Join(", ", list)})");
-        }
-
-        return list;
-    }
-
-    /// <summary>The reference: the one asked for (which must be among the methods), else <c>exact</c> when compared, else none.</summary>
-    /// <exception cref="CliException">The reference is not among the methods.</exception>
-    public static string? ResolveReference(IReadOnlyList<string> methods, string? reference)
-    {
-        if (string.IsNullOrEmpty(reference) || reference == "none")
-        {
-            return reference == "none" ? null : methods.Contains(MethodNames.Exact, StringComparer.Ordinal) ? MethodNames.Exact : null;
-        }
-
-        string parsed = ExplainMethods.Parse(reference)!;
-        return methods.Contains(parsed, StringComparer.Ordinal)
-            ? parsed
-            : throw new CliException($"reference '{reference}' is not among the compared methods: {string.Join(", ", methods)}");
-    }
-
-    /// <summary>
-    /// Runs every method on <paramref name="rows"/> (timed) and compares them.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">A method <paramref name="model"/> cannot do (the message names it and lists the supported ones).</exception>
-    public static TechniqueComparison Compare(LoadedModel model, FeatureTable rows, IReadOnlyList<string> methods, string? reference, ExplainOptions options, int topK)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(methods);
-        ArgumentNullException.ThrowIfNull(options);
-        var supported = ExplainMethods.SupportedBy(model);
-        foreach (var method in methods)
-        {
-            if (!supported.Contains(method, StringComparer.Ordinal))
-            {
-                throw new CliException(
-                    $"model '{model.Id}' cannot be explained with method '{method}'; it supports: {string.Join(", ", supported)}");
-            }
-        }
-
-        var runs = new List<TechniqueRun>();
-        foreach (var method in methods)
-        {
-            var methodOptions = options with { Method = method, NSamples = ExplainMethods.IsSampled(method) ? options.NSamples : null };
-            var watch = Stopwatch.StartNew();
-            var outcome = ExplanationService.Explain(model, rows, methodOptions);
-            watch.Stop();
-            runs.Add(TechniqueRun.FromExplanation(outcome.Explanation, watch.Elapsed, method));
-        }
-
-        return TechniqueComparison.Compute(runs, reference, topK);
-    }
-
     private int Run(string modelPath, string inputPath, string? backgroundPath, string methodList, string? referenceName, ExplainOptions options, int topK, string format, string? outFile)
     {
         if (!Formats.Contains(format, StringComparer.Ordinal))
@@ -139,8 +67,8 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
             throw new CliException($"--top-k must be at least 1; got {topK}");
         }
 
-        var methods = ParseMethods([methodList]);
-        string? reference = ResolveReference(methods, referenceName);
+        var methods = TechniqueComparer.ParseMethods([methodList]);
+        string? reference = TechniqueComparer.ResolveReference(methods, referenceName);
         if (!File.Exists(inputPath))
         {
             throw new FileNotFoundException($"no input file at {inputPath}", inputPath);
@@ -154,7 +82,7 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
         var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
-        var comparison = Compare(loaded, rows, methods, reference, options, topK);
+        var comparison = TechniqueComparer.Compare(loaded, rows, methods, reference, options, topK);
         var view = ComparisonViewBuilder.Build(comparison, loaded.Card);
         string rendered = ViewService.CreateDefault().RenderComparison(view, format);
 
