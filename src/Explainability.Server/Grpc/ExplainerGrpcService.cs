@@ -80,6 +80,54 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
         return Task.FromResult(response);
     }
 
+    /// <inheritdoc />
+    /// <exception cref="RequestLimitException">More rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
+    /// <exception cref="ModelNotFoundException">No model has the id.</exception>
+    /// <exception cref="ArgumentException">Fewer than two methods, an unknown or repeated method, a reference not among them,
+    /// an unknown output space or format, a negative top_k, or bad rows.</exception>
+    /// <exception cref="Onnx.UnsupportedModelException">A method the model cannot do.</exception>
+    public override Task<CompareResponse> Compare(CompareRequest request, ServerCallContext context)
+    {
+        if (request.Rows.Count > options.MaxRowsPerRequest)
+        {
+            throw new RequestLimitException(
+                $"the request has {request.Rows.Count} rows; this server explains at most {options.MaxRowsPerRequest} rows per request: split the rows over several requests");
+        }
+
+        var model = registry.Get(request.ModelId);
+        var methods = TechniqueComparer.ParseMethods(request.Methods);
+        string? reference = TechniqueComparer.ResolveReference(methods, request.Reference);
+        if (request.TopK < 0)
+        {
+            throw new ArgumentException($"top_k is {request.TopK}; expected 0 (the default, {Core.Comparison.TechniqueComparison.DefaultTopK}) or more");
+        }
+
+        int topK = request.TopK == 0 ? Core.Comparison.TechniqueComparison.DefaultTopK : request.TopK;
+        string? format = request.Format switch
+        {
+            "" => null,
+            "markdown" => "md",
+            _ when TemplateRenderer.ComparisonFormats.Contains(request.Format, StringComparer.Ordinal) => request.Format,
+            _ => throw new ArgumentException(
+                $"unknown format {MessageText.Quote(request.Format)}: expected one of {string.Join(", ", TemplateRenderer.ComparisonFormats)}, or empty for no report"),
+        };
+
+        var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
+        var comparison = TechniqueComparer.Compare(model, rows, methods, reference, new ExplainOptions(
+            null, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
+            request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : ExplainMethods.DefaultSeed,
+            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest), topK, context.CancellationToken);
+
+        var response = ProtoMapping.ToCompareResponse(comparison, model);
+        if (format is not null)
+        {
+            response.Report = explanations.Views.RenderComparison(Views.Comparison.ComparisonViewBuilder.Build(comparison, model.Card), format);
+            response.ReportFormat = format;
+        }
+
+        return Task.FromResult(response);
+    }
+
     // The language picks a template file (explanation.<language>.<format>.scriban), so only a language code may reach it.
     // A well-formed code without a translation falls back to English.
     private static string RequireLanguageCode(string language) =>

@@ -222,4 +222,83 @@ public static class ProtoMapping
 
         return text.ToString();
     }
+
+    /// <summary>The metrics and pairwise agreement of <paramref name="comparison"/> of <paramref name="model"/> (no report).</summary>
+    public static CompareResponse ToCompareResponse(Core.Comparison.TechniqueComparison comparison, LoadedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        ArgumentNullException.ThrowIfNull(model);
+        var response = new CompareResponse
+        {
+            ModelId = model.Id,
+            ModelVersion = model.Version,
+            ModelSha256 = model.Sha256,
+            OutputSpace = comparison.OutputSpace.ToString().ToLowerInvariant(),
+            Reference = comparison.Reference ?? "",
+            TopK = comparison.TopK,
+            RowCount = comparison.RowCount,
+        };
+        response.FeatureNames.Add(comparison.FeatureNames);
+        response.OutputNames.Add(comparison.OutputNames);
+        foreach (var t in comparison.Techniques)
+        {
+            var m = new TechniqueMetricsMessage
+            {
+                Name = t.Name,
+                Method = t.Method,
+                IsReference = t.IsReference,
+                WallTimeMs = t.WallTime.TotalMilliseconds,
+                ModelEvaluations = t.ModelEvaluations,
+                MaxAbsAdditivityResidual = t.MaxAbsAdditivityResidual,
+            };
+            AddAll(m.Parameters, t.Parameters);
+            m.MeanAbsPhi.Add(t.MeanAbsPhi);
+            if (t.MeanStandardError is { } meanSe)
+            {
+                m.MeanStandardError = meanSe;
+            }
+
+            if (t.MaxStandardError is { } maxSe)
+            {
+                m.MaxStandardError = maxSe;
+            }
+
+            if (t.MaxAbsDeltaPhi is { } maxDelta)
+            {
+                m.MaxAbsDeltaPhi = maxDelta;
+            }
+
+            if (t.MeanAbsDeltaPhi is { } meanDelta)
+            {
+                m.MeanAbsDeltaPhi = meanDelta;
+            }
+
+            response.Techniques.Add(m);
+        }
+
+        foreach (var p in comparison.Pairs)
+        {
+            var pair = new PairwiseAgreementMessage
+            {
+                A = p.A,
+                B = p.B,
+                SpearmanUndefinedCount = p.SpearmanUndefinedCount,
+                MeanTopKOverlap = p.MeanTopKOverlap,
+                MinTopKOverlap = p.MinTopKOverlap,
+            };
+            if (p.MeanSpearman is { } mean)
+            {
+                pair.MeanSpearman = mean;
+            }
+
+            if (p.MinSpearman is { } min)
+            {
+                pair.MinSpearman = min;
+            }
+
+            response.Pairs.Add(pair);
+        }
+
+        return response;
+    }
 }
