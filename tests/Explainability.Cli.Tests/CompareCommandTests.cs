@@ -100,6 +100,24 @@ public sealed class CompareCommandTests
         Assert.Contains("reference 'exact' is not among the compared methods", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Out_naming_the_input_is_refused_and_markdown_without_reference_says_none()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+
+        var overwrite = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background,
+            "--methods", "interventional,tree_path_dependent", "--out", input);
+        var markdown = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background,
+            "--methods", "interventional,exact", "--reference", "none", "--format", "md");
+
+        Assert.Equal(CliApp.ErrorExitCode, overwrite.Code);
+        Assert.Contains("is the input file", overwrite.Error, StringComparison.Ordinal);
+        Assert.True(markdown.Code == 0, markdown.Error);
+        Assert.Contains("|", markdown.Output, StringComparison.Ordinal);
+        Assert.Contains("none", markdown.Output, StringComparison.Ordinal);
+    }
+
     private static (string Input, string Background) XgboostFiles(TempFolder temp)
     {
         string input = Path.Combine(temp.Path, "rows.csv");

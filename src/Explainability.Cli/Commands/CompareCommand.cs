@@ -74,9 +74,9 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
             throw new FileNotFoundException($"no input file at {inputPath}", inputPath);
         }
 
-        if (outFile is not null && Directory.Exists(outFile))
+        if (outFile is not null)
         {
-            throw new CliException($"--out {outFile} is a folder; name a file to write");
+            ExplainCommand.RequireOutDoesNotOverwriteInputs(outFile, inputPath, backgroundPath, modelPath);
         }
 
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;

@@ -149,7 +149,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
     /// the model folder (its card, model and background). Paths are compared fully resolved (symbolic links followed).
     /// </summary>
     /// <exception cref="CliException">The output would overwrite one of them; the message names both paths.</exception>
-    private static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath)
+    internal static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath)
     {
         if (Directory.Exists(outFile))
         {
