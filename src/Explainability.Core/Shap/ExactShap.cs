@@ -47,10 +47,10 @@ public static class ExactShap
         {
             ["max_players"] = maxPlayers.ToString(CultureInfo.InvariantCulture),
         };
-        return game.Run(rows, labels, MethodNames.Exact, parameters, sampled: false, degreeOfParallelism, () => new Scratch(), (_, x, fx, varying, phi, _, ws, scratch) => ExplainRow(game, x, fx, varying, phi, ws, scratch));
+        return game.Run(rows, labels, MethodNames.Exact, parameters, sampled: false, degreeOfParallelism, () => new ScratchBuffers(), (_, x, fx, varying, phi, _, ws, scratch) => ExplainRow(game, x, fx, varying, phi, ws, scratch));
     }
 
-    private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, InterventionalGame.Workspace ws, Scratch scratch)
+    private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, InterventionalGame.Workspace ws, ScratchBuffers scratch)
     {
         int m = varying.Length, players = game.PlayerCount, outputs = game.OutputCount;
         if (m == 0)
@@ -113,15 +113,5 @@ public static class ExactShap
         }
 
         return evaluations;
-    }
-
-    private sealed class Scratch
-    {
-        private bool[] _masks = [];
-        private double[] _values = [];
-
-        public bool[] Masks(int length) => _masks.Length >= length ? _masks : _masks = new bool[length];
-
-        public double[] Values(int length) => _values.Length >= length ? _values : _values = new double[length];
     }
 }

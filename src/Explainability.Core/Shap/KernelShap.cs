@@ -97,7 +97,7 @@ public static class KernelShap
             ["sampling"] = "size_levels_then_shapley_kernel_paired",
             ["standard_errors"] = "delta_method_over_sample_pairs",
         };
-        var explanation = game.Run(rows, labels, MethodNames.Kernel, parameters, sampled: true, degreeOfParallelism, () => new Scratch(), (_, x, fx, varying, phi, se, ws, scratch) =>
+        var explanation = game.Run(rows, labels, MethodNames.Kernel, parameters, sampled: true, degreeOfParallelism, () => new ScratchBuffers(), (_, x, fx, varying, phi, se, ws, scratch) =>
         {
             bool enumerate = EnumerationSize(varying.Length) <= nsamples;
             Interlocked.Increment(ref enumerate ? ref enumerated : ref sampled);
@@ -108,7 +108,7 @@ public static class KernelShap
         return explanation;
     }
 
-    private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, InterventionalGame.Workspace ws, Scratch scratch, bool enumerate, int pairs, int rowSeed)
+    private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, InterventionalGame.Workspace ws, ScratchBuffers scratch, bool enumerate, int pairs, int rowSeed)
     {
         int m = varying.Length, players = game.PlayerCount, outputs = game.OutputCount;
         var baseValue = game.Expected;
@@ -292,7 +292,7 @@ public static class KernelShap
 
     /// <summary>Draws <paramref name="pairs"/> coalitions of sizes <c>minSize..m-minSize</c> from the Shapley kernel over
     /// the varying players, each followed by its complement, into <paramref name="masks"/> <c>[2 pairs, players]</c>.</summary>
-    private static void Sample(int m, ReadOnlySpan<int> varying, int players, int pairs, int minSize, int rowSeed, Span<bool> masks, Scratch scratch)
+    private static void Sample(int m, ReadOnlySpan<int> varying, int players, int pairs, int minSize, int rowSeed, Span<bool> masks, ScratchBuffers scratch)
     {
         var rng = new Random(rowSeed);
         var cumulative = scratch.Cumulative(m);
@@ -432,27 +432,5 @@ public static class KernelShap
         }
 
         return result;
-    }
-
-    private sealed class Scratch
-    {
-        private bool[] _masks = [];
-        private double[] _values = [];
-        private double[] _weights = [];
-        private double[] _cumulative = [];
-        private int[] _order = [];
-        private int[] _indices = [];
-
-        public bool[] Masks(int length) => _masks.Length >= length ? _masks : _masks = new bool[length];
-
-        public double[] Values(int length) => _values.Length >= length ? _values : _values = new double[length];
-
-        public double[] Weights(int length) => _weights.Length >= length ? _weights : _weights = new double[length];
-
-        public double[] Cumulative(int length) => _cumulative.Length >= length ? _cumulative : _cumulative = new double[length];
-
-        public int[] Order(int length) => _order.Length >= length ? _order : _order = new int[length];
-
-        public int[] Indices(int length) => _indices.Length >= length ? _indices : _indices = new int[length];
     }
 }

@@ -61,11 +61,11 @@ public static class PermutationShap
             ["sampling"] = "antithetic_permutations",
             ["standard_errors"] = "between_antithetic_pairs",
         };
-        return game.Run(rows, labels, MethodNames.Permutation, parameters, sampled: true, degreeOfParallelism, () => new Scratch(), (_, x, fx, varying, phi, se, ws, scratch) =>
+        return game.Run(rows, labels, MethodNames.Permutation, parameters, sampled: true, degreeOfParallelism, () => new ScratchBuffers(), (_, x, fx, varying, phi, se, ws, scratch) =>
             ExplainRow(game, x, fx, varying, phi, se, ws, scratch, permutationPairs, InterventionalGame.RowSeed(seed, x)));
     }
 
-    private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, InterventionalGame.Workspace ws, Scratch scratch, int pairs, int rowSeed)
+    private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, InterventionalGame.Workspace ws, ScratchBuffers scratch, int pairs, int rowSeed)
     {
         int m = varying.Length, players = game.PlayerCount, outputs = game.OutputCount;
         var baseValue = game.Expected;
@@ -156,24 +156,5 @@ public static class PermutationShap
         }
 
         return evaluations;
-    }
-
-    private sealed class Scratch
-    {
-        private bool[] _masks = [];
-        private double[] _values = [];
-        private double[] _estimates = [];
-        private int[] _orders = [];
-        private int[] _order = [];
-
-        public bool[] Masks(int length) => _masks.Length >= length ? _masks : _masks = new bool[length];
-
-        public double[] Values(int length) => _values.Length >= length ? _values : _values = new double[length];
-
-        public double[] Estimates(int length) => _estimates.Length >= length ? _estimates : _estimates = new double[length];
-
-        public int[] Orders(int length) => _orders.Length >= length ? _orders : _orders = new int[length];
-
-        public int[] Order(int length) => _order.Length >= length ? _order : _order = new int[length];
     }
 }
