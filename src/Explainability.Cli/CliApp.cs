@@ -51,12 +51,8 @@ internal static class CliApp
         var parse = BuildRoot(output).Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors)
-            {
-                error.WriteLine($"error: {e.Message}");
-            }
-
-            error.WriteLine("Run with --help for usage.");
+            // One line, as every other refusal: scripts read the first stderr line.
+            error.WriteLine($"error: {string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')))} (run with --help for usage)");
             return ErrorExitCode;
         }
 

@@ -95,6 +95,7 @@ public sealed class OnnxModel : IDisposable
         Inputs = inputs;
         _binder = new InputBinder(inputs);
         RawFeatureNames = inputs.SelectMany(i => i.ColumnNames).ToArray();
+        InputCategories = Graph.InputCategories.Read(graph, inputs);
         _graphOutputs = [.. graph.Output.Take(originalOutputs)];
         _zipMapKeys = ZipMapKeysByOutput(graph);
 
@@ -250,6 +251,13 @@ public sealed class OnnxModel : IDisposable
     /// A per-column input is named by the input; a matrix input's columns by the names given to <see cref="Load(string, IReadOnlyList{string}?)"/>.
     /// </summary>
     public IReadOnlyList<string> RawFeatureNames { get; }
+
+    /// <summary>
+    /// Raw column name -> the categories the graph's encoders know, for per-column text inputs read only by
+    /// <c>OneHotEncoder</c>, <c>CategoryMapper</c> or <c>LabelEncoder</c> (see <see cref="Graph.InputCategories"/>); a
+    /// model without a card refuses other text there instead of explaining it as an all-zero encoding.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> InputCategories { get; }
 
     /// <summary>
     /// Raw column names of the inputs that feed a per-row offset (<see cref="OnnxTreeModel.Offsets"/>), <c>[columns]</c>;

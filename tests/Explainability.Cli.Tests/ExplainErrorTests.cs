@@ -167,6 +167,34 @@ public sealed class ExplainErrorTests : IDisposable
         AssertFails(["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input], "method linear needs a background", "--background");
     }
 
+    /// <summary>
+    /// The graph's OneHotEncoder ignores unknown text (<c>handle_unknown='ignore'</c>): a typo would be explained as an
+    /// all-zero encoding. Without a card, the encoder's own categories (embarked: C, Q, S, missing) refuse it.
+    /// </summary>
+    [Fact]
+    public void Category_the_bare_onnx_encoder_does_not_know()
+    {
+        string input = Write("titanic.csv", "pclass,sex,age,fare,embarked", "1,female,29,211.3375,S", "2,male,40,13,Southampton");
+        AssertFails(
+            ["--model", Path.Combine(Fixtures, "skl2onnx_titanic_logreg_pipeline", "pipeline_titanic.onnx"), "--input", input, "--background", input],
+            "row 1", "category 'Southampton' of feature 'embarked'", "known categories: C, Q, S, missing");
+    }
+
+    [Theory]
+    [InlineData("--nsamples", "1.5")]
+    [InlineData("--seed", "abc")]
+    [InlineData("--nsamples", "99999999999")]
+    public void Option_that_is_not_a_whole_number(string option, string value) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "kernel", option, value], $"{option} expects a whole number", $"got '{value}'");
+
+    /// <summary>A seed, like nsamples, only steers the sampling methods; accepting it elsewhere would suggest it had an effect.</summary>
+    [Theory]
+    [InlineData("tree_path_dependent")]
+    [InlineData("interventional")]
+    [InlineData("exact")]
+    public void Seed_for_a_method_that_does_not_sample(string method) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", method, "--seed", "7"], "seed applies to the sampling methods kernel and permutation", $"method {method} is deterministic");
+
     [Fact]
     public void Unreadable_onnx()
     {

@@ -32,6 +32,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { "kernel-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82"] },
         { "permutation-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 1 is out of range for permutation SHAP", "the minimum is 2"] },
         { "exact-over-player-limit", StatusCode.InvalidArgument, ["limited to 16 players", "has 20"] },
+        { "seed-with-treeshap", StatusCode.InvalidArgument, ["seed applies to the sampling methods kernel and permutation", "method tree_path_dependent is deterministic"] },
         { "linear-on-tree-model", StatusCode.FailedPrecondition, ["cannot be explained with linear", "it supports: tree_path_dependent, interventional, kernel, permutation"] },
         { "probability-with-treeshap", StatusCode.InvalidArgument, ["'probability' is not available with interventional", "exact, kernel or permutation"] },
     };
@@ -90,10 +91,10 @@ public sealed class BadRequestTests(ServerFixture server)
 
         var e = await Assert.ThrowsAsync<RpcException>(() => client.ExplainAsync(request).ResponseAsync);
 
-        // 2 rows x 3000 coalitions x 200 background rows.
+        // 2 rows x (3000 coalitions x 200 background rows + f(x)).
         Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
-        Assert.Contains("up to 1,200,000 model evaluations", e.Status.Detail, StringComparison.Ordinal);
-        Assert.Contains("allows 1,000,000 per request", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("up to 1,200,002 model evaluations", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("the limit is 1,000,000 per request", e.Status.Detail, StringComparison.Ordinal);
         request.Nsamples = 100;
         Assert.Equal(2, (await client.ExplainAsync(request)).Rows.Count);
         await app.StopAsync();
@@ -193,6 +194,10 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "exact-over-player-limit":
                 request.Method = "exact";
+                break;
+            case "seed-with-treeshap":
+                request.Method = "tree_path_dependent";
+                request.Seed = 7;
                 break;
             case "linear-on-tree-model":
                 request.Method = "linear";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Explainability.Cli.Output;
 using Explainability.Core.Comparison;
 using Explainability.Core.Data;
 using Explainability.Core.Shap;
@@ -33,14 +34,15 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
         var methods = new Option<string>("--methods") { Description = "Comma-separated methods to compare (at least two)", Required = true };
         var reference = new Option<string?>("--reference") { Description = "Method holding exact SHAP values (default: exact when among the methods, else none)" };
         var space = new Option<string?>("--output-space") { Description = "margin or probability (default: the methods' default; must be the same for all)" };
-        var nsamples = new Option<int?>("--nsamples") { Description = "Sampling budget of kernel and permutation" };
-        var seed = new Option<int>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed})", DefaultValueFactory = _ => ExplainMethods.DefaultSeed };
-        var topK = new Option<int>("--top-k") { Description = $"k of the top-k overlap (default {TechniqueComparison.DefaultTopK})", DefaultValueFactory = _ => TechniqueComparison.DefaultTopK };
+        var nsamples = new Option<int?>("--nsamples") { Description = "Sampling budget of kernel and permutation" }.WholeNumber();
+        var seed = new Option<int?>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed}); refused for the exact methods" }.WholeNumber();
+        var topK = new Option<int>("--top-k") { Description = $"k of the top-k overlap (default {TechniqueComparison.DefaultTopK})", DefaultValueFactory = _ => TechniqueComparison.DefaultTopK }.WholeNumber();
         var format = new Option<string?>("--format") { Description = "text (default), md or html" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
+        var maxEvaluations = ExplainCommand.MaxEvaluationsOption();
         var command = new Command("compare", "Run several explanation methods on the same rows and compare their cost and agreement")
         {
-            model, input, background, methods, reference, space, nsamples, seed, topK, format, outFile,
+            model, input, background, methods, reference, space, nsamples, seed, topK, format, outFile, maxEvaluations,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!,
@@ -48,7 +50,8 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
             parse.GetValue(background),
             parse.GetValue(methods)!,
             parse.GetValue(reference),
-            new ExplainOptions(null, parse.GetValue(space), AllowExtraColumns: true, Environment.ProcessorCount, parse.GetValue(nsamples), parse.GetValue(seed)),
+            new ExplainOptions(null, parse.GetValue(space), AllowExtraColumns: true, Environment.ProcessorCount, parse.GetValue(nsamples), parse.GetValue(seed),
+                MaxModelEvaluations: parse.GetValue(maxEvaluations)),
             parse.GetValue(topK),
             parse.GetValue(format) ?? "text",
             parse.GetValue(outFile)));
@@ -82,7 +85,7 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
         var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
-        var comparison = TechniqueComparer.Compare(loaded, rows, methods, reference, options, topK);
+        var comparison = EvaluationProgressBar.Run(progress => TechniqueComparer.Compare(loaded, rows, methods, reference, options with { Progress = progress }, topK));
         var view = ComparisonViewBuilder.Build(comparison, loaded.Card);
         string rendered = ViewService.CreateDefault().RenderComparison(view, format);
 

@@ -18,7 +18,7 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
     public Command Build()
     {
         var models = new Option<string?>("--models") { Description = "Models folder (default: the shipped models/)" };
-        var rows = new Option<int>("--rows") { Description = "Rows to explain per model", DefaultValueFactory = _ => 2 };
+        var rows = new Option<int>("--rows") { Description = "Rows to explain per model", DefaultValueFactory = _ => 2 }.WholeNumber();
         var format = new Option<string>("--format") { Description = "View format: text or md", DefaultValueFactory = _ => "text" };
         var command = new Command("demo", "Explain real rows of the shipped models for every audience") { models, rows, format };
         command.SetAction(parse => Run(parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(rows), parse.GetValue(format)!));

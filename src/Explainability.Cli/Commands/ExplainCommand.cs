@@ -4,6 +4,7 @@ using Explainability.Core.Data;
 using Explainability.Core.Shap;
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
+using Explainability.Server.Hosting;
 using Explainability.Server.Models;
 using Explainability.Views;
 
@@ -53,15 +54,16 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             Description = "tree_path_dependent, interventional, linear, kernel, permutation or exact (default: tree_path_dependent for a tree ensemble, linear for a linear model, else kernel)",
         };
         var space = new Option<string?>("--output-space") { Description = "margin or probability (default: margin where the tree ensemble or linear model was read, else probability)" };
-        var nsamples = new Option<int?>("--nsamples") { Description = "kernel: coalitions per row (default 2M+2048, at most 2^M-2); permutation: antithetic pairs of orders per row (default 32)" };
-        var seed = new Option<int>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed})", DefaultValueFactory = _ => ExplainMethods.DefaultSeed };
+        var nsamples = new Option<int?>("--nsamples") { Description = "kernel: coalitions per row (default 2M+2048, at most 2^M-2); permutation: antithetic pairs of orders per row (default 32)" }.WholeNumber();
+        var seed = new Option<int?>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed}); refused for the exact methods" }.WholeNumber();
         var withSe = new Option<bool>("--with-se") { Description = "CSV: add a <feature>_se column per feature after the others (sampled methods)" };
         var format = new Option<string?>("--format") { Description = "csv (default), json or text" };
         var audience = new Option<string?>("--audience") { Description = $"Render this audience's text view of every row: {string.Join(", ", Audiences.All)}" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
+        var maxEvaluations = MaxEvaluationsOption();
         var command = new Command("explain", "Explain rows of a model with TreeSHAP, Linear SHAP or a model-agnostic explainer")
         {
-            model, input, background, method, space, nsamples, seed, withSe, format, audience, outFile,
+            model, input, background, method, space, nsamples, seed, withSe, format, audience, outFile, maxEvaluations,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!,
@@ -73,7 +75,8 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
                 AllowExtraColumns: true,
                 Environment.ProcessorCount,
                 parse.GetValue(nsamples),
-                parse.GetValue(seed)),
+                parse.GetValue(seed),
+                MaxModelEvaluations: parse.GetValue(maxEvaluations)),
             parse.GetValue(withSe),
             parse.GetValue(format),
             parse.GetValue(audience),
@@ -123,7 +126,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
 
         // Extra columns reach the service only for a model with a card (a bare model's were refused above).
         // The background was read by the model (the card's, or --background overriding it): every method uses that one.
-        var outcome = ExplanationService.Explain(loaded, rows, options);
+        var outcome = EvaluationProgressBar.Run(progress => ExplanationService.Explain(loaded, rows, options with { Progress = progress }));
         var report = ExplainReport.Create(outcome, rows);
 
         using var writer = outFile is null ? null : new StreamWriter(outFile);
@@ -142,6 +145,29 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--max-evaluations</c>: the most model evaluations a model-agnostic explanation may need (rows x coalitions x
+    /// background rows, estimated before it starts), by default the server's per-request limit, so that a large
+    /// <c>--nsamples</c> is refused up front instead of running for hours.
+    /// </summary>
+    internal static Option<long> MaxEvaluationsOption()
+    {
+        long limit = new ExplainabilityServerOptions().MaxModelEvaluationsPerRequest;
+        var option = new Option<long>("--max-evaluations")
+        {
+            Description = $"Most model evaluations (rows x coalitions x background rows) a kernel, permutation or exact run may need (default {limit:N0})",
+            DefaultValueFactory = _ => limit,
+        }.WholeNumber();
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() < 1)
+            {
+                result.AddError($"--max-evaluations must be at least 1, got {result.GetValueOrDefault<long>()}");
+            }
+        });
+        return option;
     }
 
     /// <summary>

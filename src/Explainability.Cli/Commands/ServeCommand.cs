@@ -18,8 +18,8 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
     public Command Build()
     {
         var models = new Option<string?>("--models") { Description = "Models folder (default: the shipped models/)" };
-        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => DefaultPort };
-        var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest };
+        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => DefaultPort }.WholeNumber();
+        var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest }.WholeNumber();
         var command = new Command("serve", "Serve the gRPC Explainer service on 127.0.0.1 (HTTP/2, no TLS)") { models, port, maxRows };
         command.SetAction((parse, cancellation) => Run(
             parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), parse.GetValue(maxRows), cancellation));

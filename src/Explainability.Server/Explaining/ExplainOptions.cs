@@ -10,16 +10,21 @@ namespace Explainability.Server.Explaining;
 /// <param name="NSamples">The sampling budget: coalitions per row for <c>kernel</c>, antithetic pairs of orders per row for
 /// <c>permutation</c>; null for the default (<see cref="ExplainMethods.DefaultKernelSamples"/>,
 /// <see cref="ExplainMethods.DefaultPermutationPairs"/>). Refused for the other methods.</param>
-/// <param name="Seed">Seed of the sampling methods, recorded in the explanation (casebook C20).</param>
+/// <param name="Seed">Seed of the sampling methods, recorded in the explanation (casebook C20); null for
+/// <see cref="ExplainMethods.DefaultSeed"/>. Refused for the other methods, like <paramref name="NSamples"/>, so that a
+/// request never carries a setting that had no effect.</param>
 /// <param name="MaxExactPlayers">Largest number of players <c>exact</c> enumerates.</param>
 /// <param name="MaxModelEvaluations">Most model evaluations a model-agnostic explanation may need (estimated up front), or
 /// null for no limit; beyond it the request is refused with <see cref="Grpc.RequestLimitException"/>.</param>
+/// <param name="Progress">Receives the model evaluations of a model-agnostic explanation as it runs (every quarter second,
+/// from a timer thread), or null.</param>
 public sealed record ExplainOptions(
     string? Method = null,
     string? OutputSpace = null,
     bool AllowExtraColumns = false,
     int DegreeOfParallelism = 1,
     int? NSamples = null,
-    int Seed = ExplainMethods.DefaultSeed,
+    int? Seed = null,
     int MaxExactPlayers = Core.Shap.ExactShap.DefaultMaxPlayers,
-    long? MaxModelEvaluations = null);
+    long? MaxModelEvaluations = null,
+    IProgress<EvaluationProgress>? Progress = null);

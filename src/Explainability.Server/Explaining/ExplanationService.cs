@@ -52,6 +52,11 @@ public sealed class ExplanationService(ViewService views)
             throw new ArgumentException($"nsamples applies to the sampling methods {MethodNames.Kernel} and {MethodNames.Permutation}; method {method} computes exact values");
         }
 
+        if (options.Seed is not null && !ExplainMethods.IsSampled(method))
+        {
+            throw new ArgumentException($"seed applies to the sampling methods {MethodNames.Kernel} and {MethodNames.Permutation}; method {method} is deterministic and uses no seed");
+        }
+
         if ((backgroundOverride ?? model.Background) is { } background)
         {
             CheckBackgroundColumns(model, background, requireOffsets: ExplainMethods.IsModelAgnostic(method));
@@ -134,6 +139,8 @@ public sealed class ExplanationService(ViewService views)
         int players = game.PlayerCount;
         int dop = options.DegreeOfParallelism;
         Explanation explanation;
+        Func<Explanation> run;
+        double estimate;
         int? budget = null;
         switch (method)
         {
@@ -144,8 +151,8 @@ public sealed class ExplanationService(ViewService views)
                         $"exact SHAP enumerates all 2^M coalitions and is limited to {options.MaxExactPlayers} players; model '{model.Id}' has {players} (its raw features): use {MethodNames.Kernel} or {MethodNames.Permutation}");
                 }
 
-                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * (double)KernelShap.EnumerationSize(players) * game.BackgroundRows);
-                explanation = ExactShap.Explain(game, encoded, labels, Math.Min(options.MaxExactPlayers, ExactShap.MaxPlayersLimit), dop);
+                estimate = rows.RowCount * (double)KernelShap.EnumerationSize(players) * game.BackgroundRows;
+                run = () => ExactShap.Explain(game, encoded, labels, Math.Min(options.MaxExactPlayers, ExactShap.MaxPlayersLimit), dop);
                 break;
             case MethodNames.Kernel:
                 int nsamples = options.NSamples ?? ExplainMethods.DefaultKernelSamples(players);
@@ -157,8 +164,9 @@ public sealed class ExplanationService(ViewService views)
                 }
 
                 budget = nsamples;
-                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * (double)nsamples * game.BackgroundRows);
-                explanation = KernelShap.Explain(game, encoded, labels, nsamples, options.Seed, dop);
+                // Each sampled coalition is evaluated against every background row, and f(x) once per row.
+                estimate = rows.RowCount * ((double)nsamples * game.BackgroundRows + 1);
+                run = () => KernelShap.Explain(game, encoded, labels, nsamples, options.Seed ?? ExplainMethods.DefaultSeed, dop);
                 break;
             default:
                 int pairs = options.NSamples ?? ExplainMethods.DefaultPermutationPairs;
@@ -170,10 +178,13 @@ public sealed class ExplanationService(ViewService views)
                 }
 
                 budget = pairs;
-                RequireWithinEvaluationLimit(options, model, method, rows.RowCount * 2.0 * pairs * Math.Max(0, players - 1) * game.BackgroundRows);
-                explanation = PermutationShap.Explain(game, encoded, labels, pairs, options.Seed, dop);
+                estimate = rows.RowCount * 2.0 * pairs * Math.Max(0, players - 1) * game.BackgroundRows;
+                run = () => PermutationShap.Explain(game, encoded, labels, pairs, options.Seed ?? ExplainMethods.DefaultSeed, dop);
                 break;
         }
+
+        RequireWithinEvaluationLimit(options, model, method, estimate);
+        explanation = RunReportingProgress(run, blackBox, method, estimate, options.Progress);
 
         var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
         {
@@ -234,6 +245,37 @@ public sealed class ExplanationService(ViewService views)
             $"the explained model disagrees with ONNX Runtime: row {agreement.WorstRow}, output '{agreement.WorstOutput}': Link(margin) = {agreement.Ours:G9}, ONNX Runtime serves {agreement.Runtime:G9}; the explanation would not explain the served output"));
     }
 
+    /// <summary>Runs <paramref name="run"/>, reporting the model evaluations so far to <paramref name="progress"/> every
+    /// quarter second (and once at the end) when one is given.</summary>
+    private static Explanation RunReportingProgress(Func<Explanation> run, Onnx.OnnxBlackBox blackBox, string method, double estimate, IProgress<EvaluationProgress>? progress)
+    {
+        if (progress is null)
+        {
+            return run();
+        }
+
+        long start = blackBox.RowsEvaluated;
+        void Report() => progress.Report(new EvaluationProgress(method, blackBox.RowsEvaluated - start, estimate));
+        var timer = new Timer(_ => Report(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(250));
+        Explanation explanation;
+        try
+        {
+            explanation = run();
+        }
+        finally
+        {
+            // Wait for a callback in flight, so the final report below is the last one.
+            using var stopped = new ManualResetEvent(false);
+            if (timer.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
+
+        Report();
+        return explanation;
+    }
+
     /// <summary>Refuses a model-agnostic request whose worst-case model evaluations exceed the limit.</summary>
     /// <exception cref="Grpc.RequestLimitException">The estimate is above <see cref="ExplainOptions.MaxModelEvaluations"/>.</exception>
     private static void RequireWithinEvaluationLimit(ExplainOptions options, LoadedModel model, string method, double evaluations)
@@ -241,7 +283,7 @@ public sealed class ExplanationService(ViewService views)
         if (options.MaxModelEvaluations is { } limit && evaluations > limit)
         {
             throw new Grpc.RequestLimitException(string.Create(CultureInfo.InvariantCulture,
-                $"{method} on model '{model.Id}' would need up to {evaluations:N0} model evaluations (rows x coalitions x background rows); this server allows {limit:N0} per request: send fewer rows, a smaller nsamples or a smaller background"));
+                $"{method} on model '{model.Id}' would need up to {evaluations:N0} model evaluations (rows x coalitions x background rows); the limit is {limit:N0} per request (server option MaxModelEvaluationsPerRequest, CLI --max-evaluations): send fewer rows, a smaller nsamples or a smaller background"));
         }
     }
 

@@ -87,7 +87,7 @@ public static class TechniqueComparer
         foreach (var method in methods)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var methodOptions = options with { Method = method, NSamples = ExplainMethods.IsSampled(method) ? options.NSamples : null };
+            var methodOptions = options with { Method = method, NSamples = ExplainMethods.IsSampled(method) ? options.NSamples : null, Seed = ExplainMethods.IsSampled(method) ? options.Seed : null };
             var watch = Stopwatch.StartNew();
             var outcome = ExplanationService.Explain(model, rows, methodOptions);
             watch.Stop();

@@ -57,7 +57,7 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
         var outcome = ExplanationService.Explain(model, rows, new ExplainOptions(
             method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
-            request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : ExplainMethods.DefaultSeed,
+            request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : null,
             MaxModelEvaluations: options.MaxModelEvaluationsPerRequest));
         var e = outcome.Explanation;
         var response = new ExplainResponse
@@ -115,7 +115,7 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
         var comparison = TechniqueComparer.Compare(model, rows, methods, reference, new ExplainOptions(
             null, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
-            request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : ExplainMethods.DefaultSeed,
+            request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : null,
             MaxModelEvaluations: options.MaxModelEvaluationsPerRequest), topK, context.CancellationToken);
 
         var response = ProtoMapping.ToCompareResponse(comparison, model);

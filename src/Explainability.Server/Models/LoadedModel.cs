@@ -184,6 +184,7 @@ public sealed class LoadedModel : IDisposable
                 Name = n,
                 DisplayName = new Dictionary<string, string>(StringComparer.Ordinal) { ["en"] = n },
                 Type = text.Contains(n) ? "categorical" : "numeric",
+                Categories = model.InputCategories.TryGetValue(n, out var known) ? known.ToDictionary(c => c, c => c, StringComparer.Ordinal) : null,
             }).ToList(),
             Output = new OutputCard
             {
