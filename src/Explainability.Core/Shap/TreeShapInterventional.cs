@@ -13,6 +13,18 @@ namespace Explainability.Core.Shap;
 /// along a path where the features in P follow x (and b would go elsewhere) and those in N follow b receives the
 /// weights <c>+(|P|-1)! |N|! / (|P|+|N|)!</c> for each feature in P and <c>-|P|! (|N|-1)! / (|P|+|N|)!</c> for each
 /// feature in N; the SHAP values are the mean over background rows. Cost O(T L R) per row for R background rows.</para>
+/// <para>Leaf tables (the fast path): for one leaf with the <c>d</c> distinct players of its path, x reaches it in a
+/// hybrid with background row z iff every player's chosen source satisfies all of that player's splits on the path. Let
+/// <c>s</c> be the players whose splits x fails (they must come from z: the set N above, <c>b = |s|</c>) and <c>m(z)</c>
+/// the players whose splits z satisfies; the pair counts iff <c>m ⊇ s</c>, and then P is the players outside <c>m</c>,
+/// so <c>|P| = d - |m|</c>. The leaf's contribution to the mean over z therefore depends on x only through <c>s</c>: it
+/// is a table over the <c>2^d</c> subsets, built once from the histogram of <c>m(z)</c> over the background by superset
+/// sums per <c>|m|</c> (a sum-over-subsets transform). A row then costs one routing decision per node and
+/// <c>O(d)</c> per leaf, independent of the number of background rows: O(T L D) instead of O(T L R). The same
+/// decomposition of interventional TreeSHAP by leaf and by which side each split's player takes is described by
+/// Laberge and Pequignot, "Understanding Interventional TreeSHAP: How and Why it Works" (2022). Tables take
+/// <c>8 d 2^d</c> bytes per leaf; trees whose tables would exceed the memory budget keep the per-background-row
+/// recursion above, which gives the same values.</para>
 /// <para>Routing uses the model's own thresholds and NaN directions, so the explained margin is exactly the
 /// model's (casebook C01, C02, C03).</para>
 /// <para>Thread-safe: each call works in the caller's <see cref="Workspace"/>; the instance is immutable.</para>
@@ -25,6 +37,16 @@ public sealed class TreeShapInterventional
     private readonly double[,] _weight;
     private readonly int[] _nodePlayer;
 
+    // Leaf tables of the trees that have them (see remarks).
+    private readonly InterventionalLeafTables _tables;
+    private readonly bool _anyRecursive;
+
+    /// <summary>Default memory for leaf tables: 256 MiB.</summary>
+    public const long DefaultTableBudgetBytes = 256L << 20;
+
+    /// <summary>Most distinct players on one path for which a leaf table is built (a table has <c>2^d</c> rows).</summary>
+    public const int MaxTablePlayers = 16;
+
     /// <summary>Prepares the explainer.</summary>
     /// <param name="ensemble">The model.</param>
     /// <param name="background">Background rows, <c>[rows, columns]</c> in the ensemble's input columns.</param>
@@ -32,10 +54,13 @@ public sealed class TreeShapInterventional
     /// player are taken together from the row or from the background row (a one-hot group is one player). Null: each
     /// column is its own player.</param>
     /// <param name="playerCount">Number of players; required with <paramref name="columnToPlayer"/>.</param>
+    /// <param name="tableBudgetBytes">Memory for leaf tables; trees are tabled in order while their tables fit, the rest
+    /// use the per-background-row recursion. 0 turns tables off (the reference path, used by tests).</param>
     /// <exception cref="ArgumentException">The background is empty or not a whole number of rows, or a column maps
-    /// outside <c>0..playerCount-1</c>.</exception>
-    public TreeShapInterventional(TreeEnsemble ensemble, ReadOnlySpan<double> background, int[]? columnToPlayer = null, int playerCount = -1)
+    /// outside <c>0..playerCount-1</c>, or the budget is negative.</exception>
+    public TreeShapInterventional(TreeEnsemble ensemble, ReadOnlySpan<double> background, int[]? columnToPlayer = null, int playerCount = -1, long tableBudgetBytes = DefaultTableBudgetBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(tableBudgetBytes);
         int m = ensemble.FeatureCount;
         if (background.Length == 0 || (m > 0 && background.Length % m != 0))
         {
@@ -58,6 +83,10 @@ public sealed class TreeShapInterventional
             }
         }
 
+        _tables = InterventionalLeafTables.Build(ensemble, _nodePlayer, _background, _backgroundRows, _weight, tableBudgetBytes);
+        _anyRecursive = Array.IndexOf(_tables.Tabled, false) >= 0;
+        TabledTrees = _tables.Tabled.Count(t => t);
+
         ExpectedValue = new double[ensemble.OutputCount];
         var margin = new double[ensemble.OutputCount];
         for (int r = 0; r < _backgroundRows; r++)
@@ -79,15 +108,25 @@ public sealed class TreeShapInterventional
     /// <summary>Number of background rows.</summary>
     public int BackgroundRows => _backgroundRows;
 
+    /// <summary>Trees explained from leaf tables (the others by the per-background-row recursion).</summary>
+    public int TabledTrees { get; }
+
+    /// <summary>Bytes held by the leaf tables.</summary>
+    public long TableBytes => _tables.Table.LongLength * sizeof(double);
+
     /// <summary>Scratch memory for one thread; reuse it across rows so the hot path allocates nothing.</summary>
     public sealed class Workspace
     {
-        internal Workspace(int players, int maxDepth)
+        internal Workspace(int players, int maxDepth, int nodes)
         {
             State = new byte[players];
             Positive = new int[maxDepth + 1];
             Negative = new int[maxDepth + 1];
+            XGoesTrue = new bool[nodes];
         }
+
+        /// <summary>Per node: whether the row goes to the true child (filled for the tabled trees' internal nodes).</summary>
+        internal bool[] XGoesTrue { get; }
 
         internal byte[] State { get; }
 
@@ -97,7 +136,7 @@ public sealed class TreeShapInterventional
     }
 
     /// <summary>Creates scratch memory for one thread.</summary>
-    public Workspace CreateWorkspace() => new(PlayerCount, _ensemble.MaxDepth);
+    public Workspace CreateWorkspace() => new(PlayerCount, _ensemble.MaxDepth, _ensemble.NodeCount);
 
     /// <summary>Computes SHAP values of one row in margin space.</summary>
     /// <param name="x">The row, <c>[columns]</c>; NaN is missing.</param>
@@ -113,13 +152,85 @@ public sealed class TreeShapInterventional
         }
 
         phi.Clear();
+        var tabled = _tables.Tabled;
+        for (int t = 0; t < tabled.Length; t++)
+        {
+            if (tabled[t])
+            {
+                ExplainTabled(t, x, phi, workspace);
+            }
+        }
+
+        if (!_anyRecursive)
+        {
+            return;
+        }
+
         double scale = 1.0 / _backgroundRows;
         for (int r = 0; r < _backgroundRows; r++)
         {
             var b = _background.AsSpan(r * m, m);
             for (int t = 0; t < _ensemble.TreeCount; t++)
             {
-                Recurse(_ensemble.TreeRoots[t], x, b, phi, workspace, 0, 0, scale);
+                if (!tabled[t])
+                {
+                    Recurse(_ensemble.TreeRoots[t], x, b, phi, workspace, 0, 0, scale);
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds tree <paramref name="t"/>'s SHAP values from its leaf tables: one routing decision per internal node,
+    /// then per leaf the subset <c>s</c> of its players whose splits x fails selects a table row of <c>d</c> weights.</summary>
+    private void ExplainTabled(int t, ReadOnlySpan<double> x, Span<double> phi, Workspace ws)
+    {
+        var e = _ensemble;
+        var tb = _tables;
+        var goesTrue = ws.XGoesTrue;
+        var feature = e.Feature;
+        var internalNodes = tb.InternalNodes;
+        for (int i = tb.TreeInternalStart[t]; i < tb.TreeInternalStart[t + 1]; i++)
+        {
+            int node = internalNodes[i];
+            goesTrue[node] = e.GoesTrue(node, x[feature[node]]);
+        }
+
+        int outputs = e.OutputCount;
+        var leafValues = e.LeafValues;
+        var (pathStart, playerStart, pathNode, pathTrue, pathLocal) = (tb.LeafPathStart, tb.LeafPlayerStart, tb.PathNode, tb.PathTrue, tb.PathLocal);
+        var (players, table, tableStart, leafNode) = (tb.LeafPlayers, tb.Table, tb.LeafTableStart, tb.LeafNode);
+        for (int leaf = tb.TreeLeafStart[t]; leaf < tb.TreeLeafStart[t + 1]; leaf++)
+        {
+            int first = playerStart[leaf], d = playerStart[leaf + 1] - first;
+            if (d == 0)
+            {
+                continue; // a tree that is one leaf: a constant, all base value.
+            }
+
+            int s = 0;
+            for (int j = pathStart[leaf]; j < pathStart[leaf + 1]; j++)
+            {
+                if (goesTrue[pathNode[j]] != pathTrue[j])
+                {
+                    s |= 1 << pathLocal[j];
+                }
+            }
+
+            var row = table.AsSpan(tableStart[leaf] + (s * d), d);
+            var values = leafValues.AsSpan(leafNode[leaf] * outputs, outputs);
+            for (int k = 0; k < d; k++)
+            {
+                double w = row[k];
+                if (w == 0)
+                {
+                    continue;
+                }
+
+                int offset = players[first + k] * outputs;
+                for (int o = 0; o < outputs; o++)
+                {
+                    phi[offset + o] += w * values[o];
+                }
             }
         }
     }
