@@ -19,6 +19,34 @@ internal static class RandomEnsembles
         return b.Build(baseValues);
     }
 
+    /// <summary>
+    /// Trials over maximum depths 1 to 10: a random ensemble of 1-5 trees over 1-11 columns with 1-3 outputs, reference
+    /// rows drawn like <see cref="Row"/>, and on every other trial a random map of several columns to one player (as a
+    /// one-hot encoded feature); <c>PlayerMap</c> is null when each column is its own player.
+    /// </summary>
+    public static IEnumerable<(int MaxDepth, int Trial, TreeEnsemble Ensemble, int Columns, int Outputs, double[] Reference, int[]? PlayerMap, int Players)> Trials(Random rng, int trialsPerDepth, int maxReferenceRows)
+    {
+        for (int maxDepth = 1; maxDepth <= 10; maxDepth++)
+        {
+            for (int trial = 0; trial < trialsPerDepth; trial++)
+            {
+                int m = rng.Next(1, 12), outputs = rng.Next(1, 4);
+                var e = Create(rng, m, outputs, rng.Next(1, 6), maxDepth);
+                var reference = Enumerable.Range(0, rng.Next(1, maxReferenceRows)).SelectMany(_ => Row(rng, m)).ToArray();
+                int[]? player = null;
+                int players = m;
+                if (trial % 2 == 1)
+                {
+                    players = rng.Next(1, m + 1);
+                    player = Enumerable.Range(0, m).Select(c => c < players ? c : rng.Next(players)).OrderBy(_ => rng.Next()).ToArray();
+                    players = player.Max() + 1;
+                }
+
+                yield return (maxDepth, trial, e, m, outputs, reference, player, players);
+            }
+        }
+    }
+
     /// <summary>A random row over the grid with some NaN.</summary>
     public static double[] Row(Random rng, int features) =>
         Enumerable.Range(0, features).Select(_ => rng.NextDouble() < 0.15 ? double.NaN : Grid[rng.Next(Grid.Length)]).ToArray();

@@ -14,34 +14,19 @@ public class TreeShapInterventionalTablesTests
     public void Leaf_tables_match_the_recursion_on_random_ensembles_of_depth_1_to_10_with_NaN_and_every_mode(int seed)
     {
         var rng = new Random(seed);
-        for (int maxDepth = 1; maxDepth <= 10; maxDepth++)
+        foreach (var (maxDepth, trial, e, m, outputs, background, player, players) in RandomEnsembles.Trials(rng, trialsPerDepth: 6, maxReferenceRows: 40))
         {
-            for (int trial = 0; trial < 6; trial++)
-            {
-                int m = rng.Next(1, 12), outputs = rng.Next(1, 4);
-                var e = RandomEnsembles.Create(rng, m, outputs, rng.Next(1, 6), maxDepth);
-                var background = Enumerable.Range(0, rng.Next(1, 40)).SelectMany(_ => RandomEnsembles.Row(rng, m)).ToArray();
-                int[]? player = null;
-                int players = m;
-                if (trial % 2 == 1)
-                {
-                    players = rng.Next(1, m + 1);
-                    player = Enumerable.Range(0, m).Select(c => c < players ? c : rng.Next(players)).OrderBy(_ => rng.Next()).ToArray();
-                    players = player.Max() + 1;
-                }
-
-                var tabled = new TreeShapInterventional(e, background, player, player is null ? -1 : players);
-                var recursive = new TreeShapInterventional(e, background, player, player is null ? -1 : players, tableBudgetBytes: 0);
-                Assert.Equal(e.TreeCount, tabled.TabledTrees);
-                Assert.Equal(0, recursive.TabledTrees);
-                AssertAgree(rng, tabled, recursive, m, players * outputs, $"depth {maxDepth} trial {trial}");
-            }
+            var tabled = new TreeShapInterventional(e, background, player, player is null ? -1 : players);
+            var recursive = new TreeShapInterventional(e, background, player, player is null ? -1 : players, tableBudgetBytes: 0);
+            Assert.Equal(e.TreeCount, tabled.TabledTrees);
+            Assert.Equal(0, recursive.TabledTrees);
+            AssertAgree(rng, tabled, recursive, m, players * outputs, $"depth {maxDepth} trial {trial}");
         }
     }
 
     /// <summary>A budget that holds some trees' tables but not all: the rest use the recursion, and the sum is the same.</summary>
     [Fact]
-    public void A_partial_budget_tables_the_first_trees_and_recurses_on_the_rest()
+    public void A_partial_budget_tables_the_trees_that_fit_and_recurses_on_the_rest()
     {
         var rng = new Random(45);
         var e = RandomEnsembles.Create(rng, 6, 2, 8, 5);
