@@ -11,7 +11,7 @@ namespace Explainability.Core.Shap;
 /// </summary>
 public static class TreeShapExplainer
 {
-    /// <summary>Explains <paramref name="rows"/>.</summary>
+    /// <summary>Explains <paramref name="rows"/>: <see cref="Prepare"/> then <see cref="Explain(PreparedTreeShap, LinkFunction, IReadOnlyList{string}, ReadOnlySpan{double}, int, double[], IReadOnlyList{string})"/>.</summary>
     /// <param name="ensemble">The model in margin space over its input columns. Its covers, if any, are used by the path-dependent method.</param>
     /// <param name="map">Maps the ensemble's input columns to raw features.</param>
     /// <param name="link">The model's link from margin to its served output (recorded, not applied).</param>
@@ -38,28 +38,25 @@ public static class TreeShapExplainer
         TreeShapMethod method,
         int degreeOfParallelism = 1,
         double[]? offsets = null,
-        IReadOnlyList<string>? offsetInputs = null)
+        IReadOnlyList<string>? offsetInputs = null) =>
+        Explain(Prepare(ensemble, map, background, method), link, outputNames, rows, degreeOfParallelism, offsets, offsetInputs);
+
+    /// <summary>
+    /// The part of an explanation that depends only on the model, its feature map, the background and the method: covers
+    /// counted from the background (path-dependent, when the ensemble has none), the interventional leaf tables, the base
+    /// values. Build it once per model and background and explain many requests with it.
+    /// </summary>
+    /// <param name="ensemble">The model in margin space over its input columns.</param>
+    /// <param name="map">Maps the ensemble's input columns to raw features.</param>
+    /// <param name="background">Background rows <c>[rows, columns]</c> (see <see cref="Explain(TreeEnsemble, FeatureMap, LinkFunction, IReadOnlyList{string}, ReadOnlySpan{double}, ReadOnlySpan{double}, TreeShapMethod, int, double[], IReadOnlyList{string})"/>).</param>
+    /// <param name="method">The feature perturbation.</param>
+    /// <exception cref="ArgumentException">The map does not fit the ensemble, or the method needs a background that is missing.</exception>
+    public static PreparedTreeShap Prepare(TreeEnsemble ensemble, FeatureMap map, ReadOnlySpan<double> background, TreeShapMethod method)
     {
-        int c = ensemble.FeatureCount, outputs = ensemble.OutputCount, features = map.FeatureCount;
+        int c = ensemble.FeatureCount;
         if (map.ColumnCount != c)
         {
             throw new ArgumentException($"the feature map has {map.ColumnCount} columns, the ensemble {c}", nameof(map));
-        }
-
-        if (outputNames.Count != outputs)
-        {
-            throw new ArgumentException($"{outputNames.Count} output names for {outputs} outputs", nameof(outputNames));
-        }
-
-        if (c > 0 && rows.Length % c != 0)
-        {
-            throw new ArgumentException($"{rows.Length} values is not a whole number of rows of {c} columns", nameof(rows));
-        }
-
-        int n = c == 0 ? 0 : rows.Length / c;
-        if (offsets is not null && offsets.Length != n * outputs)
-        {
-            throw new ArgumentException($"{offsets.Length} offsets for {n} rows of {outputs} outputs", nameof(offsets));
         }
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -78,10 +75,6 @@ public static class TreeShapExplainer
         var columnToPlayer = map.ColumnToPlayer();
         int players = map.PlayerCount;
         parameters["players"] = "raw_features";
-        Action<int, double[], object> explainRow;
-        Func<object> createWorkspace;
-        double[] expected;
-        var rowsCopy = rows.ToArray();
         if (method == TreeShapMethod.Interventional)
         {
             if (backgroundRows == 0)
@@ -89,39 +82,75 @@ public static class TreeShapExplainer
                 throw new ArgumentException("interventional TreeSHAP needs a background dataset: supply background rows (the model card's background file or --background)");
             }
 
-            var explainer = new TreeShapInterventional(ensemble, background, columnToPlayer, players);
-            expected = explainer.ExpectedValue;
-            createWorkspace = explainer.CreateWorkspace;
-            explainRow = (r, phi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), phi, (TreeShapInterventional.Workspace)ws);
+            var interventional = new TreeShapInterventional(ensemble, background, columnToPlayer, players);
+            return new PreparedTreeShap(ensemble, map, method, parameters, null, interventional);
         }
-        else
-        {
-            var withCovers = ensemble;
-            if (ensemble.Covers is null)
-            {
-                if (backgroundRows == 0)
-                {
-                    throw new ArgumentException("path-dependent TreeSHAP needs node covers and this model carries none: supply reference rows (the model card's background file or --background) to count them, or use the interventional method with a background");
-                }
 
-                withCovers = ensemble.WithCovers(CoverCounter.Count(ensemble, background), $"counted from {backgroundRows} background rows");
+        var withCovers = ensemble;
+        if (ensemble.Covers is null)
+        {
+            if (backgroundRows == 0)
+            {
+                throw new ArgumentException("path-dependent TreeSHAP needs node covers and this model carries none: supply reference rows (the model card's background file or --background) to count them, or use the interventional method with a background");
             }
 
-            parameters["covers_source"] = withCovers.CoversSource!;
-            parameters["zero_cover_rule"] = CoverCounter.ZeroCoverRule;
-            var explainer = new TreeShapPathDependent(withCovers, columnToPlayer, players);
-            expected = explainer.ExpectedValue;
-            createWorkspace = explainer.CreateWorkspace;
-            explainRow = (r, phi, ws) => explainer.Explain(rowsCopy.AsSpan(r * c, c), phi, (TreeShapPathDependent.Workspace)ws);
+            withCovers = ensemble.WithCovers(CoverCounter.Count(ensemble, background), $"counted from {backgroundRows} background rows");
         }
 
+        parameters["covers_source"] = withCovers.CoversSource!;
+        parameters["zero_cover_rule"] = CoverCounter.ZeroCoverRule;
+        return new PreparedTreeShap(ensemble, map, method, parameters, new TreeShapPathDependent(withCovers, columnToPlayer, players), null);
+    }
+
+    /// <summary>Explains <paramref name="rows"/> with a prepared explainer.</summary>
+    /// <param name="prepared">From <see cref="Prepare"/>.</param>
+    /// <param name="link">The model's link from margin to its served output (recorded, not applied).</param>
+    /// <param name="outputNames">Output names, <c>[outputs]</c>.</param>
+    /// <param name="rows">Rows to explain, <c>[rows, columns]</c> in the ensemble's input columns.</param>
+    /// <param name="degreeOfParallelism">Threads over rows; 1 for sequential.</param>
+    /// <param name="offsets">Per-row offsets added to the margin after the trees, <c>[rows, outputs]</c>, or null.</param>
+    /// <param name="offsetInputs">Names of the model inputs the offsets come from, recorded with them.</param>
+    /// <returns>SHAP values <c>[rows, features, outputs]</c>, base values and margins (offsets included) <c>[rows, outputs]</c>, residuals.</returns>
+    /// <exception cref="ArgumentException">Shapes disagree.</exception>
+    public static Explanation Explain(
+        PreparedTreeShap prepared,
+        LinkFunction link,
+        IReadOnlyList<string> outputNames,
+        ReadOnlySpan<double> rows,
+        int degreeOfParallelism = 1,
+        double[]? offsets = null,
+        IReadOnlyList<string>? offsetInputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        var ensemble = prepared.Ensemble;
+        var map = prepared.Map;
+        int c = ensemble.FeatureCount, outputs = ensemble.OutputCount, features = map.FeatureCount, players = map.PlayerCount;
+        if (outputNames.Count != outputs)
+        {
+            throw new ArgumentException($"{outputNames.Count} output names for {outputs} outputs", nameof(outputNames));
+        }
+
+        if (c > 0 && rows.Length % c != 0)
+        {
+            throw new ArgumentException($"{rows.Length} values is not a whole number of rows of {c} columns", nameof(rows));
+        }
+
+        int n = c == 0 ? 0 : rows.Length / c;
+        if (offsets is not null && offsets.Length != n * outputs)
+        {
+            throw new ArgumentException($"{offsets.Length} offsets for {n} rows of {outputs} outputs", nameof(offsets));
+        }
+
+        var parameters = new Dictionary<string, string>(prepared.Parameters, StringComparer.Ordinal);
+        var expected = prepared.ExpectedValue;
+        var rowsCopy = rows.ToArray();
         var shap = new double[n * features * outputs];
         var baseValues = new double[n * outputs];
         var margins = new double[n * outputs];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) };
-        Parallel.For(0, n, options, () => (Phi: new double[players * outputs], Workspace: createWorkspace()), (r, _, buffers) =>
+        Parallel.For(0, n, options, () => (Phi: new double[players * outputs], Workspace: prepared.CreateWorkspace()), (r, _, buffers) =>
         {
-            explainRow(r, buffers.Phi, buffers.Workspace);
+            prepared.ExplainRow(rowsCopy.AsSpan(r * c, c), buffers.Phi, buffers.Workspace);
 
             // Players 0..F-1 are the raw features, in order; a last player (columns depending on no feature) is dropped.
             buffers.Phi.AsSpan(0, features * outputs).CopyTo(shap.AsSpan(r * features * outputs, features * outputs));
@@ -145,7 +174,7 @@ public static class TreeShapExplainer
             OutputNames = outputNames,
             OutputSpace = OutputSpace.Margin,
             Link = link,
-            Method = MethodNames.Of(method),
+            Method = MethodNames.Of(prepared.Method),
             Parameters = parameters,
             RowCount = n,
             ShapValues = shap,

@@ -87,12 +87,10 @@ public sealed class ExplanationService(ViewService views)
         var columns = model.Onnx.ComputeColumns(rows, allowExtraColumns: options.AllowExtraColumns);
         // A per-row offset (casebook C11) is its own additive term: added to the margins, never to the base value.
         var offsets = model.Onnx.ComputeOffsets(rows, allowExtraColumns: options.AllowExtraColumns);
-        var background = backgroundOverride is null
-            ? model.BackgroundColumns ?? []
-            : model.Onnx.ComputeColumns(backgroundOverride, allowExtraColumns: true);
-        var explanation = TreeShapExplainer.Explain(
-            tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, columns, background, MethodNames.Parse(method), options.DegreeOfParallelism,
-            offsets, tree.OffsetInputs);
+        var prepared = backgroundOverride is null
+            ? model.PreparedTreeShap(MethodNames.Parse(method))
+            : TreeShapExplainer.Prepare(tree.Ensemble, tree.FeatureMap, model.Onnx.ComputeColumns(backgroundOverride, allowExtraColumns: true), MethodNames.Parse(method));
+        var explanation = TreeShapExplainer.Explain(prepared, tree.Link, tree.OutputNames, columns, options.DegreeOfParallelism, offsets, tree.OffsetInputs);
 
         var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
         double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);

@@ -1,4 +1,5 @@
 using Explainability.Core.Data;
+using Explainability.Core.Shap;
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
 using Explainability.Views.ModelCards;
@@ -13,6 +14,7 @@ namespace Explainability.Server.Models;
 public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<double[]?> _backgroundColumns;
+    private readonly Lazy<PreparedTreeShap>[] _preparedTreeShap;
 
     private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived)
     {
@@ -23,6 +25,11 @@ public sealed class LoadedModel : IDisposable
         CardIsDerived = cardIsDerived;
         _backgroundColumns = new Lazy<double[]?>(() =>
             background is null || onnx.TreeModel is null ? null : onnx.ComputeColumns(background, allowExtraColumns: true));
+        _preparedTreeShap =
+        [
+            .. new[] { TreeShapMethod.PathDependent, TreeShapMethod.Interventional }.Select(method => new Lazy<PreparedTreeShap>(() =>
+                TreeShapExplainer.Prepare(onnx.TreeModel!.Ensemble, onnx.TreeModel.FeatureMap, BackgroundColumns ?? [], method))),
+        ];
     }
 
     /// <summary>Where the model was loaded from (folder or file).</summary>
@@ -51,6 +58,16 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
     public double[]? BackgroundColumns => _backgroundColumns.Value;
+
+    /// <summary>
+    /// TreeSHAP prepared once on this model's own background (covers counted, interventional leaf tables built), so a
+    /// request pays only for its rows. Thread-safe; a failure (no background) is rethrown to every caller.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no tree ensemble.</exception>
+    /// <exception cref="ArgumentException">The method needs a background the model does not have.</exception>
+    public PreparedTreeShap PreparedTreeShap(TreeShapMethod method) => Onnx.TreeModel is null
+        ? throw new InvalidOperationException($"model '{Id}' has no tree ensemble")
+        : _preparedTreeShap[(int)method].Value;
 
     /// <summary>
     /// Names of the explained outputs, <c>[outputs]</c>: the card's class labels where the graph only numbers its outputs
