@@ -28,10 +28,40 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public static string ModelsDirectory => Path.Combine(RepoRoot, "models");
 
+    /// <summary>The ledger of the shared server (a temporary file).</summary>
+    public string LedgerPath { get; private set; } = "";
+
+    /// <summary>Per test run: the folder temporary ledgers go in, deleted when the test process exits.</summary>
+    private static readonly Lazy<string> TempRoot = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "explainability-server-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return root;
+    });
+
+    /// <summary>A fresh ledger path in a new temporary folder.</summary>
+    public static string NewLedgerPath()
+    {
+        string folder = Path.Combine(TempRoot.Value, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, "ledger.db");
+    }
+
     public async Task InitializeAsync()
     {
         Registry = ModelRegistry.LoadDirectory(ModelsDirectory);
-        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning });
+        LedgerPath = NewLedgerPath();
+        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning, LedgerPath = LedgerPath });
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
         Client = new Explainer.ExplainerClient(Channel);
     }
@@ -44,9 +74,15 @@ public sealed class ServerFixture : IAsyncLifetime
         Registry.Dispose();
     }
 
-    /// <summary>Starts a server over <paramref name="registry"/> on a free loopback port.</summary>
+    /// <summary>Starts a server over <paramref name="registry"/> on a free loopback port. Options with the default ledger
+    /// path get a fresh temporary ledger instead, so tests never write the current directory's.</summary>
     public static async Task<(WebApplication App, int Port)> StartAsync(ModelRegistry registry, ExplainabilityServerOptions options)
     {
+        if (options.LedgerPath == ExplainabilityServerOptions.DefaultLedgerPath)
+        {
+            options = options with { LedgerPath = NewLedgerPath() };
+        }
+
         var app = ExplainabilityServer.Build(registry, 0, options);
         await app.StartAsync();
         return (app, ExplainabilityServer.BoundPort(app));

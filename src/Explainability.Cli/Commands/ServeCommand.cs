@@ -6,9 +6,10 @@ using Microsoft.Extensions.Hosting;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>serve [--models DIR] [--port N] [--max-rows N]</c>: serves the <c>Explainer</c> gRPC service
-/// (<c>protos/explainability.proto</c>) over HTTP/2 without TLS on 127.0.0.1 only. Ctrl+C (or SIGTERM) stops it.
-/// Port 0 picks a free port; the line printed on start names the port.
+/// <c>serve [--models DIR] [--port N] [--max-rows N] [--ledger PATH]</c>: serves the <c>Explainer</c> gRPC service
+/// (<c>protos/explainability.proto</c>) over HTTP/2 without TLS on 127.0.0.1 only, recording every explanation served in
+/// the SQLite ledger at PATH (default <c>data/ledger.db</c> under the current directory). Ctrl+C (or SIGTERM) stops it.
+/// Port 0 picks a free port; the line printed on start names the port and the ledger.
 /// </summary>
 internal sealed class ServeCommand(TextWriter output) : ICliCommand
 {
@@ -20,13 +21,15 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var models = new Option<string?>("--models") { Description = "Models folder (default: the shipped models/)" };
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => DefaultPort };
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest };
-        var command = new Command("serve", "Serve the gRPC Explainer service on 127.0.0.1 (HTTP/2, no TLS)") { models, port, maxRows };
+        var ledger = new Option<string?>("--ledger") { Description = "The ledger's SQLite file (default: data/ledger.db under the current directory)" };
+        var command = new Command("serve", "Serve the gRPC Explainer service on 127.0.0.1 (HTTP/2, no TLS)") { models, port, maxRows, ledger };
         command.SetAction((parse, cancellation) => Run(
-            parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), parse.GetValue(maxRows), cancellation));
+            parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), parse.GetValue(maxRows),
+            parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath, cancellation));
         return command;
     }
 
-    private async Task<int> Run(string modelsDir, int port, int maxRows, CancellationToken cancellation)
+    private async Task<int> Run(string modelsDir, int port, int maxRows, string ledgerPath, CancellationToken cancellation)
     {
         if (port is < 0 or > 65535)
         {
@@ -39,7 +42,8 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             throw new CliException($"no model folders (with model-card.json) under {modelsDir}");
         }
 
-        await using var app = ExplainabilityServer.Build(registry, port, new ExplainabilityServerOptions { MaxRowsPerRequest = maxRows });
+        await using var app = ExplainabilityServer.Build(
+            registry, port, new ExplainabilityServerOptions { MaxRowsPerRequest = maxRows, LedgerPath = ledgerPath });
         try
         {
             await app.StartAsync(cancellation).ConfigureAwait(false);
@@ -50,7 +54,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         }
 
         await output.WriteLineAsync(
-            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on http://127.0.0.1:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2); Ctrl+C stops.").ConfigureAwait(false);
+            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on http://127.0.0.1:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2); ledger {Path.GetFullPath(ledgerPath)}; Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellation).ConfigureAwait(false);
         try
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
+using Explainability.Server.Ledger;
 using Explainability.Server.Models;
 using Explainability.Views;
 using Microsoft.AspNetCore.Builder;
@@ -28,9 +29,15 @@ public static class ExplainabilityServer
     /// <param name="port">TCP port, 0 for any free one.</param>
     /// <param name="options">Limits; defaults when null.</param>
     /// <param name="views">Projection and rendering; <see cref="ViewService.CreateDefault"/> when null.</param>
+    /// <param name="ledger">Where served explanations are recorded; when null, the SQLite ledger at
+    /// <see cref="ExplainabilityServerOptions.LedgerPath"/>, opened here (so a bad ledger fails the build, not the first
+    /// call) and closed when the host is disposed. A ledger passed in stays the caller's to dispose.</param>
     /// <exception cref="ArgumentOutOfRangeException">The port is outside 0..65535.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public static WebApplication Build(ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null)
+    /// <exception cref="InvalidDataException">The ledger file is not a ledger this server can read.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger file cannot be opened or created.</exception>
+    public static WebApplication Build(
+        ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null, IExplanationLedger? ledger = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
@@ -51,6 +58,17 @@ public static class ExplainabilityServer
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new ExplanationService(views ?? ViewService.CreateDefault()));
+        if (ledger is null)
+        {
+            // Created by a factory, so the container disposes it with the host.
+            builder.Services.AddSingleton<IExplanationLedger>(_ => SqliteExplanationLedger.Open(settings.LedgerPath, settings.LedgerBusyTimeout));
+        }
+        else
+        {
+            builder.Services.AddSingleton(ledger);
+        }
+
+        builder.Services.AddSingleton<LedgerService>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ErrorInterceptor>();
@@ -59,6 +77,7 @@ public static class ExplainabilityServer
         });
 
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<IExplanationLedger>();
         app.MapGrpcService<ExplainerGrpcService>();
         return app;
     }

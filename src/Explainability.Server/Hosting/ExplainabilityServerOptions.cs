@@ -21,10 +21,23 @@ public sealed record ExplainabilityServerOptions
     /// <summary>Threads over the rows of one request.</summary>
     public int DegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The ledger's SQLite file (created with its folder when absent): every explanation served, its views and omission
+    /// records, the client and the time. Default <see cref="DefaultLedgerPath"/>: <c>data/ledger.db</c> under the current
+    /// directory.
+    /// </summary>
+    public string LedgerPath { get; init; } = DefaultLedgerPath;
+
+    /// <summary>How long a ledger write waits for a lock held by another process before the call fails with <c>Unavailable</c>.</summary>
+    public TimeSpan LedgerBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>data/ledger.db</c> under the current directory.</summary>
+    public static string DefaultLedgerPath => Path.Combine(Environment.CurrentDirectory, "data", "ledger.db");
+
     /// <summary>Least severe log level written to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>Throws unless every limit is positive.</summary>
+    /// <summary>Throws unless every limit is positive and the ledger path is set.</summary>
     /// <exception cref="ArgumentException">A limit is zero or negative; the message names it.</exception>
     public ExplainabilityServerOptions Validated()
     {
@@ -46,6 +59,16 @@ public sealed record ExplainabilityServerOptions
         if (DegreeOfParallelism < 1)
         {
             throw new ArgumentException($"DegreeOfParallelism must be at least 1, got {DegreeOfParallelism}");
+        }
+
+        if (string.IsNullOrWhiteSpace(LedgerPath))
+        {
+            throw new ArgumentException("LedgerPath must name a file, got an empty path");
+        }
+
+        if (LedgerBusyTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"LedgerBusyTimeout must be positive, got {LedgerBusyTimeout}");
         }
 
         return this;
