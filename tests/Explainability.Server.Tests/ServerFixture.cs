@@ -24,6 +24,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The HTML viewer's port (HTTP/1.1).</summary>
+    public int ViewerPort { get; private set; }
+
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string ModelsDirectory => Path.Combine(RepoRoot, "models");
@@ -61,7 +64,8 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         Registry = ModelRegistry.LoadDirectory(ModelsDirectory);
         LedgerPath = NewLedgerPath();
-        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning, LedgerPath = LedgerPath });
+        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning, LedgerPath = LedgerPath, ViewerPort = 0 });
+        ViewerPort = ExplainabilityServer.BoundViewerPort(App);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
         Client = new Explainer.ExplainerClient(Channel);
     }

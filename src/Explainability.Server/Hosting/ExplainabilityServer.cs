@@ -3,6 +3,7 @@ using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Ledger;
 using Explainability.Server.Models;
+using Explainability.Server.Viewer;
 using Explainability.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,7 +17,8 @@ namespace Explainability.Server.Hosting;
 
 /// <summary>
 /// Builds the gRPC host: Kestrel on the IPv4 loopback only, HTTP/2 without TLS (h2c), the <c>Explainer</c> service and the
-/// <see cref="ErrorInterceptor"/>. Used by <c>explainability serve</c> and by the integration tests.
+/// <see cref="ErrorInterceptor"/>, the ledger, and optionally the analysts' HTML viewer on a second endpoint (HTTP/1.1).
+/// Used by <c>explainability serve</c> and by the integration tests.
 /// </summary>
 public static class ExplainabilityServer
 {
@@ -50,11 +52,26 @@ public static class ExplainabilityServer
         // The host logs a start failure (a busy port) with its whole stack trace and then throws the same exception to the
         // caller, which reports it in one line; only its critical messages are kept.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                endpoints.Grpc = listen;
+            });
+            if (settings.ViewerPort is int viewerPort)
+            {
+                kestrel.Listen(settings.ViewerAddress, viewerPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    endpoints.Viewer = listen;
+                });
+            }
+
             kestrel.AddServerHeader = false;
         });
+        builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new ExplanationService(views ?? ViewService.CreateDefault()));
@@ -78,18 +95,32 @@ public static class ExplainabilityServer
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<IExplanationLedger>();
+        if (settings.ViewerPort is not null)
+        {
+            ViewerEndpoints.Map(app);
+        }
+
         app.MapGrpcService<ExplainerGrpcService>();
         return app;
     }
 
-    /// <summary>The port a started host listens on (the one picked when it was built with port 0).</summary>
+    /// <summary>The port the started host's HTML viewer listens on (the one picked when it was built with viewer port 0).</summary>
+    /// <exception cref="InvalidOperationException">The host has no viewer (<see cref="ExplainabilityServerOptions.ViewerPort"/>
+    /// was null) or has not started.</exception>
+    public static int BoundViewerPort(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var endpoint = app.Services.GetRequiredService<ServerEndpoints>().Viewer?.IPEndPoint
+            ?? throw new InvalidOperationException("the server has no viewer: set ExplainabilityServerOptions.ViewerPort");
+        return endpoint.Port != 0 ? endpoint.Port : throw new InvalidOperationException("the viewer has no bound port yet; call StartAsync first");
+    }
+
+    /// <summary>The gRPC port a started host listens on (the one picked when it was built with port 0).</summary>
     /// <exception cref="InvalidOperationException">The host has not started, so no address is bound yet.</exception>
     public static int BoundPort(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        string address = addresses?.FirstOrDefault()
-            ?? throw new InvalidOperationException("the server has no bound address yet; call StartAsync first");
-        return new Uri(address).Port;
+        int port = app.Services.GetRequiredService<ServerEndpoints>().Grpc?.IPEndPoint?.Port ?? 0;
+        return port != 0 ? port : throw new InvalidOperationException("the server has no bound address yet; call StartAsync first");
     }
 }

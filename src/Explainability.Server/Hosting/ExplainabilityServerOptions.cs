@@ -34,6 +34,13 @@ public sealed record ExplainabilityServerOptions
     /// <summary><c>data/ledger.db</c> under the current directory.</summary>
     public static string DefaultLedgerPath => Path.Combine(Environment.CurrentDirectory, "data", "ledger.db");
 
+    /// <summary>Port of the HTML viewer for analysts (plain HTTP/1.1, a Kestrel endpoint of its own; see
+    /// <see cref="Viewer.ViewerEndpoints"/>), 0 for any free port, or null (the default) for no viewer.</summary>
+    public int? ViewerPort { get; init; }
+
+    /// <summary>Address the viewer listens on; the IPv4 loopback by default, so only this machine reaches it.</summary>
+    public System.Net.IPAddress ViewerAddress { get; init; } = System.Net.IPAddress.Loopback;
+
     /// <summary>Least severe log level written to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
@@ -59,6 +66,11 @@ public sealed record ExplainabilityServerOptions
         if (DegreeOfParallelism < 1)
         {
             throw new ArgumentException($"DegreeOfParallelism must be at least 1, got {DegreeOfParallelism}");
+        }
+
+        if (ViewerPort is < 0 or > System.Net.IPEndPoint.MaxPort)
+        {
+            throw new ArgumentException($"ViewerPort must be between 0 and {System.Net.IPEndPoint.MaxPort}, got {ViewerPort}");
         }
 
         if (string.IsNullOrWhiteSpace(LedgerPath))

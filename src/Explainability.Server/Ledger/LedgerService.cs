@@ -21,6 +21,15 @@ namespace Explainability.Server.Ledger;
 /// </summary>
 public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry registry, ExplanationService explanations, TimeProvider? time = null)
 {
+    /// <summary><c>RecordedView.served_by</c> of views served by the Explain RPC.</summary>
+    public const string ServedByExplain = "Explain";
+
+    /// <summary><c>RecordedView.served_by</c> of views served by the Render RPC and the render command.</summary>
+    public const string ServedByRender = "Render";
+
+    /// <summary><c>RecordedView.served_by</c> of views served by the HTML viewer.</summary>
+    public const string ServedByViewer = "Viewer";
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>The ledger written to.</summary>
@@ -76,7 +85,7 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
             records.Add(new LedgerRecord(id, at, caller.Client, model.Id, model.Version, e.Method, recorded.ToByteArray()));
             foreach (var view in views[r])
             {
-                viewRecords.Add(ToViewRecord(id, view, "Explain", caller, at));
+                viewRecords.Add(ToViewRecord(id, view, ServedByExplain, caller, at));
             }
 
             var served = ProtoMapping.ToRowExplanation(outcome, r, views[r], withStandardErrors);
@@ -121,7 +130,17 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
     /// <exception cref="ExplanationNotFoundException">No explanation has the id.</exception>
     /// <exception cref="ModelVersionUnavailableException">The model version it was computed with is not loaded.</exception>
     /// <exception cref="LedgerUnavailableException">The view could not be recorded; it is not returned.</exception>
-    public RecordedView Render(string id, string audience, string? language, string format, LedgerCaller caller)
+    public RecordedView Render(string id, string audience, string? language, string format, LedgerCaller caller) =>
+        RenderAndRecord(id, audience, language, format, caller, ServedByRender).Recorded;
+
+    /// <summary>As <see cref="Render"/>, recorded as served by <paramref name="servedBy"/> (<see cref="ServedByRender"/>,
+    /// <see cref="ServedByViewer"/>); also returns the view the template saw, for a page that draws more than the text.</summary>
+    /// <exception cref="ArgumentException">The id is malformed, or the audience or format is unknown.</exception>
+    /// <exception cref="ExplanationNotFoundException">No explanation has the id.</exception>
+    /// <exception cref="ModelVersionUnavailableException">The model version it was computed with is not loaded.</exception>
+    /// <exception cref="LedgerUnavailableException">The view could not be recorded; it is not returned.</exception>
+    public (RecordedView Recorded, RenderedView View) RenderAndRecord(
+        string id, string audience, string? language, string format, LedgerCaller caller, string servedBy)
     {
         ArgumentNullException.ThrowIfNull(caller);
         Audiences.Require(audience, nameof(audience));
@@ -130,9 +149,9 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
         var outcome = Rebuild(record);
         var view = explanations.Render(outcome, 0, audience, format, language);
         var at = _time.GetUtcNow();
-        var stored = ToViewRecord(record.ExplanationId, view, "Render", caller, at);
+        var stored = ToViewRecord(record.ExplanationId, view, servedBy, caller, at);
         long sequence = Ledger.Append([], [stored])[0];
-        return ToRecordedView(stored with { Sequence = sequence });
+        return (ToRecordedView(stored with { Sequence = sequence }), view);
     }
 
     /// <summary>The explanation and inputs of <paramref name="record"/> as the explanation service had them, over the loaded
