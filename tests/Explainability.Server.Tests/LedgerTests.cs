@@ -230,6 +230,7 @@ public sealed class LedgerTests(ServerFixture server)
         {
             await app.StopAsync();
             await app.DisposeAsync();
+            ServerFixture.DeleteFolder(Path.GetDirectoryName(path)!);
         }
     }
 

@@ -39,18 +39,26 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         string root = Path.Combine(Path.GetTempPath(), "explainability-server-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteFolder(root);
+        return root;
+    });
+
+    /// <summary>Deletes <paramref name="folder"/>, retrying while a ledger that is being closed still removes its
+    /// write-ahead log files; a leftover temporary folder is not a test failure.</summary>
+    public static void DeleteFolder(string folder)
+    {
+        for (int attempt = 0; attempt < 5 && Directory.Exists(folder); attempt++)
         {
             try
             {
-                Directory.Delete(root, recursive: true);
+                Directory.Delete(folder, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                Thread.Sleep(50);
             }
-        };
-        return root;
-    });
+        }
+    }
 
     /// <summary>A fresh ledger path in a new temporary folder.</summary>
     public static string NewLedgerPath()
@@ -76,18 +84,27 @@ public sealed class ServerFixture : IAsyncLifetime
         await App.StopAsync();
         await App.DisposeAsync();
         Registry.Dispose();
+        DeleteFolder(Path.GetDirectoryName(LedgerPath)!);
     }
 
     /// <summary>Starts a server over <paramref name="registry"/> on a free loopback port. Options with the default ledger
     /// path get a fresh temporary ledger instead, so tests never write the current directory's.</summary>
     public static async Task<(WebApplication App, int Port)> StartAsync(ModelRegistry registry, ExplainabilityServerOptions options)
     {
+        string? temporary = null;
         if (options.LedgerPath == ExplainabilityServerOptions.DefaultLedgerPath)
         {
-            options = options with { LedgerPath = NewLedgerPath() };
+            temporary = NewLedgerPath();
+            options = options with { LedgerPath = temporary };
         }
 
         var app = ExplainabilityServer.Build(registry, 0, options);
+        if (temporary is not null)
+        {
+            // Unlinked while the ledger is still open, which Linux allows; the test never reads it.
+            app.Lifetime.ApplicationStopped.Register(() => DeleteFolder(Path.GetDirectoryName(temporary)!));
+        }
+
         await app.StartAsync();
         return (app, ExplainabilityServer.BoundPort(app));
     }

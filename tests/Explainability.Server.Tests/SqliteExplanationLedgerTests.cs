@@ -3,14 +3,31 @@ using Microsoft.Data.Sqlite;
 
 namespace Explainability.Server.Tests;
 
-public sealed class SqliteExplanationLedgerTests
+public sealed class SqliteExplanationLedgerTests : IDisposable
 {
+    private readonly List<string> _paths = [];
+
+    public void Dispose()
+    {
+        foreach (string path in _paths)
+        {
+            ServerFixture.DeleteFolder(Path.GetDirectoryName(path)!);
+        }
+    }
+
+    private string NewLedgerPath()
+    {
+        string path = ServerFixture.NewLedgerPath();
+        _paths.Add(path);
+        return path;
+    }
+
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void A_reopened_ledger_returns_the_same_bytes_views_in_order_and_recent_newest_first()
     {
-        string path = ServerFixture.NewLedgerPath();
+        string path = NewLedgerPath();
         var a = Record("a", T0);
         var b = Record("b", T0.AddTicks(1234567));
         IReadOnlyList<long> sequences;
@@ -40,7 +57,7 @@ public sealed class SqliteExplanationLedgerTests
     [Fact]
     public void A_failed_append_stores_nothing_of_it_and_the_ledger_keeps_working()
     {
-        string path = ServerFixture.NewLedgerPath();
+        string path = NewLedgerPath();
         using var ledger = SqliteExplanationLedger.Open(path);
         var first = Record("first", T0);
         ledger.Append([first], []);
@@ -62,7 +79,7 @@ public sealed class SqliteExplanationLedgerTests
     [Fact]
     public void A_view_of_an_unknown_explanation_is_refused()
     {
-        using var ledger = SqliteExplanationLedger.Open(ServerFixture.NewLedgerPath());
+        using var ledger = SqliteExplanationLedger.Open(NewLedgerPath());
 
         var e = Assert.Throws<LedgerUnavailableException>(() => ledger.Append([], [View(new string('a', 32), "customer", 1)]));
 
@@ -72,10 +89,10 @@ public sealed class SqliteExplanationLedgerTests
     [Fact]
     public void A_ledger_of_another_schema_version_or_a_file_that_is_not_SQLite_is_refused_naming_the_file()
     {
-        string newer = ServerFixture.NewLedgerPath();
+        string newer = NewLedgerPath();
         SqliteExplanationLedger.Open(newer).Dispose();
         Execute(newer, "UPDATE schema_version SET version = 2;");
-        string text = ServerFixture.NewLedgerPath();
+        string text = NewLedgerPath();
         File.WriteAllText(text, "this is no database, but a text file that is long enough to hold a SQLite header and more of it.\n");
 
         var versionError = Assert.Throws<InvalidDataException>(() => SqliteExplanationLedger.Open(newer));
