@@ -3,6 +3,7 @@ using Explainability.Cli.Commands;
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
+using Explainability.Server.Ledger;
 using Explainability.Server.Models;
 
 namespace Explainability.Cli;
@@ -28,6 +29,7 @@ internal static class CliApp
         new CompareCommand(output),
         new DemoCommand(output),
         new ExplainCommand(output),
+        new RenderCommand(output),
         new ServeCommand(output),
         new TrainSamplesCommand(output),
     ];
@@ -93,6 +95,7 @@ internal static class CliApp
     internal static bool IsRefusal(Exception e) =>
         e is CliException or InputException or UnsupportedModelException or RuntimeDisagreementException or ModelNotFoundException
             or RequestLimitException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
+            or ExplanationNotFoundException or ModelVersionUnavailableException or LedgerUnavailableException
         || RequestErrors.IsOwnValidation(e);
 
     /// <summary>The exception's message, without the " (Parameter 'name')" suffix an <see cref="ArgumentException"/> adds for code readers.</summary>

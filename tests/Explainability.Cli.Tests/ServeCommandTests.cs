@@ -12,10 +12,30 @@ public sealed class ServeCommandTests
         busy.Start();
         int port = ((IPEndPoint)busy.LocalEndpoint).Port;
 
-        var run = CliRun.Of("serve", "--models", Path.Combine(RepoRoot.Path, "models"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var temp = new TempFolder();
+
+        var run = CliRun.Of(
+            "serve", "--models", Path.Combine(RepoRoot.Path, "models"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--ledger", Path.Combine(temp.Path, "ledger.db"));
 
         Assert.Equal(2, run.Code);
         Assert.Equal($"error: port {port} on 127.0.0.1 is in use; pick another with --port (0 picks a free one)", run.Error.TrimEnd());
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public void Busy_viewer_port_exits_2_naming_the_viewer_port()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        string port = ((IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var temp = new TempFolder();
+
+        var run = CliRun.Of(
+            "serve", "--models", Path.Combine(RepoRoot.Path, "models"), "--port", "0", "--viewer-port", port, "--ledger", Path.Combine(temp.Path, "ledger.db"));
+
+        Assert.Equal(2, run.Code);
+        Assert.Equal($"error: viewer port {port} on 127.0.0.1 is in use; pick another with --viewer-port (0 picks a free one)", run.Error.TrimEnd());
         Assert.Empty(run.Output);
     }
 }

@@ -1,6 +1,7 @@
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
+using Explainability.Server.Ledger;
 using Explainability.Server.Models;
 using Grpc.Core;
 
@@ -23,6 +24,9 @@ public sealed class ErrorInterceptorTests
         { new RuntimeDisagreementException("row 1, output '0': ours 0.99, ONNX Runtime 10"), StatusCode.FailedPrecondition },
         { new OperationCanceledException(), StatusCode.Cancelled },
         { new IOException("secret path /srv/x"), StatusCode.Internal },
+        { new ExplanationNotFoundException("no explanation '0123456789abcdef0123456789abcdef' in the ledger"), StatusCode.NotFound },
+        { new ModelVersionUnavailableException("model 'credit-risk' version 0.9 is no longer loaded"), StatusCode.FailedPrecondition },
+        { new LedgerUnavailableException("the ledger could not record the call, so it was not answered: database is locked"), StatusCode.Unavailable },
     };
 
     [Theory]

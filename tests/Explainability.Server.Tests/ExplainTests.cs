@@ -147,10 +147,11 @@ public sealed class ExplainTests(ServerFixture server)
         }
 
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => server.Client.ExplainAsync(RequestFor(i)).ResponseAsync));
+        Assert.Equal(72, single.Concat(concurrent).Select(r => r.Rows[0].ExplanationId).Distinct().Count());
 
         for (int i = 0; i < concurrent.Length; i++)
         {
-            Assert.Equal(single[i % 8], concurrent[i]);
+            Assert.Equal(LedgerIds.Cleared(single[i % 8]), LedgerIds.Cleared(concurrent[i]));
         }
     }
 

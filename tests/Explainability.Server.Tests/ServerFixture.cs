@@ -24,14 +24,56 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The HTML viewer's port (HTTP/1.1).</summary>
+    public int ViewerPort { get; private set; }
+
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string ModelsDirectory => Path.Combine(RepoRoot, "models");
 
+    /// <summary>The ledger of the shared server (a temporary file).</summary>
+    public string LedgerPath { get; private set; } = "";
+
+    /// <summary>Per test run: the folder temporary ledgers go in, deleted when the test process exits.</summary>
+    private static readonly Lazy<string> TempRoot = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "explainability-server-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteFolder(root);
+        return root;
+    });
+
+    /// <summary>Deletes <paramref name="folder"/>, retrying while a ledger that is being closed still removes its
+    /// write-ahead log files; a leftover temporary folder is not a test failure.</summary>
+    public static void DeleteFolder(string folder)
+    {
+        for (int attempt = 0; attempt < 5 && Directory.Exists(folder); attempt++)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    /// <summary>A fresh ledger path in a new temporary folder.</summary>
+    public static string NewLedgerPath()
+    {
+        string folder = Path.Combine(TempRoot.Value, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, "ledger.db");
+    }
+
     public async Task InitializeAsync()
     {
         Registry = ModelRegistry.LoadDirectory(ModelsDirectory);
-        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning });
+        LedgerPath = NewLedgerPath();
+        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning, LedgerPath = LedgerPath, ViewerPort = 0 });
+        ViewerPort = ExplainabilityServer.BoundViewerPort(App);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
         Client = new Explainer.ExplainerClient(Channel);
     }
@@ -42,12 +84,27 @@ public sealed class ServerFixture : IAsyncLifetime
         await App.StopAsync();
         await App.DisposeAsync();
         Registry.Dispose();
+        DeleteFolder(Path.GetDirectoryName(LedgerPath)!);
     }
 
-    /// <summary>Starts a server over <paramref name="registry"/> on a free loopback port.</summary>
+    /// <summary>Starts a server over <paramref name="registry"/> on a free loopback port. Options with the default ledger
+    /// path get a fresh temporary ledger instead, so tests never write the current directory's.</summary>
     public static async Task<(WebApplication App, int Port)> StartAsync(ModelRegistry registry, ExplainabilityServerOptions options)
     {
+        string? temporary = null;
+        if (options.LedgerPath == ExplainabilityServerOptions.DefaultLedgerPath)
+        {
+            temporary = NewLedgerPath();
+            options = options with { LedgerPath = temporary };
+        }
+
         var app = ExplainabilityServer.Build(registry, 0, options);
+        if (temporary is not null)
+        {
+            // Unlinked while the ledger is still open, which Linux allows; the test never reads it.
+            app.Lifetime.ApplicationStopped.Register(() => DeleteFolder(Path.GetDirectoryName(temporary)!));
+        }
+
         await app.StartAsync();
         return (app, ExplainabilityServer.BoundPort(app));
     }

@@ -1,5 +1,6 @@
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
+using Explainability.Server.Ledger;
 using Explainability.Server.Models;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -72,20 +73,24 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     /// <summary>
     /// The status for <paramref name="exception"/>. Only the service's own domain exceptions carry their message to the
-    /// client: <see cref="ModelNotFoundException"/> -> <c>NotFound</c>; <see cref="RequestLimitException"/> ->
+    /// client: <see cref="ModelNotFoundException"/> and <see cref="ExplanationNotFoundException"/> -> <c>NotFound</c>;
+    /// <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
+    /// <c>Unavailable</c>; <see cref="RequestLimitException"/> ->
     /// <c>ResourceExhausted</c>; <see cref="Onnx.InputException"/>, and a plain <see cref="ArgumentException"/> or
     /// <see cref="FormatException"/> thrown by the service's own validation (see <see cref="RequestErrors.IsOwnValidation"/>)
     /// -> <c>InvalidArgument</c>; <see cref="Onnx.UnsupportedModelException"/> and <see cref="RuntimeDisagreementException"/>
-    /// -> <c>FailedPrecondition</c>; <see cref="OperationCanceledException"/> -> <c>Cancelled</c>. Anything else, including
+    /// and <see cref="ModelVersionUnavailableException"/> -> <c>FailedPrecondition</c>; <see cref="OperationCanceledException"/> -> <c>Cancelled</c>. Anything else, including
     /// framework exceptions that merely share a base type (<see cref="ArgumentNullException"/>,
     /// <see cref="ArgumentOutOfRangeException"/>, "Collection was modified", "Sequence contains no elements"), is a bug:
     /// <c>Internal</c> with a message that reveals nothing of the server, the exception logged in full at Error.
     /// </summary>
     public static Status ToStatus(Exception exception) => exception switch
     {
-        ModelNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
+        ModelNotFoundException or ExplanationNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
-        UnsupportedModelException or RuntimeDisagreementException => new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
+        UnsupportedModelException or RuntimeDisagreementException or ModelVersionUnavailableException =>
+            new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
+        LedgerUnavailableException => new Status(StatusCode.Unavailable, MessageOf(exception)),
         _ when RequestErrors.IsOwnValidation(exception) => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
         OperationCanceledException => new Status(StatusCode.Cancelled, "the call was cancelled"),
         _ => new Status(StatusCode.Internal, "internal error while serving the call; the server log has the details"),

@@ -4,6 +4,7 @@ using Explainability.Core.Shap;
 using Explainability.Protos;
 using Explainability.Server.Explaining;
 using Explainability.Server.Hosting;
+using Explainability.Server.Ledger;
 using Explainability.Server.Models;
 using Explainability.Views;
 using Explainability.Views.Rendering;
@@ -16,9 +17,16 @@ namespace Explainability.Server.Grpc;
 /// the same <see cref="ExplanationService"/> the CLI runs, and maps the result to messages. Throws the domain's exceptions;
 /// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
 /// </summary>
-public sealed partial class ExplainerGrpcService(ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options)
+public sealed partial class ExplainerGrpcService(
+    ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options, LedgerService ledger)
     : Explainer.ExplainerBase
 {
+    /// <summary>The request header naming the consuming system, recorded in the ledger (<c>anonymous</c> without it).</summary>
+    public const string ClientHeader = "client";
+
+    /// <summary>Longest client name recorded; a longer header is cut.</summary>
+    public const int MaxClientLength = 200;
+
     /// <inheritdoc />
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
@@ -37,6 +45,7 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
     /// <exception cref="ModelNotFoundException">No model has the id.</exception>
     /// <exception cref="ArgumentException">Unknown method, output space, audience or format; or bad rows (<see cref="Onnx.InputException"/>).</exception>
     /// <exception cref="NotSupportedException">The model cannot be explained with TreeSHAP.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger could not record the explanations; nothing is answered.</exception>
     public override Task<ExplainResponse> Explain(ExplainRequest request, ServerCallContext context)
     {
         if (request.Rows.Count > options.MaxRowsPerRequest)
@@ -70,14 +79,55 @@ public sealed partial class ExplainerGrpcService(ModelRegistry registry, Explana
             FallbackReason = e.Parameters.TryGetValue("fallback_reason", out var fallback) ? fallback : "",
         };
         ProtoMapping.AddAll(response.Parameters, e.Parameters);
+        var views = new List<IReadOnlyList<RenderedView>>(e.RowCount);
         for (int r = 0; r < e.RowCount; r++)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            var views = request.Audiences.Select(a => explanations.Render(outcome, r, a, format, language)).ToList();
-            response.Rows.Add(ProtoMapping.ToRowExplanation(outcome, r, views, request.WithSe));
+            views.Add([.. request.Audiences.Select(a => explanations.Render(outcome, r, a, format, language))]);
         }
 
+        // Recorded before anything is answered: when the ledger fails, the call fails and nothing was served unrecorded.
+        response.Rows.Add(ledger.RecordExplain(outcome, views, request.WithSe, Caller(context)));
         return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The id is malformed.</exception>
+    /// <exception cref="ExplanationNotFoundException">No explanation has the id.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
+    public override Task<GetExplanationResponse> GetExplanation(GetExplanationRequest request, ServerCallContext context) =>
+        Task.FromResult(ledger.Get(request.ExplanationId));
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The id is malformed; the audience is missing or unknown; the format or language is invalid.</exception>
+    /// <exception cref="ExplanationNotFoundException">No explanation has the id.</exception>
+    /// <exception cref="ModelVersionUnavailableException">The model version it was computed with is no longer loaded.</exception>
+    /// <exception cref="LedgerUnavailableException">The new view could not be recorded; it is not answered.</exception>
+    public override Task<RenderResponse> Render(RenderRequest request, ServerCallContext context)
+    {
+        ExplanationIds.Require(request.ExplanationId);
+        if (request.Audience.Length == 0)
+        {
+            throw new ArgumentException($"audience is required: one of {string.Join(", ", Audiences.All)}");
+        }
+
+        string format = NormalizeFormat(request.Format);
+        string? language = request.Language.Length == 0 ? null : RequireLanguageCode(request.Language);
+        var recorded = ledger.Render(request.ExplanationId, request.Audience, language, format, Caller(context));
+        return Task.FromResult(new RenderResponse { ExplanationId = recorded.ExplanationId, View = recorded.View, Sequence = recorded.Sequence });
+    }
+
+    /// <summary>The caller as the ledger records it: the <see cref="ClientHeader"/> header (cut to
+    /// <see cref="MaxClientLength"/> characters) or <c>anonymous</c>, and the gRPC peer.</summary>
+    private static LedgerCaller Caller(ServerCallContext context)
+    {
+        string? client = context.RequestHeaders.GetValue(ClientHeader)?.Trim();
+        if (string.IsNullOrEmpty(client))
+        {
+            client = LedgerCaller.Anonymous;
+        }
+
+        return new LedgerCaller(client.Length > MaxClientLength ? client[..MaxClientLength] : client, context.Peer ?? "");
     }
 
     /// <inheritdoc />

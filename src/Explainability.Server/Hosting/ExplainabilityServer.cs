@@ -1,7 +1,9 @@
 using System.Net;
 using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
+using Explainability.Server.Ledger;
 using Explainability.Server.Models;
+using Explainability.Server.Viewer;
 using Explainability.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -15,7 +17,8 @@ namespace Explainability.Server.Hosting;
 
 /// <summary>
 /// Builds the gRPC host: Kestrel on the IPv4 loopback only, HTTP/2 without TLS (h2c), the <c>Explainer</c> service and the
-/// <see cref="ErrorInterceptor"/>. Used by <c>explainability serve</c> and by the integration tests.
+/// <see cref="ErrorInterceptor"/>, the ledger, and optionally the analysts' HTML viewer on a second endpoint (HTTP/1.1).
+/// Used by <c>explainability serve</c> and by the integration tests.
 /// </summary>
 public static class ExplainabilityServer
 {
@@ -28,9 +31,15 @@ public static class ExplainabilityServer
     /// <param name="port">TCP port, 0 for any free one.</param>
     /// <param name="options">Limits; defaults when null.</param>
     /// <param name="views">Projection and rendering; <see cref="ViewService.CreateDefault"/> when null.</param>
+    /// <param name="ledger">Where served explanations are recorded; when null, the SQLite ledger at
+    /// <see cref="ExplainabilityServerOptions.LedgerPath"/>, opened here (so a bad ledger fails the build, not the first
+    /// call) and closed when the host is disposed. A ledger passed in stays the caller's to dispose.</param>
     /// <exception cref="ArgumentOutOfRangeException">The port is outside 0..65535.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public static WebApplication Build(ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null)
+    /// <exception cref="InvalidDataException">The ledger file is not a ledger this server can read.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger file cannot be opened or created.</exception>
+    public static WebApplication Build(
+        ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null, IExplanationLedger? ledger = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentOutOfRangeException.ThrowIfNegative(port);
@@ -43,14 +52,40 @@ public static class ExplainabilityServer
         // The host logs a start failure (a busy port) with its whole stack trace and then throws the same exception to the
         // caller, which reports it in one line; only its critical messages are kept.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                endpoints.Grpc = listen;
+            });
+            if (settings.ViewerPort is int viewerPort)
+            {
+                kestrel.Listen(settings.ViewerAddress, viewerPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    endpoints.Viewer = listen;
+                });
+            }
+
             kestrel.AddServerHeader = false;
         });
+        builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new ExplanationService(views ?? ViewService.CreateDefault()));
+        if (ledger is null)
+        {
+            // Created by a factory, so the container disposes it with the host.
+            builder.Services.AddSingleton<IExplanationLedger>(_ => SqliteExplanationLedger.Open(settings.LedgerPath, settings.LedgerBusyTimeout));
+        }
+        else
+        {
+            builder.Services.AddSingleton(ledger);
+        }
+
+        builder.Services.AddSingleton<LedgerService>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ErrorInterceptor>();
@@ -59,18 +94,33 @@ public static class ExplainabilityServer
         });
 
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<IExplanationLedger>();
+        if (settings.ViewerPort is not null)
+        {
+            ViewerEndpoints.Map(app);
+        }
+
         app.MapGrpcService<ExplainerGrpcService>();
         return app;
     }
 
-    /// <summary>The port a started host listens on (the one picked when it was built with port 0).</summary>
+    /// <summary>The port the started host's HTML viewer listens on (the one picked when it was built with viewer port 0).</summary>
+    /// <exception cref="InvalidOperationException">The host has no viewer (<see cref="ExplainabilityServerOptions.ViewerPort"/>
+    /// was null) or has not started.</exception>
+    public static int BoundViewerPort(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var endpoint = app.Services.GetRequiredService<ServerEndpoints>().Viewer?.IPEndPoint
+            ?? throw new InvalidOperationException("the server has no viewer: set ExplainabilityServerOptions.ViewerPort");
+        return endpoint.Port != 0 ? endpoint.Port : throw new InvalidOperationException("the viewer has no bound port yet; call StartAsync first");
+    }
+
+    /// <summary>The gRPC port a started host listens on (the one picked when it was built with port 0).</summary>
     /// <exception cref="InvalidOperationException">The host has not started, so no address is bound yet.</exception>
     public static int BoundPort(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        string address = addresses?.FirstOrDefault()
-            ?? throw new InvalidOperationException("the server has no bound address yet; call StartAsync first");
-        return new Uri(address).Port;
+        int port = app.Services.GetRequiredService<ServerEndpoints>().Grpc?.IPEndPoint?.Port ?? 0;
+        return port != 0 ? port : throw new InvalidOperationException("the server has no bound address yet; call StartAsync first");
     }
 }

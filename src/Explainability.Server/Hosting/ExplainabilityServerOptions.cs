@@ -21,10 +21,30 @@ public sealed record ExplainabilityServerOptions
     /// <summary>Threads over the rows of one request.</summary>
     public int DegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The ledger's SQLite file (created with its folder when absent): every explanation served, its views and omission
+    /// records, the client and the time. Default <see cref="DefaultLedgerPath"/>: <c>data/ledger.db</c> under the current
+    /// directory.
+    /// </summary>
+    public string LedgerPath { get; init; } = DefaultLedgerPath;
+
+    /// <summary>How long a ledger write waits for a lock held by another process before the call fails with <c>Unavailable</c>.</summary>
+    public TimeSpan LedgerBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>data/ledger.db</c> under the current directory.</summary>
+    public static string DefaultLedgerPath => Path.Combine(Environment.CurrentDirectory, "data", "ledger.db");
+
+    /// <summary>Port of the HTML viewer for analysts (plain HTTP/1.1, a Kestrel endpoint of its own; see
+    /// <see cref="Viewer.ViewerEndpoints"/>), 0 for any free port, or null (the default) for no viewer.</summary>
+    public int? ViewerPort { get; init; }
+
+    /// <summary>Address the viewer listens on; the IPv4 loopback by default, so only this machine reaches it.</summary>
+    public System.Net.IPAddress ViewerAddress { get; init; } = System.Net.IPAddress.Loopback;
+
     /// <summary>Least severe log level written to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>Throws unless every limit is positive.</summary>
+    /// <summary>Throws unless every limit is positive and the ledger path is set.</summary>
     /// <exception cref="ArgumentException">A limit is zero or negative; the message names it.</exception>
     public ExplainabilityServerOptions Validated()
     {
@@ -46,6 +66,21 @@ public sealed record ExplainabilityServerOptions
         if (DegreeOfParallelism < 1)
         {
             throw new ArgumentException($"DegreeOfParallelism must be at least 1, got {DegreeOfParallelism}");
+        }
+
+        if (ViewerPort is < 0 or > System.Net.IPEndPoint.MaxPort)
+        {
+            throw new ArgumentException($"ViewerPort must be between 0 and {System.Net.IPEndPoint.MaxPort}, got {ViewerPort}");
+        }
+
+        if (string.IsNullOrWhiteSpace(LedgerPath))
+        {
+            throw new ArgumentException("LedgerPath must name a file, got an empty path");
+        }
+
+        if (LedgerBusyTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"LedgerBusyTimeout must be positive, got {LedgerBusyTimeout}");
         }
 
         return this;

@@ -1,0 +1,292 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Explainability.Server.Ledger;
+
+/// <summary>
+/// The ledger in an embedded SQLite database (one file, Microsoft.Data.Sqlite). Write-ahead log (<c>journal_mode=WAL</c>)
+/// and <c>synchronous=FULL</c>: a transaction is on disk when its commit returns, so what an append acknowledged survives
+/// a crash or a kill of the process, and a transaction that did not commit leaves nothing. One connection, used under a
+/// lock: appends are serialized (SQLite has one writer anyway), reads see committed data only.
+/// </summary>
+/// <remarks>Schema version <see cref="SchemaVersion"/>: <c>schema_version(version)</c>; <c>explanations(id, recorded_at,
+/// client, model_id, model_version, method, record)</c> with <c>record</c> the serialized <c>RecordedExplanation</c>;
+/// <c>views(seq, explanation_id, audience, language, format, recorded_at, record)</c>.</remarks>
+public sealed class SqliteExplanationLedger : IExplanationLedger
+{
+    /// <summary>The schema version this code writes and reads.</summary>
+    public const int SchemaVersion = 1;
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+    private bool _disposed;
+
+    private SqliteExplanationLedger(string path, SqliteConnection connection)
+    {
+        Location = path;
+        _connection = connection;
+    }
+
+    /// <inheritdoc />
+    public string Location { get; }
+
+    /// <summary>Opens the ledger at <paramref name="path"/>, creating the file, its folder and the schema when absent.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="busyTimeout">How long a write waits for a lock another process holds before it fails; default 5 s.</param>
+    /// <exception cref="InvalidDataException">The file is not a SQLite database, has a newer schema version than this code
+    /// knows, or refuses the write-ahead log; the message names the file.</exception>
+    /// <exception cref="LedgerUnavailableException">The file cannot be opened or created.</exception>
+    public static SqliteExplanationLedger Open(string path, TimeSpan? busyTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = Path.GetFullPath(path);
+        SqliteConnection? connection = null;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            var builder = new SqliteConnectionStringBuilder
+            {
+                DataSource = full,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+                DefaultTimeout = (int)Math.Ceiling((busyTimeout ?? TimeSpan.FromSeconds(5)).TotalSeconds),
+            };
+            connection = new SqliteConnection(builder.ToString());
+            connection.Open();
+            string mode = Scalar(connection, "PRAGMA journal_mode=WAL;") as string ?? "";
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidDataException($"ledger {full} cannot use a write-ahead log (journal_mode is '{mode}'); put it on a local file system");
+            }
+
+            Execute(connection, "PRAGMA synchronous=FULL;");
+            Execute(connection, "PRAGMA foreign_keys=ON;");
+            CreateOrCheckSchema(connection, full);
+            var ledger = new SqliteExplanationLedger(full, connection);
+            connection = null;
+            return ledger;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 26)
+        {
+            // SQLITE_NOTADB
+            throw new InvalidDataException($"ledger {full} is not a SQLite database: {e.Message}", e);
+        }
+        catch (SqliteException e)
+        {
+            throw new LedgerUnavailableException($"the ledger {full} cannot be opened: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new LedgerUnavailableException($"the ledger {full} cannot be opened: {e.Message}", e);
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<long> Append(IReadOnlyList<LedgerRecord> explanations, IReadOnlyList<LedgerViewRecord> views)
+    {
+        ArgumentNullException.ThrowIfNull(explanations);
+        ArgumentNullException.ThrowIfNull(views);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                foreach (var e in explanations)
+                {
+                    using var insert = _connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = """
+                        INSERT INTO explanations (id, recorded_at, client, model_id, model_version, method, record)
+                        VALUES ($id, $at, $client, $model, $version, $method, $record);
+                        """;
+                    insert.Parameters.AddWithValue("$id", e.Id);
+                    insert.Parameters.AddWithValue("$at", Timestamp(e.RecordedAt));
+                    insert.Parameters.AddWithValue("$client", e.Client);
+                    insert.Parameters.AddWithValue("$model", e.ModelId);
+                    insert.Parameters.AddWithValue("$version", e.ModelVersion);
+                    insert.Parameters.AddWithValue("$method", e.Method);
+                    insert.Parameters.AddWithValue("$record", e.Record);
+                    insert.ExecuteNonQuery();
+                }
+
+                var sequences = new List<long>(views.Count);
+                foreach (var v in views)
+                {
+                    using var insert = _connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = """
+                        INSERT INTO views (explanation_id, audience, language, format, recorded_at, record)
+                        VALUES ($id, $audience, $language, $format, $at, $record)
+                        RETURNING seq;
+                        """;
+                    insert.Parameters.AddWithValue("$id", v.ExplanationId);
+                    insert.Parameters.AddWithValue("$audience", v.Audience);
+                    insert.Parameters.AddWithValue("$language", v.Language);
+                    insert.Parameters.AddWithValue("$format", v.Format);
+                    insert.Parameters.AddWithValue("$at", Timestamp(v.RecordedAt));
+                    insert.Parameters.AddWithValue("$record", v.Record);
+                    sequences.Add((long)insert.ExecuteScalar()!);
+                }
+
+                transaction.Commit();
+                return sequences;
+            }
+            catch (SqliteException e)
+            {
+                throw new LedgerUnavailableException($"the ledger could not record the call, so it was not answered: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public LedgerRecord? Find(string id)
+    {
+        var found = Query(
+            "SELECT id, recorded_at, client, model_id, model_version, method, record FROM explanations WHERE id = $id;",
+            command => command.Parameters.AddWithValue("$id", id),
+            ReadRecord);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<LedgerViewRecord> ViewsOf(string id) => Query(
+        "SELECT explanation_id, audience, language, format, recorded_at, record, seq FROM views WHERE explanation_id = $id ORDER BY seq;",
+        command => command.Parameters.AddWithValue("$id", id),
+        reader => new LedgerViewRecord(
+            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), ParseTimestamp(reader.GetString(4)),
+            (byte[])reader.GetValue(5), reader.GetInt64(6)));
+
+    /// <inheritdoc />
+    public IReadOnlyList<LedgerRecord> Recent(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return Query(
+            "SELECT id, recorded_at, client, model_id, model_version, method, record FROM explanations ORDER BY rowid DESC LIMIT $limit;",
+            command => command.Parameters.AddWithValue("$limit", limit),
+            ReadRecord);
+    }
+
+    /// <inheritdoc />
+    public long Count() => Query("SELECT COUNT(*) FROM explanations;", _ => { }, reader => reader.GetInt64(0))[0];
+
+    /// <summary>Closes the database; the write-ahead log is checkpointed into the file.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _connection.Dispose();
+        }
+    }
+
+    private List<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = sql;
+                bind(command);
+                using var reader = command.ExecuteReader();
+                var result = new List<T>();
+                while (reader.Read())
+                {
+                    result.Add(read(reader));
+                }
+
+                return result;
+            }
+            catch (SqliteException e)
+            {
+                throw new LedgerUnavailableException($"the ledger cannot be read: {e.Message}", e);
+            }
+        }
+    }
+
+    private static LedgerRecord ReadRecord(SqliteDataReader reader) => new(
+        reader.GetString(0), ParseTimestamp(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        reader.GetString(5), (byte[])reader.GetValue(6));
+
+    private static void CreateOrCheckSchema(SqliteConnection connection, string path)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS explanations (
+                id TEXT PRIMARY KEY NOT NULL,
+                recorded_at TEXT NOT NULL,
+                client TEXT NOT NULL,
+                model_id TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                method TEXT NOT NULL,
+                record BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS views (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                explanation_id TEXT NOT NULL REFERENCES explanations(id),
+                audience TEXT NOT NULL,
+                language TEXT NOT NULL,
+                format TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                record BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS views_by_explanation ON views(explanation_id, seq);
+            """, transaction);
+        var versions = new List<long>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT version FROM schema_version;";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                versions.Add(reader.GetInt64(0));
+            }
+        }
+
+        if (versions.Count == 0)
+        {
+            Execute(connection, $"INSERT INTO schema_version (version) VALUES ({SchemaVersion});", transaction);
+        }
+        else if (versions.Count > 1 || versions[0] != SchemaVersion)
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"ledger {path} has schema version {string.Join(", ", versions)}; this server reads version {SchemaVersion}"));
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTimestamp(string text) =>
+        DateTimeOffset.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>The timestamp text the ledger writes: UTC, ISO 8601 with 100 ns precision.</summary>
+    public static string FormatTimestamp(DateTimeOffset at) => Timestamp(at);
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Explainability.Protos;
+
+namespace Explainability.Server.Tests;
+
+/// <summary>
+/// End to end in a real browser: headless Chromium (Debian package <c>chromium</c>, which <c>.ci/run</c> installs when
+/// absent) loads a viewer page and dumps its DOM. No screenshot: the assertions are on the DOM.
+/// </summary>
+[Collection(ServerTestGroup.Name)]
+public sealed partial class ViewerBrowserTests(ServerFixture server)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Headless_Chromium_shows_the_view_and_its_omission_section()
+    {
+        var request = new ExplainRequest { ModelId = "credit-risk" };
+        request.Rows.Add(server.BackgroundRows("credit-risk", [14]));
+        request.Audiences.Add("customer");
+        string id = (await server.Client.ExplainAsync(request)).Rows[0].ExplanationId;
+
+        string dom = await DumpDom($"http://127.0.0.1:{server.ViewerPort}/explanations/{id}/business-manager");
+
+        var recorded = (await server.Client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = id })).Views.Last();
+        Assert.Equal(("business-manager", "Viewer"), (recorded.View.Audience, recorded.ServedBy));
+        var rendered = Rendered().Match(dom);
+        Assert.True(rendered.Success, $"no <pre id=\"rendered\"> in the DOM:\n{dom}");
+        Assert.Equal(recorded.View.Rendered, WebUtility.HtmlDecode(rendered.Groups[1].Value));
+        Assert.Contains("<svg id=\"chart\"", dom, StringComparison.Ordinal);
+        var omissions = Omissions().Match(dom);
+        Assert.True(omissions.Success, $"no omission section in the DOM:\n{dom}");
+        Assert.Contains("What this view leaves out", omissions.Value, StringComparison.Ordinal);
+        var items = OmissionItem().Matches(omissions.Value).Select(m => (m.Groups[1].Value, WebUtility.HtmlDecode(m.Groups[2].Value))).ToList();
+        Assert.NotEmpty(items);
+        Assert.Equal(recorded.View.Omissions.Select(e => (e.Kind, e.Description)), items);
+    }
+
+    [Fact]
+    public async Task Headless_Chromium_shows_the_list_with_the_new_explanation_first()
+    {
+        var request = new ExplainRequest { ModelId = "card-fraud" };
+        request.Rows.Add(server.BackgroundRows("card-fraud", [6]));
+        string id = (await server.Client.ExplainAsync(request)).Rows[0].ExplanationId;
+
+        string dom = await DumpDom($"http://127.0.0.1:{server.ViewerPort}/explanations");
+
+        var first = FirstRow().Match(dom);
+        Assert.True(first.Success, $"no explanation row in the DOM:\n{dom}");
+        Assert.Equal(id, first.Groups[1].Value);
+    }
+
+    /// <summary>The DOM Chromium built for <paramref name="url"/>, with a fresh profile and no network beyond the page.</summary>
+    private static async Task<string> DumpDom(string url)
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.Fail($"{Chromium} is missing: this end-to-end test needs headless Chromium. Install it with `apt-get install -y chromium` (as root; Debian package 'chromium'); .ci/run installs it when absent.");
+        }
+
+        string profile = Path.Combine(Path.GetTempPath(), "explainability-chromium-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(profile);
+        try
+        {
+            var info = new ProcessStartInfo(Chromium)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (string arg in (string[])[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", $"--user-data-dir={profile}", "--dump-dom", url])
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(info)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"Chromium did not finish loading {url} within 120 s: {await stderr}");
+            }
+
+            string dom = await stdout;
+            Assert.True(process.ExitCode == 0 && dom.Length > 0, $"Chromium exited with {process.ExitCode} and {dom.Length} characters of DOM: {await stderr}");
+            return dom;
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(profile, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    [GeneratedRegex("<pre id=\"rendered\">(.*?)</pre>", RegexOptions.Singleline)]
+    private static partial Regex Rendered();
+
+    [GeneratedRegex("<section id=\"omissions\">.*?</section>", RegexOptions.Singleline)]
+    private static partial Regex Omissions();
+
+    [GeneratedRegex("<li data-kind=\"([a-z-]+)\">(.*?)</li>", RegexOptions.Singleline)]
+    private static partial Regex OmissionItem();
+
+    [GeneratedRegex("<tr data-id=\"([0-9a-f]{32})\">")]
+    private static partial Regex FirstRow();
+}
