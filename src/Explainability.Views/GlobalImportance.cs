@@ -26,7 +26,7 @@ public sealed record GlobalImportance
 /// <summary>One bar of <see cref="GlobalImportance"/>. Immutable.</summary>
 public sealed record GlobalImportanceItem
 {
-    /// <summary><c>group:</c> + group name, or the feature name for a feature without a group (or when not grouped).</summary>
+    /// <summary><c>group:</c> + group name, or the feature name for a feature alone in its group (as in the case view) or when not grouped.</summary>
     public required string Key { get; init; }
 
     /// <summary>The group name, or the feature's display name in the view's language.</summary>

@@ -1,6 +1,7 @@
 using Explainability.Core.Data;
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
+using Explainability.Views;
 using Explainability.Views.ModelCards;
 
 namespace Explainability.Server.Models;
@@ -13,6 +14,7 @@ namespace Explainability.Server.Models;
 public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<double[]?> _backgroundColumns;
+    private readonly Lazy<ReferenceAttributions?> _referenceAttributions;
 
     private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived)
     {
@@ -23,6 +25,7 @@ public sealed class LoadedModel : IDisposable
         CardIsDerived = cardIsDerived;
         _backgroundColumns = new Lazy<double[]?>(() =>
             background is null || onnx.TreeModel is null ? null : onnx.ComputeColumns(background, allowExtraColumns: true));
+        _referenceAttributions = new Lazy<ReferenceAttributions?>(() => ReferenceImportance.Compute(this));
     }
 
     /// <summary>Where the model was loaded from (folder or file).</summary>
@@ -51,6 +54,10 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
     public double[]? BackgroundColumns => _backgroundColumns.Value;
+
+    /// <summary>SHAP values over the background rows for the portfolio picture (<see cref="ReferenceImportance.Compute"/>),
+    /// computed once on first use; null without a background.</summary>
+    public ReferenceAttributions? ReferenceAttributions => _referenceAttributions.Value;
 
     /// <summary>
     /// Names of the explained outputs, <c>[outputs]</c>: the card's class labels where the graph only numbers its outputs

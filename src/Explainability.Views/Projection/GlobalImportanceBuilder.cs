@@ -43,7 +43,9 @@ public static class GlobalImportanceBuilder
                 continue;
             }
 
-            bool grouped = policy.GroupByFeatureGroup && feature.Group.Length > 0;
+            // As GroupByFeatureGroup does for the case: a group with one shown member stays that feature.
+            bool grouped = policy.GroupByFeatureGroup && feature.Group.Length > 0
+                && card.Features.Count(g => g.Group == feature.Group && !draft.WithheldFeatures.Contains(g.Name)) > 1;
             string key = grouped ? "group:" + feature.Group : feature.Name;
             if (!byKey.TryGetValue(key, out int index))
             {
