@@ -74,6 +74,22 @@ public sealed class ReferenceImportanceTests
     }
 
     [Fact]
+    public void Shipped_card_fraud_card_hides_the_collection_time_from_the_business_manager_only()
+    {
+        using var model = LoadedModel.Load(ModelFolder("card-fraud"));
+        var service = new ExplanationService(ViewService.CreateDefault());
+        var outcome = ExplanationService.Explain(model, model.Background!.SelectRows([0]), new ExplainOptions(AllowExtraColumns: true));
+        var manager = service.Render(outcome, 0, Audiences.BusinessManager);
+        Assert.DoesNotContain(manager.View.Items, i => i.Features.Contains("Time"));
+        Assert.DoesNotContain(manager.View.GlobalImportance!.Items, i => i.Features.Contains("Time"));
+        var entry = Assert.Single(manager.FullRecord.Entries, e => e.Kind == Explainability.Views.Omissions.OmissionKind.HiddenTagged);
+        Assert.Equal(["Time"], entry.Features);
+        Assert.Equal("hiddenTags = internal", entry.Rule);
+        Assert.DoesNotContain("Time in data window", manager.Rendered, StringComparison.Ordinal);
+        Assert.Contains(service.Render(outcome, 0, Audiences.DataScientist).View.Items, i => i.Key == "Time");
+    }
+
+    [Fact]
     public void The_service_applies_the_model_cards_override_and_a_bad_override_fails_the_load_naming_card_audience_field_and_value()
     {
         string folder = Path.Combine(Path.GetTempPath(), "policy-model-" + Guid.NewGuid().ToString("N"));
