@@ -47,7 +47,7 @@ public sealed record Waterfall
         double rest = output - total;
         if (Math.Abs(rest) > 1e-12 * Math.Max(1, Math.Abs(output)))
         {
-            rows.Add(("not-shown", "not shown", rest, total, output));
+            rows.Add(("not-shown", "rest: residual, rounding and values not shown", rest, total, output));
         }
 
         rows.Add(("output", "model output", output, output, output));

@@ -4,7 +4,7 @@ namespace Explainability.Views;
 public sealed record WaterfallStep
 {
     /// <summary><c>base</c> (the base value), <c>item</c> (a shown attribution), <c>offset</c> (the model's per-row offset),
-    /// <c>not-shown</c> (what the shown values leave unexplained) or <c>output</c> (the model output).</summary>
+    /// <c>not-shown</c> (what the shown values leave unexplained: the additivity residual, rounding, values not shown) or <c>output</c> (the model output).</summary>
     public required string Kind { get; init; }
 
     /// <summary>What the row stands for: the item's label, <c>base value</c>, <c>offset</c>, ...</summary>
