@@ -29,7 +29,7 @@ public static class PolicyReader
         .Where(p => p.CanWrite && p.Name != nameof(AudiencePolicy.Audience))
         .ToDictionary(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name), StringComparer.Ordinal);
 
-    /// <summary>The JSON names of all settings, in declaration order of no importance (sorted).</summary>
+    /// <summary>The JSON names of all settings, sorted ordinally.</summary>
     public static IReadOnlyList<string> SettingNames { get; } = [.. Settings.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>Reads the default policies at <paramref name="path"/>: an object with one complete policy per audience.</summary>
@@ -114,11 +114,17 @@ public static class PolicyReader
 
         // A fresh copy, written through the init setters before anyone else sees it.
         var result = policy with { };
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in overrides.EnumerateObject())
         {
             if (!Settings.TryGetValue(property.Name, out var setting))
             {
                 throw PolicyError.Create(source, audience, property.Name, $"unknown setting; known settings: {string.Join(", ", SettingNames)}");
+            }
+
+            if (!seen.Add(property.Name))
+            {
+                throw PolicyError.Create(source, audience, property.Name, "set twice; JSON would silently keep the last value");
             }
 
             setting.SetValue(result, Convert(property.Value, setting.PropertyType, source, audience, property.Name));
@@ -156,8 +162,14 @@ public static class PolicyReader
             throw PolicyError.Create(source, null, null, $"expected an object of audience -> policy, got {Show(root)}");
         }
 
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())
         {
+            if (!seen.Add(property.Name))
+            {
+                throw PolicyError.Create(source, property.Name, null, "listed twice");
+            }
+
             yield return (RequireAudience(property.Name, source), property.Value);
         }
     }

@@ -101,6 +101,9 @@ public class PolicyFileTests
         var absent = Assert.Throws<InvalidDataException>(() => PolicyReader.ParseDefaults(root.ToJsonString(), "p.json"));
         Assert.Contains("no policy for customer", absent.Message, StringComparison.Ordinal);
 
+        var twice = Assert.Throws<InvalidDataException>(() => PolicyReader.ParseDefaults(ShippedJson().Replace("\"topK\": 4,", "\"topK\": 4, \"topK\": 9,", StringComparison.Ordinal), "p.json"));
+        Assert.StartsWith("p.json: policy 'customer', field 'topK': set twice", twice.Message, StringComparison.Ordinal);
+
         var bad = Assert.Throws<InvalidDataException>(() => PolicyReader.ParseDefaults("{ \"customer\": ", "p.json"));
         Assert.StartsWith("p.json: not valid JSON", bad.Message, StringComparison.Ordinal);
     }
