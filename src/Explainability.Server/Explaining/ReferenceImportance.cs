@@ -15,7 +15,7 @@ namespace Explainability.Server.Explaining;
 public static class ReferenceImportance
 {
     /// <summary>The most model evaluations the reference explanation of a black-box model may take.</summary>
-    public const double MaxModelEvaluations = 4e6;
+    public const double MaxModelEvaluations = 1e6;
 
     /// <summary>The reference attributions of <paramref name="model"/>, or null when it has no background or its background
     /// cannot be explained (for example a model with a per-row offset whose background lacks the offset column).</summary>

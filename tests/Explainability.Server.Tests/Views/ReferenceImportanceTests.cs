@@ -74,6 +74,34 @@ public sealed class ReferenceImportanceTests
     }
 
     [Fact]
+    public void A_black_box_model_explains_only_as_many_reference_rows_as_the_evaluation_bound_allows()
+    {
+        // MIN aggregation: TreeSHAP cannot take it, so the default is KernelSHAP; each explained row costs its coalitions
+        // times the 2000 background rows, so only the leading rows within ReferenceImportance.MaxModelEvaluations are explained.
+        string folder = Path.Combine(Path.GetTempPath(), "black-box-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var rng = new Random(3);
+            string background = Path.Combine(folder, "background.csv");
+            File.WriteAllLines(background, ["a,b", .. Enumerable.Range(0, 2000).Select(_ => $"{rng.Next(-3, 4)},{rng.Next(-3, 4)}")]);
+            string onnx = Path.Combine(ServerFixture.RepoRoot, "tests", "Explainability.Onnx.Tests", "Fixtures", "tree_min_aggregation", "tree_min_aggregation.onnx");
+            using var model = LoadedModel.Load(onnx, ["a", "b"], background);
+            int expected = (int)(ReferenceImportance.MaxModelEvaluations / (ExplainMethods.DefaultKernelSamples(2) * 2000.0));
+            var reference = model.ReferenceAttributions!;
+            Assert.Equal("kernel", reference.Method);
+            Assert.InRange(expected, 1, 1999);
+            Assert.Equal(expected, reference.RowCount);
+            Assert.Equal($"the first {expected} of 2000 background rows (bounded cost of kernel)", reference.Source);
+            Assert.All(reference.ProbabilityScale, f => Assert.Equal(1, f));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Shipped_card_fraud_card_hides_the_collection_time_from_the_business_manager_only()
     {
         using var model = LoadedModel.Load(ModelFolder("card-fraud"));
