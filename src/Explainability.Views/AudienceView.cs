@@ -119,4 +119,16 @@ public sealed record AudienceView
 
     /// <summary>What this view leaves out, with feature names hidden from this audience withheld.</summary>
     public required OmissionRecord Omissions { get; init; }
+
+    /// <summary>Governance alerts raised while projecting (for example a <c>protected</c> feature above the policy's
+    /// <c>governanceThreshold</c>); empty when none. Feature names hidden from this audience are withheld.</summary>
+    public IReadOnlyList<GovernanceAlert> Alerts { get; init; } = [];
+
+    /// <summary>A waterfall from base value to model output through the shown values, or null unless the policy asks for
+    /// it (<see cref="Policies.ContextBlocks.Waterfall"/>) and the view shows amounts, base value and output.</summary>
+    public Waterfall? Waterfall { get; init; }
+
+    /// <summary>The model's global importance over its reference data in <see cref="Unit"/>, or null unless the policy asks
+    /// for it (<see cref="Policies.ContextBlocks.GlobalImportance"/>) and the model has reference data.</summary>
+    public GlobalImportance? GlobalImportance { get; init; }
 }

@@ -36,6 +36,10 @@ public sealed record ExplanationContext
     /// <summary>Raw background rows that define "typical", for percentiles; null when the model has none.</summary>
     public FeatureTable? Background { get; init; }
 
+    /// <summary>SHAP values over the model's reference data for the portfolio picture
+    /// (<see cref="Policies.ContextBlocks.GlobalImportance"/>), or null; set with <c>with</c> after <see cref="Create"/>.</summary>
+    public ReferenceAttributions? Reference { get; init; }
+
     /// <summary>Builds a context and checks that explanation, card and tables agree.</summary>
     /// <param name="explanation">The full explanation.</param>
     /// <param name="row">The explained row of <paramref name="explanation"/>.</param>

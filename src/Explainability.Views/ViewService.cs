@@ -16,8 +16,10 @@ public sealed class ViewService
     private readonly Dictionary<string, AudiencePolicy> _policies;
 
     /// <summary>A service rendering with <paramref name="renderer"/> under <paramref name="policies"/> (audience -> policy;
-    /// audiences not listed use <see cref="AudiencePolicies.Defaults"/>).</summary>
+    /// audiences not listed use <see cref="AudiencePolicies.Defaults"/>, read from <c>templates/policies.json</c>). Model
+    /// cards' overrides apply on top, per projection.</summary>
     /// <exception cref="ArgumentException">A policy is invalid or filed under another audience's name.</exception>
+    /// <exception cref="InvalidDataException">The default policy file is invalid.</exception>
     public ViewService(TemplateRenderer renderer, IReadOnlyDictionary<string, AudiencePolicy>? policies = null)
     {
         Renderer = renderer;
@@ -51,15 +53,29 @@ public sealed class ViewService
         return string.IsNullOrWhiteSpace(language) ? policy : (policy with { Language = language }).Validated();
     }
 
-    /// <summary>The view of <paramref name="context"/> for <paramref name="audience"/>.</summary>
+    /// <summary>The policy of <paramref name="audience"/> for the model of <paramref name="card"/>: this service's policy,
+    /// then the card's overrides for the audience (<see cref="PolicyReader.ForModel"/>), then <paramref name="language"/>
+    /// when given (a request's language wins over the card's).</summary>
     /// <exception cref="ArgumentException">The audience is unknown; the message lists the allowed values.</exception>
+    /// <exception cref="InvalidDataException">The card's override for the audience is invalid.</exception>
+    public AudiencePolicy PolicyFor(string audience, ModelCard card, string? language = null)
+    {
+        var policy = PolicyReader.ForModel(_policies[Audiences.Require(audience, nameof(audience))], card);
+        return string.IsNullOrWhiteSpace(language) ? policy : (policy with { Language = language }).Validated();
+    }
+
+    /// <summary>The view of <paramref name="context"/> for <paramref name="audience"/> (with the card's policy overrides).</summary>
+    /// <exception cref="ArgumentException">The audience is unknown; the message lists the allowed values.</exception>
+    /// <exception cref="InvalidDataException">The card's override for the audience is invalid.</exception>
     public AudienceView Project(ExplanationContext context, string audience, string? language = null) =>
         ProjectWithRecord(context, audience, language).View;
 
-    /// <summary>The view of <paramref name="context"/> for <paramref name="audience"/> and the complete omission record for the ledger.</summary>
+    /// <summary>The view of <paramref name="context"/> for <paramref name="audience"/> and the complete omission record for
+    /// the ledger, under the audience's policy with the model card's overrides (<see cref="PolicyFor(string, ModelCard, string)"/>).</summary>
     /// <exception cref="ArgumentException">The audience is unknown; the message lists the allowed values.</exception>
+    /// <exception cref="InvalidDataException">The card's override for the audience is invalid.</exception>
     public ProjectionResult ProjectWithRecord(ExplanationContext context, string audience, string? language = null) =>
-        Projector.Run(context, PolicyFor(audience, language));
+        Projector.Run(context, PolicyFor(audience, context.Card, language));
 
     /// <summary>Renders <paramref name="view"/> in <paramref name="format"/> (<c>text</c> or <c>md</c>) with its audience's template.</summary>
     /// <exception cref="ArgumentException">The format is unknown; the message lists the allowed values.</exception>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Explainability.Views.ModelCards;
 using static Explainability.Cli.Training.FeatureCards;
 
@@ -53,6 +54,12 @@ internal static class CardFraudSample
                 DecisionThreshold = 0.5,
                 PositiveOutcome = "the transaction is flagged as likely fraud",
                 NegativeOutcome = "the transaction is not flagged as fraud",
+            },
+            // Time is a position in the publisher's two-day collection window, not a property of a transaction: the
+            // portfolio view leaves it out (and its omission record says how much of |SHAP| that hides).
+            Policies = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+            {
+                [Views.Audiences.BusinessManager] = JsonDocument.Parse("""{ "hiddenTags": ["internal"] }""").RootElement.Clone(),
             },
         },
         LabelColumn: "Class",

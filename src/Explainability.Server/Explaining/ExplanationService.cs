@@ -339,6 +339,12 @@ public sealed class ExplanationService(ViewService views)
         var explanation = outcome.Explanation;
         var context = ExplanationContext.Create(
             explanation, row, ExplanationContext.PositiveOutput(explanation, outcome.Model.Card), outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
+        if (Views.PolicyFor(audience, outcome.Model.Card, language).Context.HasFlag(Explainability.Views.Policies.ContextBlocks.GlobalImportance))
+        {
+            // Computed once per loaded model, and only when a view asks for the portfolio picture.
+            context = context with { Reference = outcome.Model.ReferenceAttributions };
+        }
+
         var projection = Views.ProjectWithRecord(context, audience, language);
         return new RenderedView(row, audience, format, Views.Render(projection.View, format), projection.View, projection.Record);
     }

@@ -116,6 +116,32 @@ public static class ProtoMapping
         }
 
         result.Omissions.Add(record.Entries.Select(ToOmissionEntry));
+        result.Alerts.Add(view.View.Alerts.Select(ToAlert));
+        return result;
+    }
+
+    /// <summary>A governance alert as the view holds it (features hidden from the audience already withheld).</summary>
+    public static Protos.GovernanceAlert ToAlert(Views.GovernanceAlert alert)
+    {
+        var result = new Protos.GovernanceAlert
+        {
+            Kind = alert.Kind,
+            WithheldFeatureCount = alert.WithheldFeatureCount,
+            Rule = alert.Rule,
+            Message = alert.Message,
+        };
+        result.Features.Add(alert.Features);
+        result.FeatureLabels.Add(alert.FeatureLabels);
+        if (alert.Share is double share)
+        {
+            result.Share = share;
+        }
+
+        if (alert.Threshold is double threshold)
+        {
+            result.Threshold = threshold;
+        }
+
         return result;
     }
 

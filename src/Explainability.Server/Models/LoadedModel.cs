@@ -2,6 +2,7 @@ using Explainability.Core.Data;
 using Explainability.Core.Shap;
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
+using Explainability.Views;
 using Explainability.Views.ModelCards;
 
 namespace Explainability.Server.Models;
@@ -15,6 +16,7 @@ public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<double[]?> _backgroundColumns;
     private readonly Lazy<PreparedTreeShap>[] _preparedTreeShap;
+    private readonly Lazy<ReferenceAttributions?> _referenceAttributions;
 
     private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived)
     {
@@ -30,6 +32,7 @@ public sealed class LoadedModel : IDisposable
             .. new[] { TreeShapMethod.PathDependent, TreeShapMethod.Interventional }.Select(method => new Lazy<PreparedTreeShap>(() =>
                 TreeShapExplainer.Prepare(onnx.TreeModel!.Ensemble, onnx.TreeModel.FeatureMap, BackgroundColumns ?? [], method))),
         ];
+        _referenceAttributions = new Lazy<ReferenceAttributions?>(() => ReferenceImportance.Compute(this));
     }
 
     /// <summary>Where the model was loaded from (folder or file).</summary>
@@ -58,6 +61,10 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
     public double[]? BackgroundColumns => _backgroundColumns.Value;
+
+    /// <summary>SHAP values over the background rows for the portfolio picture (<see cref="ReferenceImportance.Compute"/>),
+    /// computed once on first use; null without a background.</summary>
+    public ReferenceAttributions? ReferenceAttributions => _referenceAttributions.Value;
 
     /// <summary>
     /// TreeSHAP prepared once on this model's own background (covers counted, interventional leaf tables built), so a

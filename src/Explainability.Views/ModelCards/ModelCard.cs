@@ -35,7 +35,8 @@ public sealed record ModelCard
     /// <summary>The explained output.</summary>
     public required OutputCard Output { get; init; }
 
-    /// <summary>Per-audience policy overrides (audience name -> override object), interpreted by the views.</summary>
+    /// <summary>Per-audience policy overrides (audience name -> object with only the settings that differ from
+    /// <c>templates/policies.json</c>), read by <see cref="Policies.PolicyReader"/>; null for none.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Policies { get; init; }
 }
 

@@ -15,7 +15,9 @@ public static class ModelCardReader
 
     /// <summary>Reads the card at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">No file at the path.</exception>
-    /// <exception cref="InvalidDataException">The JSON is malformed or a required field is missing or invalid; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The JSON is malformed or a required field is missing or invalid; the message names it.
+    /// Also when a policy override is invalid (<see cref="Policies.PolicyReader.CheckOverrides"/>): the
+    /// message names the card, the audience, the setting and the bad value.</exception>
     public static ModelCard Read(string path)
     {
         ModelCard? card;
@@ -39,6 +41,9 @@ public static class ModelCardReader
 
     private static void Validate(ModelCard card, string path)
     {
+        // Policy overrides are rejected at load, not at the first request that projects a view.
+        Policies.PolicyReader.CheckOverrides(card.Policies, $"model card {path}");
+
         var output = card.Output;
         if (!(output.DecisionThreshold > 0 && output.DecisionThreshold < 1))
         {

@@ -1,68 +1,41 @@
+using Explainability.Views.Rendering;
+
 namespace Explainability.Views.Policies;
 
-/// <summary>The default policy per audience. Kept in code until policies move into a file with per-model overrides.</summary>
+/// <summary>
+/// The default policy per audience, read once from <c>policies.json</c> in the templates folder beside the binaries
+/// (<see cref="PolicyReader.ReadDefaults"/>); the code holds no second copy of them. Per-model overrides come from the
+/// model card (<see cref="PolicyReader.ForModel"/>).
+/// </summary>
 public static class AudiencePolicies
 {
-    /// <summary>Everything, in margin space, unrounded, with method and parameters: nothing is omitted.</summary>
-    public static AudiencePolicy DataScientist { get; } = new()
-    {
-        Audience = Audiences.DataScientist,
-        Selection = Selection.All,
-        Scale = OutputScale.Margin,
-        Context = ContextBlocks.CaseValues | ContextBlocks.Percentiles,
-        ShowTechnicalDetails = true,
-        ShowUncertainty = true,
-        ShowOffset = true,
-    };
+    private static readonly Lazy<IReadOnlyDictionary<string, AudiencePolicy>> Loaded = new(() => PolicyReader.ReadDefaults(DefaultPath()));
 
-    /// <summary>Top five feature groups in probability points, one decimal.</summary>
-    public static AudiencePolicy BusinessManager { get; } = new()
-    {
-        Audience = Audiences.BusinessManager,
-        Selection = Selection.TopByMagnitude,
-        TopK = 5,
-        GroupByFeatureGroup = true,
-        Scale = OutputScale.Probability,
-        Decimals = 1,
-    };
+    /// <summary>Audience name -> default policy, from <see cref="DefaultPath"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">No templates folder was found.</exception>
+    /// <exception cref="FileNotFoundException">The templates folder has no policy file.</exception>
+    /// <exception cref="InvalidDataException">The policy file is invalid; the message names the file, audience, field and value.</exception>
+    public static IReadOnlyDictionary<string, AudiencePolicy> Defaults => Loaded.Value;
 
-    /// <summary>Score, five strongest risk-raising signals and the strongest risk-lowering one, with values and percentiles.</summary>
-    public static AudiencePolicy FraudAnalyst { get; } = new()
-    {
-        Audience = Audiences.FraudAnalyst,
-        Selection = Selection.TopByDirection,
-        TopK = 5,
-        TopLowering = 1,
-        Scale = OutputScale.Probability,
-        Decimals = 1,
-        ShowBaseValue = false,
-        Context = ContextBlocks.CaseValues | ContextBlocks.Percentiles,
-    };
+    /// <summary>The default data-scientist policy: everything, in margin space, unrounded, with method and parameters.</summary>
+    public static AudiencePolicy DataScientist => Defaults[Audiences.DataScientist];
 
-    /// <summary>Four strongest reasons for the case's outcome (toward the adverse outcome when the score is at or above the
-    /// decision threshold, toward the favourable one below it), without protected or internal features, without numbers.</summary>
-    public static AudiencePolicy Customer { get; } = new()
-    {
-        Audience = Audiences.Customer,
-        Selection = Selection.TopByDecision,
-        TopK = 4,
-        TopLowering = 0,
-        HiddenTags = ["protected", "internal"],
-        Scale = OutputScale.Margin,
-        ShowScore = false,
-        ShowBaseValue = false,
-        ShowValues = false,
-        Context = ContextBlocks.Descriptions | ContextBlocks.ActionableHints,
-    };
+    /// <summary>The default business-manager policy: top feature groups in probability points, with global importance.</summary>
+    public static AudiencePolicy BusinessManager => Defaults[Audiences.BusinessManager];
 
-    /// <summary>Audience name -> default policy.</summary>
-    public static IReadOnlyDictionary<string, AudiencePolicy> Defaults { get; } = new Dictionary<string, AudiencePolicy>(StringComparer.Ordinal)
-    {
-        [Audiences.DataScientist] = DataScientist,
-        [Audiences.BusinessManager] = BusinessManager,
-        [Audiences.FraudAnalyst] = FraudAnalyst,
-        [Audiences.Customer] = Customer,
-    };
+    /// <summary>The default fraud-analyst policy: score, strongest risk-raising signals and the strongest risk-lowering one,
+    /// with values and percentiles.</summary>
+    public static AudiencePolicy FraudAnalyst => Defaults[Audiences.FraudAnalyst];
+
+    /// <summary>The default customer policy: the strongest reasons for the case's outcome, without protected or internal
+    /// features, without numbers.</summary>
+    public static AudiencePolicy Customer => Defaults[Audiences.Customer];
+
+    /// <summary>The path of the default policy file: <c>policies.json</c> in the templates folder found by
+    /// <see cref="TemplateRenderer.FindTemplatesDirectory"/> from <see cref="AppContext.BaseDirectory"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">No templates folder was found.</exception>
+    public static string DefaultPath() =>
+        Path.Combine(TemplateRenderer.FindTemplatesDirectory(AppContext.BaseDirectory), PolicyReader.FileName);
 
     /// <summary>The default policy of <paramref name="audience"/>.</summary>
     /// <exception cref="ArgumentException">The audience is unknown; the message lists the allowed values.</exception>

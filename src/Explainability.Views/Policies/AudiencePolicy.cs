@@ -2,7 +2,9 @@ namespace Explainability.Views.Policies;
 
 /// <summary>
 /// How one audience's view is projected from a full explanation. Immutable; defaults per audience come from
-/// <see cref="AudiencePolicies.Defaults"/>. Each setting switches on one projection step under <c>Projection/</c>.
+/// <c>templates/policies.json</c> (<see cref="AudiencePolicies.Defaults"/>, read by <see cref="PolicyReader"/>), overridable
+/// per model in the model card. Each setting switches on one projection step under <c>Projection/</c>. In JSON every
+/// setting is the camelCase property name (<c>topK</c>) and enum values are kebab-case (<c>top-by-magnitude</c>).
 /// </summary>
 public sealed partial record AudiencePolicy
 {
@@ -58,8 +60,13 @@ public sealed partial record AudiencePolicy
     /// <summary>Whether standard errors of sampled values are shown; <see cref="Projection.DropUncertainty"/>.</summary>
     public bool ShowUncertainty { get; init; }
 
+    /// <summary>Share (0..1) of the total |phi| above which a <c>protected</c> feature raises a governance alert in the view
+    /// (<see cref="Projection.ProtectedShareAlert"/>); null for no check.</summary>
+    public double? GovernanceThreshold { get; init; }
+
     /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">A count or the number of decimals is negative, or the language is not a language code.</exception>
+    /// <exception cref="ArgumentException">A count or the number of decimals is negative, the language is not a language
+    /// code, or the governance threshold is outside 0..1; <see cref="ArgumentException.ParamName"/> is the setting.</exception>
     public AudiencePolicy Validated()
     {
         Audiences.Require(Audience, nameof(Audience));
@@ -82,6 +89,13 @@ public sealed partial record AudiencePolicy
         {
             // The language picks a template file (explanation.<language>.<format>.scriban): only a code may reach it.
             throw new ArgumentException($"policy for {Audience}: language '{Language}' is not a language code such as 'en', 'nl' or 'en-GB'", nameof(Language));
+        }
+
+        if (GovernanceThreshold is double t && !(t >= 0 && t <= 1))
+        {
+            throw new ArgumentException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"policy for {Audience}: governanceThreshold is {t}, expected a share between 0 and 1"),
+                nameof(GovernanceThreshold));
         }
 
         return this;

@@ -18,4 +18,11 @@ public enum ContextBlocks
 
     /// <summary>For <c>actionable</c> features, the direction of change the card allows.</summary>
     ActionableHints = 8,
+
+    /// <summary>The model's global importance (mean |SHAP| over its reference data, by feature group when the policy groups)
+    /// as context for the single case; <see cref="Projection.GlobalImportanceBuilder"/>.</summary>
+    GlobalImportance = 16,
+
+    /// <summary>A waterfall from the base value through each shown value to the model output; <see cref="Waterfall"/>.</summary>
+    Waterfall = 32,
 }

@@ -5,7 +5,7 @@ namespace Explainability.Views.Projection;
 
 /// <summary>
 /// Runs the projection steps in a fixed order and turns the final draft into an <see cref="AudienceView"/>.
-/// Order: scale first (so every later loss is measured in the shown unit), then hide tagged features, group, select,
+/// Order: governance alerts on the full explanation, scale (so every later loss is measured in the shown unit), then hide tagged features, group, select,
 /// hide the per-row offset, hide score, base value, amounts, technical details and uncertainty, and round last (so rounding error is measured on
 /// what is shown).
 /// </summary>
@@ -13,6 +13,7 @@ public static class Projector
 {
     private static readonly Func<ViewDraft, AudiencePolicy, StepResult>[] Steps =
     [
+        ProtectedShareAlert.Apply,
         RescaleToProbability.Apply,
         HideTagged.Apply,
         GroupByFeatureGroup.Apply,
@@ -110,6 +111,7 @@ public static class Projector
         var ordered = first != 0
             ? draft.Items.OrderBy(i => i.Sign == first ? 0 : i.Sign == -first ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
             : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
+        List<ViewItem> items = [.. ordered.Select(i => ToItem(i, draft.ValuesShown))];
         return new AudienceView
         {
             Audience = policy.Audience,
@@ -133,7 +135,7 @@ public static class Projector
             Probability = draft.OutputShown ? draft.Probability : null,
             DecisionThreshold = draft.OutputShown ? draft.DecisionThreshold : null,
             ValuesShown = draft.ValuesShown,
-            Items = [.. ordered.Select(i => ToItem(i, draft.ValuesShown))],
+            Items = items,
             Method = draft.TechnicalShown ? draft.Method : null,
             Parameters = draft.TechnicalShown ? draft.Parameters : null,
             AdditivityResidual = draft.TechnicalShown ? draft.AdditivityResidual : null,
@@ -141,6 +143,11 @@ public static class Projector
             RescaledFromMargin = draft.RescaledFromMargin,
             HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
             Omissions = omissions,
+            Alerts = draft.Alerts,
+            Waterfall = policy.Context.HasFlag(ContextBlocks.Waterfall) && draft.ValuesShown && draft.BaseShown && draft.OutputShown
+                ? Waterfall.From(items, draft.BaseValue, draft.ModelOutput, draft.OffsetShown ? draft.Offset : null, draft.ScoreUnit)
+                : null,
+            GlobalImportance = GlobalImportanceBuilder.Build(context, policy, draft),
         };
     }
 

@@ -35,32 +35,8 @@ public static class RescaleToProbability
         int o = draft.OutputIndex;
         double pBase = LinkAt(draft.Link, draft.RowBaseValues, o, draft.RowBaseValues[o]);
         double pOut = LinkAt(draft.Link, draft.RowOutputs, o, draft.RowOutputs[o]);
-        double dm = draft.RowOutputs[o] - draft.RowBaseValues[o];
         double multiplier = Units.ResponseMultiplier(draft.Link);
-        double factor;
-        string method;
-        string unit = Units.Margin(draft.Link);
-        double proportional = Math.Abs(dm) > EqualMarginTolerance ? (pOut - pBase) / dm : double.NaN;
-        if (proportional >= 0 && double.IsFinite(proportional))
-        {
-            factor = proportional;
-            method = string.Create(CultureInfo.InvariantCulture,
-                $"proportional: each {unit} value multiplied by (p(x) - p(base)) / (margin(x) - margin(base)) = ({pOut:G6} - {pBase:G6}) / {dm:G6} = {factor:G6}");
-        }
-        else
-        {
-            // Equal margins, or (softmax only) a probability that moved against its own margin because the other classes'
-            // margins moved more: a proportional factor would be undefined or flip every sign, so use the local slope.
-            const double h = 1e-5;
-            factor = (LinkAt(draft.Link, draft.RowBaseValues, o, draft.RowBaseValues[o] + h) - LinkAt(draft.Link, draft.RowBaseValues, o, draft.RowBaseValues[o] - h)) / (2 * h);
-            string why = Math.Abs(dm) > EqualMarginTolerance
-                ? "the probability moved against its own margin because the other classes' margins moved more; the values do not add up to p(x) - p(base)"
-                : "model output equals base value";
-            method = string.Create(CultureInfo.InvariantCulture,
-                $"local slope ({why}): each {unit} value is multiplied by the link's slope at the base value, {factor:G6}");
-        }
-
-        double scale = factor * multiplier;
+        var (scale, method) = ScaleOf(draft.Link, draft.RowBaseValues, draft.RowOutputs, o);
         double disagreement = 0;
         var items = new List<DraftItem>(draft.Items.Count);
         foreach (var item in draft.Items)
@@ -94,6 +70,45 @@ public static class RescaleToProbability
             ModelOutput = pOut * multiplier,
         };
         return new StepResult(next, [entry]);
+    }
+
+    /// <summary>The factor this step multiplies margin values of one row by, into the shown unit (percentage points for
+    /// probabilities): the proportional factor <c>(p(x) - p(base)) / (margin(x) - margin(base))</c> times 100, or the link's
+    /// slope at the base value where that is undefined or negative; with the method in words.</summary>
+    /// <param name="link">The link from margin to the response.</param>
+    /// <param name="bases">Base values of all outputs of the row, margin space, <c>[outputs]</c>.</param>
+    /// <param name="outputs">Model outputs of all outputs of the row, margin space, <c>[outputs]</c>.</param>
+    /// <param name="o">The explained output.</param>
+    public static (double Scale, string Method) ScaleOf(LinkFunction link, IReadOnlyList<double> bases, IReadOnlyList<double> outputs, int o)
+    {
+        double pBase = LinkAt(link, bases, o, bases[o]);
+        double pOut = LinkAt(link, outputs, o, outputs[o]);
+        double dm = outputs[o] - bases[o];
+        double multiplier = Units.ResponseMultiplier(link);
+        double factor;
+        string method;
+        string unit = Units.Margin(link);
+        double proportional = Math.Abs(dm) > EqualMarginTolerance ? (pOut - pBase) / dm : double.NaN;
+        if (proportional >= 0 && double.IsFinite(proportional))
+        {
+            factor = proportional;
+            method = string.Create(CultureInfo.InvariantCulture,
+                $"proportional: each {unit} value multiplied by (p(x) - p(base)) / (margin(x) - margin(base)) = ({pOut:G6} - {pBase:G6}) / {dm:G6} = {factor:G6}");
+        }
+        else
+        {
+            // Equal margins, or (softmax only) a probability that moved against its own margin because the other classes'
+            // margins moved more: a proportional factor would be undefined or flip every sign, so use the local slope.
+            const double h = 1e-5;
+            factor = (LinkAt(link, bases, o, bases[o] + h) - LinkAt(link, bases, o, bases[o] - h)) / (2 * h);
+            string why = Math.Abs(dm) > EqualMarginTolerance
+                ? "the probability moved against its own margin because the other classes' margins moved more; the values do not add up to p(x) - p(base)"
+                : "model output equals base value";
+            method = string.Create(CultureInfo.InvariantCulture,
+                $"local slope ({why}): each {unit} value is multiplied by the link's slope at the base value, {factor:G6}");
+        }
+
+        return (factor * multiplier, method);
     }
 
     private static StepResult ToPoints(ViewDraft draft)

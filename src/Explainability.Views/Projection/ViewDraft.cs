@@ -112,6 +112,10 @@ public sealed record ViewDraft
     /// <summary>Whether method, parameters and residual are shown.</summary>
     public bool TechnicalShown { get; init; } = true;
 
+    /// <summary>Governance alerts raised so far (<see cref="ProtectedShareAlert"/>, ...); they reach the view as they are, so
+    /// a step names in them only features the audience may see.</summary>
+    public IReadOnlyList<GovernanceAlert> Alerts { get; init; } = [];
+
     /// <summary>Share (0..1) of <see cref="TotalAbsPhi"/> carried by <paramref name="features"/>; 0 when the total is 0.</summary>
     public double ShareOf(IEnumerable<string> features)
     {

@@ -14,8 +14,12 @@ namespace Explainability.Views.Rendering;
 /// </summary>
 public sealed class TemplateRenderer
 {
-    /// <summary>The formats explanation views render in.</summary>
+    /// <summary>The formats every audience's explanation view renders in.</summary>
     public static IReadOnlyList<string> Formats { get; } = ["text", "md"];
+
+    /// <summary>The formats an explanation view may render in: <see cref="Formats"/>, and <c>html</c> (a self-contained page
+    /// with inline SVG charts) for the audiences that have an <c>explanation.html.scriban</c> template.</summary>
+    public static IReadOnlyList<string> ExplanationFormats { get; } = ["text", "md", "html"];
 
     /// <summary>The formats comparison views render in: <see cref="Formats"/> and <c>html</c> (a self-contained page with an
     /// inline SVG chart).</summary>
@@ -63,13 +67,20 @@ public sealed class TemplateRenderer
 
     /// <summary>Renders <paramref name="view"/> with template <paramref name="name"/> of its audience in <paramref name="format"/>,
     /// preferring the translation for the view's language.</summary>
-    /// <exception cref="ArgumentException">The format is not one of <see cref="Formats"/>.</exception>
+    /// <exception cref="ArgumentException">The format is not one of <see cref="ExplanationFormats"/>, or it is <c>html</c> and
+    /// the audience has no HTML template; the message lists the formats the audience has.</exception>
     /// <exception cref="FileNotFoundException">The audience has no such template.</exception>
     /// <exception cref="InvalidDataException">The template does not parse; the message gives file, line and column.</exception>
     /// <exception cref="InvalidOperationException">The template failed while rendering (for example an undefined variable).</exception>
     public string Render(AudienceView view, string format, string name = "explanation")
     {
-        RequireFormat(format);
+        RequireFormat(format, ExplanationFormats);
+        if (!Formats.Contains(format, StringComparer.Ordinal) && !File.Exists(Path.Combine(TemplatesDirectory, view.Audience, $"{name}.{format}.scriban")))
+        {
+            var has = ExplanationFormats.Where(f => File.Exists(Path.Combine(TemplatesDirectory, view.Audience, $"{name}.{f}.scriban")));
+            throw new ArgumentException($"audience '{view.Audience}' has no {format} template ({name}.{format}.scriban); expected one of: {string.Join(", ", has)}", nameof(format));
+        }
+
         return Render(view.Audience, name, view.Language, format, ViewScriptObject.From(view));
     }
 
