@@ -47,7 +47,10 @@ internal static class CreditRiskSample
         {
             Categories = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["<0"] = "Onder 0 DM", ["0<=X<200"] = "0 tot 200 DM", [">=200"] = "200 DM of meer", ["no checking"] = "Geen betaalrekening",
+                ["<0"] = "Onder 0 DM",
+                ["0<=X<200"] = "0 tot 200 DM",
+                [">=200"] = "200 DM of meer",
+                ["no checking"] = "Geen betaalrekening",
             },
         },
         ["duration"] = new() { Unit = "maanden" },
@@ -55,8 +58,11 @@ internal static class CreditRiskSample
         {
             Categories = new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                ["no known savings"] = "Geen bekend spaartegoed", ["<100"] = "Onder 100 DM", ["100<=X<500"] = "100 tot 500 DM",
-                ["500<=X<1000"] = "500 tot 1.000 DM", [">=1000"] = "1.000 DM of meer",
+                ["no known savings"] = "Geen bekend spaartegoed",
+                ["<100"] = "Onder 100 DM",
+                ["100<=X<500"] = "100 tot 500 DM",
+                ["500<=X<1000"] = "500 tot 1.000 DM",
+                [">=1000"] = "1.000 DM of meer",
             },
         },
         ["other_parties"] = new()

@@ -26,7 +26,8 @@ public static class AudiencePolicies
         Decimals = 1,
     };
 
-    /// <summary>Score, five strongest risk-raising signals and the strongest risk-lowering one, with values and percentiles.</summary>
+    /// <summary>Score and band, five strongest risk-raising signals and the strongest risk-lowering one, with values and
+    /// percentiles, and the most similar reference cases.</summary>
     public static AudiencePolicy FraudAnalyst { get; } = new()
     {
         Audience = Audiences.FraudAnalyst,
@@ -36,11 +37,12 @@ public static class AudiencePolicies
         Scale = OutputScale.Probability,
         Decimals = 1,
         ShowBaseValue = false,
-        Context = ContextBlocks.CaseValues | ContextBlocks.Percentiles,
+        Context = ContextBlocks.CaseValues | ContextBlocks.Percentiles | ContextBlocks.SimilarCases,
     };
 
     /// <summary>Four strongest reasons for the case's outcome (toward the adverse outcome when the score is at or above the
-    /// decision threshold, toward the favourable one below it), without protected or internal features, without numbers.</summary>
+    /// decision threshold, toward the favourable one below it), without protected or internal features, without numbers;
+    /// with verified counterfactual suggestions for an adverse outcome.</summary>
     public static AudiencePolicy Customer { get; } = new()
     {
         Audience = Audiences.Customer,
@@ -52,7 +54,7 @@ public static class AudiencePolicies
         ShowScore = false,
         ShowBaseValue = false,
         ShowValues = false,
-        Context = ContextBlocks.Descriptions | ContextBlocks.ActionableHints,
+        Context = ContextBlocks.Descriptions | ContextBlocks.ActionableHints | ContextBlocks.Counterfactuals,
     };
 
     /// <summary>Audience name -> default policy.</summary>

@@ -140,6 +140,9 @@ public static class Projector
             ExplanationUnit = draft.ExplanationUnit,
             RescaledFromMargin = draft.RescaledFromMargin,
             HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
+            RiskBand = draft.OutputShown && draft.Probability is double p ? card.Output.BandOf(p) : null,
+            Counterfactuals = ContextProjection.Counterfactuals(context, policy, draft.WithheldFeatures),
+            SimilarCases = ContextProjection.SimilarCases(context, policy),
             Omissions = omissions,
         };
     }
@@ -157,6 +160,7 @@ public static class Projector
         Percentile = item.Percentile,
         PercentileKind = item.PercentileKind,
         Description = item.Description,
+        Reason = item.Reason,
         ActionableDirection = item.ActionableDirection,
     };
 }
