@@ -281,9 +281,14 @@ public sealed partial class AudienceContentTests(ServerFixture server)
             return;
         }
 
-        int sign = feature.Type == "categorical"
-            ? Math.Sign(feature.Categories!.Keys.ToList().IndexOf(to) - feature.Categories!.Keys.ToList().IndexOf(from))
-            : Math.Sign(Num(to) - Num(from));
+        var order = (feature.ActionableOrder ?? [.. feature.Categories?.Keys ?? []]).ToList();
+        if (feature.Type == "categorical")
+        {
+            Assert.Contains(from, order);
+            Assert.Contains(to, order);
+        }
+
+        int sign = feature.Type == "categorical" ? Math.Sign(order.IndexOf(to) - order.IndexOf(from)) : Math.Sign(Num(to) - Num(from));
         Assert.Equal(feature.ActionableDirection == "increase" ? 1 : -1, sign);
     }
 

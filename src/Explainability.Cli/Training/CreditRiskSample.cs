@@ -121,11 +121,14 @@ internal static class CreditRiskSample
                 Categorical("savings_status", "Savings", "Spaartegoed",
                     "Balance of the applicant's savings accounts and bonds.", "DM", Account,
                     [
-                        // In increasing order: an actionable category's direction (increase) follows the card's order.
-                        ("no known savings", "No known savings"), ("<100", "Below 100 DM"), ("100<=X<500", "100 to 500 DM"),
-                        ("500<=X<1000", "500 to 1,000 DM"), (">=1000", "1,000 DM or more"),
+                        ("<100", "Below 100 DM"), ("100<=X<500", "100 to 500 DM"), ("500<=X<1000", "500 to 1,000 DM"),
+                        (">=1000", "1,000 DM or more"), ("no known savings", "No known savings"),
                     ],
-                    Actionable, "increase"),
+                    Actionable, "increase") with
+                {
+                    // "No known savings" is not a balance: it is no step up or down, so no suggestion leads to or from it.
+                    ActionableOrder = ["<100", "100<=X<500", "500<=X<1000", ">=1000"],
+                },
                 Categorical("employment", "Time in current employment", "Duur huidige dienstverband",
                     "How long the applicant has been in their present employment.", "years", Employment,
                     [("unemployed", "Unemployed"), ("<1", "Less than 1 year"), ("1<=X<4", "1 to 4 years"), ("4<=X<7", "4 to 7 years"), (">=7", "7 years or more")]),

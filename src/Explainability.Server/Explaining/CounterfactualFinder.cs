@@ -19,7 +19,8 @@ namespace Explainability.Server.Explaining;
 /// <para>Candidates. Numeric: the background's values at the quantiles 0, 0.05, ..., 1 (nearest rank), those beyond the
 /// case's value in the allowed direction; cost = the change of the value's mid-rank percentile in the background (0..1), so
 /// a change is as large as the share of typical cases it passes. Categorical: the card's categories after the case's
-/// (<c>increase</c>), before it (<c>decrease</c>) or all others (<c>any</c>), the card listing them in increasing order;
+/// (<c>increase</c>), before it (<c>decrease</c>) or all others (<c>any</c>), in the card's <c>actionableOrder</c> (else its
+/// category order), lowest first; a case whose category is not in that order gets no suggestion for the feature;
 /// cost = the number of steps in that order over (categories - 1).</para>
 /// <para>Only an adverse outcome (served probability at or above the card's threshold) is searched: a favourable one needs
 /// no change, and suggesting how to be declined helps nobody.</para>
@@ -125,7 +126,7 @@ public static class CounterfactualFinder
             string direction = feature.ActionableDirection ?? "any";
             if (feature.Type == "categorical")
             {
-                var order = feature.Categories?.Keys.ToList() ?? [];
+                var order = feature.ActionableOrder?.ToList() ?? feature.Categories?.Keys.ToList() ?? [];
                 int at = order.IndexOf(value.ToString());
                 if (at < 0 || order.Count < 2)
                 {

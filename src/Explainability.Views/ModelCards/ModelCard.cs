@@ -108,6 +108,11 @@ public sealed record FeatureCard
     /// <summary>For <c>actionable</c> features: the allowed direction of change, <c>increase</c>, <c>decrease</c> or <c>any</c>.</summary>
     public string? ActionableDirection { get; init; }
 
+    /// <summary>For an actionable categorical feature: its categories from lowest to highest, the scale that
+    /// <see cref="ActionableDirection"/> <c>increase</c>/<c>decrease</c> moves along; categories not listed are never
+    /// suggested nor left by a suggestion. Null: the order of <see cref="Categories"/>.</summary>
+    public IReadOnlyList<string>? ActionableOrder { get; init; }
+
     /// <summary>Adverse-action style reason statement per language code, a noun phrase a customer can read as one of the
     /// principal reasons for a decision ("The amount you applied for"); null or a missing language: views use the display name.</summary>
     public IReadOnlyDictionary<string, string>? Reason { get; init; }

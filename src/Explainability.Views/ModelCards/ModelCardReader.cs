@@ -104,6 +104,11 @@ public static class ModelCardReader
                 }
             }
 
+            if (f.ActionableOrder?.FirstOrDefault(c => f.Categories is null || !f.Categories.ContainsKey(c)) is { } unknown)
+            {
+                throw new InvalidDataException($"model card {path}: feature '{f.Name}' lists '{unknown}' in actionableOrder, which is not one of its categories");
+            }
+
             if (f["actionable"] && f.ActionableDirection is not ("increase" or "decrease" or "any"))
             {
                 throw new InvalidDataException($"model card {path}: actionable feature '{f.Name}' needs actionableDirection increase, decrease or any");
