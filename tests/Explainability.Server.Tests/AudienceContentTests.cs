@@ -66,6 +66,9 @@ public sealed partial class AudienceContentTests(ServerFixture server)
                     Assert.DoesNotContain(view.Omissions.Entries.SelectMany(e => e.Features), names.Contains);
                     Assert.DoesNotContain(view.Counterfactuals?.Suggestions.SelectMany(s => s.Changes) ?? [], c => names.Contains(c.Feature));
                     suggestions += view.Counterfactuals?.Suggestions.Count ?? 0;
+
+                    // card-fraud has no actionable feature: an adverse case gets "nothing to change", never "no change helps".
+                    Assert.Equal(modelId == "card-fraud" && view.Counterfactuals is not null, view.Counterfactuals?.NothingToChange == true);
                     hiddenFlagged += view.HiddenFactorAmongTop ? 1 : 0;
 
                     // The rendered text: no name in any language, no category label, no value of a hidden feature.

@@ -46,6 +46,19 @@ public class ContextBlockTests
         }
     }
 
+    [Theory]
+    [InlineData("en", "None of the factors this decision rests on is one we can suggest you change, so we have no change to suggest.")]
+    [InlineData("nl", "Geen van de factoren waarop dit besluit rust, is er een waarvan we u een wijziging kunnen voorstellen; we hebben dus geen wijziging voor te stellen.")]
+    public void Nothing_to_change_is_not_read_as_no_change_helps(string language, string sentence)
+    {
+        var context = TestData.Credit(TestData.AgeDominates) with { Counterfactuals = new CounterfactualFindings([], false, 1, 0, CandidateCount: 0) };
+
+        string text = Service.Render(Service.Project(context, Audiences.Customer, language), "text");
+
+        Assert.Contains(sentence, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("We found no change", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Without_a_search_the_views_have_no_counterfactual_block_and_other_audiences_never_get_one()
     {

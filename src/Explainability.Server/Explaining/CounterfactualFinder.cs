@@ -87,7 +87,7 @@ public static class CounterfactualFinder
             }
         }
 
-        return new CounterfactualFindings(suggestions, result.BudgetExhausted, result.Evaluations, rejected);
+        return new CounterfactualFindings(suggestions, result.BudgetExhausted, result.Evaluations, rejected, candidates.Count);
     }
 
     /// <summary>The served positive-class probability of <paramref name="caseTable"/> (one row) with <paramref name="changes"/>

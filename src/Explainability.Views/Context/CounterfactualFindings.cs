@@ -8,4 +8,7 @@ namespace Explainability.Views.Context;
 /// <param name="BudgetExhausted">Whether the search stopped at its evaluation budget before trying every allowed change.</param>
 /// <param name="Evaluations">Rows the search sent to the model.</param>
 /// <param name="Rejected">Suggestions the search found but re-scoring did not confirm (dropped, counted for governance).</param>
-public sealed record CounterfactualFindings(IReadOnlyList<IReadOnlyList<CounterfactualChange>> Suggestions, bool BudgetExhausted, long Evaluations, int Rejected);
+/// <param name="CandidateCount">Allowed changes the search could try (values of visible actionable features in their
+/// allowed direction); 0 means there was nothing the person could change, rather than nothing that helps.</param>
+public sealed record CounterfactualFindings(
+    IReadOnlyList<IReadOnlyList<CounterfactualChange>> Suggestions, bool BudgetExhausted, long Evaluations, int Rejected, int CandidateCount = -1);

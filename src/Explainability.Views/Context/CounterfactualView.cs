@@ -8,4 +8,8 @@ public sealed record CounterfactualView
 
     /// <summary>Whether the search stopped at its budget before it had tried every allowed change.</summary>
     public required bool BudgetExhausted { get; init; }
+
+    /// <summary>Whether the case had no allowed change to try at all (no visible actionable feature, or none with a value
+    /// to move to): then there is nothing to suggest, which is not the same as "no change helps".</summary>
+    public bool NothingToChange { get; init; }
 }

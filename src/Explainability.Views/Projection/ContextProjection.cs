@@ -42,7 +42,7 @@ public static class ContextProjection
                 ],
             })
             .ToList();
-        return new CounterfactualView { Suggestions = suggestions, BudgetExhausted = findings.BudgetExhausted };
+        return new CounterfactualView { Suggestions = suggestions, BudgetExhausted = findings.BudgetExhausted, NothingToChange = findings.CandidateCount == 0 };
     }
 
     /// <summary>The similar cases of the view, nearest first, or null when the policy has no
