@@ -19,11 +19,13 @@ public enum ContextBlocks
     /// <summary>For <c>actionable</c> features, the direction of change the card allows.</summary>
     ActionableHints = 8,
 
+    // 16 and 32 are taken by the policies branch (GlobalImportance, Waterfall): these keep clear of them for the merge.
+
     /// <summary>Counterfactual suggestions for an adverse outcome: the smallest verified changes of <c>actionable</c>
     /// features (in their allowed direction) that would have changed the decision; computed where the model is.</summary>
-    Counterfactuals = 16,
+    Counterfactuals = 64,
 
     /// <summary>The most similar reference cases (nearest in SHAP space among the model card's labelled reference set) with
     /// their known outcomes.</summary>
-    SimilarCases = 32,
+    SimilarCases = 128,
 }
