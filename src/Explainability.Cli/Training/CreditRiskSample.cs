@@ -97,7 +97,12 @@ internal static class CreditRiskSample
                 Categorical("checking_status", "Checking account balance", "Saldo betaalrekening",
                     "Status of the applicant's existing checking account at this bank.", "DM", Account,
                     [("<0", "Below 0 DM"), ("0<=X<200", "0 to 200 DM"), (">=200", "200 DM or more"), ("no checking", "No checking account")],
-                    Actionable, "any"),
+                    Actionable, "increase") with
+                {
+                    // A balance can be raised; closing the account ("no checking") is no step on that scale, and suggesting it
+                    // would tell a customer to game the model rather than to improve their situation.
+                    ActionableOrder = ["<0", "0<=X<200", ">=200"],
+                },
                 Numeric("duration", "Loan duration", "Looptijd van de lening",
                     "Duration of the requested credit.", "months", Loan, Actionable, "decrease"),
                 Categorical("credit_history", "Credit history", "Kredietverleden",
