@@ -77,7 +77,7 @@ public static class CounterfactualFinder
         {
             var changes = found.Changes.Select(c => new CounterfactualChange(
                 codec.FeatureNames[c.Feature], codec.Decode(c.Feature, encoded[c.Feature]), codec.Decode(c.Feature, c.Value))).ToList();
-            if (Rescore(model, caseTable, changes, blackBox.ServedOutputName, output) < threshold)
+            if (Rescore(model, codec, caseTable, changes, output) < threshold)
             {
                 suggestions.Add(changes);
             }
@@ -91,8 +91,14 @@ public static class CounterfactualFinder
     }
 
     /// <summary>The served positive-class probability of <paramref name="caseTable"/> (one row) with <paramref name="changes"/>
-    /// applied, by ONNX Runtime on the raw row (not through the search's codec or batches).</summary>
-    public static double Rescore(LoadedModel model, FeatureTable caseTable, IReadOnlyList<CounterfactualChange> changes, string servedOutput, int output)
+    /// applied, by a separate ONNX Runtime call on the raw row: the explained output's own path when a tree ensemble or
+    /// linear model was read, else a fresh black box over the served output (not the search's batches).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="codec">Encodes raw values for a black-box model.</param>
+    /// <param name="caseTable">The case, one raw row.</param>
+    /// <param name="changes">The changes to apply.</param>
+    /// <param name="output">The positive class's index among the served outputs.</param>
+    public static double Rescore(LoadedModel model, RawFeatureCodec codec, FeatureTable caseTable, IReadOnlyList<CounterfactualChange> changes, int output)
     {
         var cells = (FeatureValue[])caseTable.Cells.Clone();
         foreach (var change in changes)
@@ -100,9 +106,11 @@ public static class CounterfactualFinder
             cells[caseTable.IndexOf(change.Feature)] = change.To;
         }
 
-        var served = model.Onnx.RunServedOutput(new FeatureTable(caseTable.Columns, cells), allowExtraColumns: true);
-        int width = served.Length;
-        return width == 1 ? served[0] : served[output];
+        var changed = new FeatureTable(caseTable.Columns, cells);
+        var served = model.Onnx.TreeModel is not null || model.Onnx.LinearModel is not null
+            ? model.Onnx.RunServedOutput(changed, allowExtraColumns: true)
+            : model.Onnx.AsBatchModel(codec).Predict(changed);
+        return served.Length == 1 ? served[0] : served[output];
     }
 
     /// <summary>The allowed candidate values of every actionable, visible feature of the case.</summary>
