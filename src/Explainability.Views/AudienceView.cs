@@ -117,6 +117,18 @@ public sealed record AudienceView
     /// shows those too).</summary>
     public required bool HiddenFactorAmongTop { get; init; }
 
+    /// <summary>The risk band of <see cref="Probability"/> from the model card's output bands, or null when the score is
+    /// hidden or the card defines no bands.</summary>
+    public string? RiskBand { get; init; }
+
+    /// <summary>Verified counterfactual suggestions for an adverse outcome, or null when the policy does not ask for them or
+    /// no search ran (a favourable outcome needs none). Never names a feature hidden from this audience.</summary>
+    public Context.CounterfactualView? Counterfactuals { get; init; }
+
+    /// <summary>The most similar reference cases, nearest first, or null when the policy does not ask for them or the model
+    /// has no reference set.</summary>
+    public IReadOnlyList<Context.SimilarCase>? SimilarCases { get; init; }
+
     /// <summary>What this view leaves out, with feature names hidden from this audience withheld.</summary>
     public required OmissionRecord Omissions { get; init; }
 

@@ -40,6 +40,14 @@ public sealed record ExplanationContext
     /// (<see cref="Policies.ContextBlocks.GlobalImportance"/>), or null; set with <c>with</c> after <see cref="Create"/>.</summary>
     public ReferenceAttributions? Reference { get; init; }
 
+    /// <summary>Verified counterfactuals of the case (set with <c>with</c> by whoever can run the model), or null when no
+    /// search ran; shown only under <see cref="Policies.ContextBlocks.Counterfactuals"/>.</summary>
+    public Context.CounterfactualFindings? Counterfactuals { get; init; }
+
+    /// <summary>The nearest reference cases in SHAP space, nearest first (set with <c>with</c>), or null when not computed;
+    /// shown only under <see cref="Policies.ContextBlocks.SimilarCases"/>.</summary>
+    public IReadOnlyList<Context.SimilarCaseFinding>? SimilarCases { get; init; }
+
     /// <summary>Builds a context and checks that explanation, card and tables agree.</summary>
     /// <param name="explanation">The full explanation.</param>
     /// <param name="row">The explained row of <paramref name="explanation"/>.</param>

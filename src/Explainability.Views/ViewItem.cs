@@ -37,6 +37,10 @@ public sealed record ViewItem
     /// <summary>What the feature means, or null.</summary>
     public string? Description { get; init; }
 
+    /// <summary>The model card's reason statement in the view's language ("The amount you applied for"), or null; shown
+    /// with <see cref="Policies.ContextBlocks.Descriptions"/>.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>For actionable features, the direction the card allows (<c>increase</c>, <c>decrease</c>, <c>any</c>), or null.</summary>
     public string? ActionableDirection { get; init; }
 }

@@ -33,6 +33,18 @@ public sealed partial class CustomerDecisionTests
         var cardNumbers = card.Features
             .SelectMany(f => NumberPattern().Matches(f.DisplayName["en"] + " " + f.Description).Select(m => m.Value))
             .ToHashSet(StringComparer.Ordinal);
+
+        // Counterfactual suggestions name values of actionable features: category labels, or background values with their unit.
+        foreach (var f in card.Features.Where(f => f["actionable"]))
+        {
+            cardNumbers.UnionWith((f.Categories?.Values ?? []).SelectMany(l => NumberPattern().Matches(l).Select(m => m.Value)));
+            int column = Array.IndexOf(header, f.Name);
+            if (f.Type == "numeric")
+            {
+                cardNumbers.UnionWith(rows.Select(row => double.Parse(row[column], CultureInfo.InvariantCulture).ToString("G6", CultureInfo.InvariantCulture)));
+            }
+        }
+
         int adverseByOrt = 0, adverseInText = 0;
         for (int r = 0; r < rows.Length; r++)
         {
@@ -61,6 +73,25 @@ public sealed partial class CustomerDecisionTests
 
         Assert.Equal(adverseByOrt, adverseInText);
         Assert.InRange(adverseByOrt, 1, rows.Length - 1);
+    }
+
+    [Fact]
+    public void Language_option_renders_the_Dutch_customer_text_and_a_non_code_is_refused()
+    {
+        string folder = Path.Combine(RepoRoot.Path, "models", "credit-risk");
+        using var temp = new TempFolder();
+        string input = Path.Combine(temp.Path, "rows.csv");
+        File.WriteAllLines(input, File.ReadAllLines(Path.Combine(folder, "background.csv")).Take(3));
+
+        var nl = CliRun.Of("explain", "--model", folder, "--input", input, "--audience", "customer", "--language", "nl");
+        var bad = CliRun.Of("explain", "--model", folder, "--input", input, "--audience", "customer", "--language", "../x");
+
+        Assert.Equal(0, nl.Code);
+        Assert.Contains("Waarom we tot dit besluit kwamen", nl.Output, StringComparison.Ordinal);
+        Assert.Contains("Deze uitleg laat weg:", nl.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Why we reached", nl.Output, StringComparison.Ordinal);
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--language '../x' is not a language code", bad.Error, StringComparison.Ordinal);
     }
 
     /// <summary>The rendered text of each row, in row order, without the <c>--- model row N - customer ---</c> header.</summary>

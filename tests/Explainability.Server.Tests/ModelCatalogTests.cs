@@ -42,7 +42,7 @@ public sealed class ModelCatalogTests(ServerFixture server)
         Assert.Equal(["<0", "0<=X<200", ">=200", "no checking"], checking.Categories);
         Assert.Equal("No checking account", checking.CategoryLabels["no checking"]);
         Assert.Equal("Account and savings", checking.Group);
-        Assert.Equal("any", checking.ActionableDirection);
+        Assert.Equal("increase", checking.ActionableDirection); // along the card's actionableOrder <0, 0<=X<200, >=200
 
         // A binary classifier served as one score column is explained through that column alone: one output, the positive class's log-odds.
         Assert.Equal(["bad"], model.Outputs); // the graph numbers its single score "0"; the card names it by the positive class

@@ -13,7 +13,7 @@ namespace Explainability.Cli.Commands;
 /// <summary>
 /// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv]
 /// [--method tree_path_dependent|interventional|linear|kernel|permutation|exact] [--output-space margin|probability]
-/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text] [--audience NAME] [--out FILE]</c>: SHAP values of every
+/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text] [--audience NAME] [--language CODE] [--out FILE]</c>: SHAP values of every
 /// input row on the raw features, by the method <see cref="ExplanationService"/> picks or is asked for (README, "explain").
 /// </summary>
 /// <remarks>
@@ -59,11 +59,12 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var withSe = new Option<bool>("--with-se") { Description = "CSV: add a <feature>_se column per feature after the others (sampled methods)" };
         var format = new Option<string?>("--format") { Description = "csv (default), json or text" };
         var audience = new Option<string?>("--audience") { Description = $"Render this audience's text view of every row: {string.Join(", ", Audiences.All)}" };
+        var language = new Option<string?>("--language") { Description = "Language of the text views (en, nl, ...; default en); a code without a translation falls back to English" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var maxEvaluations = MaxEvaluationsOption();
         var command = new Command("explain", "Explain rows of a model with TreeSHAP, Linear SHAP or a model-agnostic explainer")
         {
-            model, input, background, method, space, nsamples, seed, withSe, format, audience, outFile, maxEvaluations,
+            model, input, background, method, space, nsamples, seed, withSe, format, audience, language, outFile, maxEvaluations,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!,
@@ -80,12 +81,24 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             parse.GetValue(withSe),
             parse.GetValue(format),
             parse.GetValue(audience),
-            parse.GetValue(outFile)));
+            parse.GetValue(outFile),
+            parse.GetValue(language)));
         return command;
     }
 
-    private int Run(string modelPath, string inputPath, string? backgroundPath, ExplainOptions options, bool withSe, string? formatName, string? audience, string? outFile)
+    private int Run(string modelPath, string inputPath, string? backgroundPath, ExplainOptions options, bool withSe, string? formatName, string? audience, string? outFile, string? language = null)
     {
+        if (language is not null && !Views.Policies.AudiencePolicy.IsLanguageCode(language))
+        {
+            // The language picks a template file, so only a language code may reach it.
+            throw new ArgumentException($"--language '{language}' is not a language code such as 'en', 'nl' or 'en-GB'");
+        }
+
+        if (language is not null && formatName is not null && formatName != "text")
+        {
+            throw new ArgumentException($"--language applies to the text views; it cannot be combined with --format {formatName}");
+        }
+
         string format = formatName ?? (audience is null ? "csv" : "text");
         if (!Formats.Contains(format, StringComparer.Ordinal))
         {
@@ -134,7 +147,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         switch (format)
         {
             case "text":
-                WriteViews(outcome, audience ?? Audiences.DataScientist, target);
+                WriteViews(outcome, audience ?? Audiences.DataScientist, target, language);
                 break;
             case "json":
                 ExplanationJsonWriter.Write(report, target);
@@ -253,12 +266,12 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         }
     }
 
-    private static void WriteViews(ExplainOutcome outcome, string audience, TextWriter target)
+    private static void WriteViews(ExplainOutcome outcome, string audience, TextWriter target, string? language)
     {
         var service = new ExplanationService(ViewService.CreateDefault());
         for (int r = 0; r < outcome.Explanation.RowCount; r++)
         {
-            var view = service.Render(outcome, r, audience, "text");
+            var view = service.Render(outcome, r, audience, "text", language);
             target.WriteLine($"--- {outcome.Model.Id} row {r} - {audience} ---");
             target.WriteLine(view.Rendered.TrimEnd());
             target.WriteLine();

@@ -54,6 +54,14 @@ internal static class CardFraudSample
                 DecisionThreshold = 0.5,
                 PositiveOutcome = "the transaction is flagged as likely fraud",
                 NegativeOutcome = "the transaction is not flagged as fraud",
+                Bands = [new() { Name = "low", LowerBound = 0 }, new() { Name = "medium", LowerBound = 0.2 }, new() { Name = "high", LowerBound = 0.5 }],
+            },
+            Reference = new ReferenceCard
+            {
+                File = SampleModelSpec.ReferenceFile,
+                LabelColumn = "Class",
+                Labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["1"] = "fraud", ["0"] = "genuine" },
+                Description = SampleModelSpec.ReferenceDescription,
             },
             // Time is a position in the publisher's two-day collection window, not a property of a transaction: the
             // portfolio view leaves it out (and its omission record says how much of |SHAP| that hides).
@@ -80,6 +88,7 @@ internal static class CardFraudSample
             | file taken from | GitHub `shyam1444/FDA_CreditCardFraud`, path `creditcard_balanced.csv`, commit `0bfa3c8fadba65cc6690f02dd38d868d0da6704f` (2026-03-29); that repository has no LICENSE file |
             | `training-data.csv` | that file, copied unchanged: 520,303 bytes, sha256 `c4abbadda5a3d0a49d1103b7a101de3dba7420f18773f86e331d3099b3f88959`; 946 rows, columns `Time, V1..V28, Amount, Class` |
             | `background.csv` | 200 of those rows, sampled with a fixed seed by `train-samples`, lines copied unchanged; it is a derived database under ODbL 1.0 as well |
+            | `reference.csv` | 200 other rows of the training data (not in `background.csv`), sampled with a fixed seed by `train-samples`, lines copied unchanged; it is a derived database under ODbL 1.0 as well |
             | changes | none here. The source repository's authors dropped exact duplicates, **standardised `Time` and `Amount`** (StandardScaler), kept all 473 remaining frauds and an equal random sample of 473 genuine transactions, shuffled. `V1..V28` are as published by ULB |
 
             Their README links to a different Kaggle dataset (`nelgiriyewithana/credit-card-fraud-detection-dataset-2023`);

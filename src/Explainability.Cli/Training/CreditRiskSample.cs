@@ -18,6 +18,68 @@ internal static class CreditRiskSample
     private static readonly string[] Protected = ["protected"];
     private static readonly string[] Actionable = ["actionable"];
 
+    /// <summary>Reason statements (en, nl) and Dutch units and category labels; protected features get no reason statement
+    /// because no customer view may name them.</summary>
+    private static readonly Dictionary<string, (string En, string Nl)> Reasons = new(StringComparer.Ordinal)
+    {
+        ["checking_status"] = ("The balance of your checking account", "Het saldo van uw betaalrekening"),
+        ["duration"] = ("The duration of the loan you applied for", "De looptijd van de lening die u aanvroeg"),
+        ["credit_history"] = ("How you have repaid credit in the past", "Hoe u eerdere kredieten hebt terugbetaald"),
+        ["purpose"] = ("What the loan is for", "Waarvoor de lening bedoeld is"),
+        ["credit_amount"] = ("The amount you applied for", "Het bedrag dat u aanvroeg"),
+        ["savings_status"] = ("The balance of your savings", "Het saldo van uw spaartegoed"),
+        ["employment"] = ("How long you have been in your current job", "Hoe lang u al in uw huidige baan werkt"),
+        ["installment_commitment"] = ("The instalment as a share of your disposable income", "De aflossing als deel van uw besteedbaar inkomen"),
+        ["other_parties"] = ("Whether someone else shares or guarantees the debt", "Of iemand anders de schuld deelt of borg staat"),
+        ["residence_since"] = ("How long you have lived at your current address", "Hoe lang u al op uw huidige adres woont"),
+        ["property_magnitude"] = ("The property you own", "Het bezit dat u hebt"),
+        ["other_payment_plans"] = ("Instalment plans you have elsewhere", "Afbetalingsregelingen die u elders hebt"),
+        ["housing"] = ("Your housing situation", "Uw woonsituatie"),
+        ["existing_credits"] = ("The number of credits you already have with us", "Het aantal kredieten dat u al bij ons hebt"),
+        ["job"] = ("The kind of work you do", "Het soort werk dat u doet"),
+        ["num_dependents"] = ("The number of people you support financially", "Het aantal personen dat u financieel onderhoudt"),
+        ["own_telephone"] = ("Whether a telephone is registered in your name", "Of er een telefoon op uw naam staat"),
+    };
+
+    private static readonly Dictionary<string, FeatureTranslation> Dutch = new(StringComparer.Ordinal)
+    {
+        ["checking_status"] = new()
+        {
+            Categories = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["<0"] = "Onder 0 DM",
+                ["0<=X<200"] = "0 tot 200 DM",
+                [">=200"] = "200 DM of meer",
+                ["no checking"] = "Geen betaalrekening",
+            },
+        },
+        ["duration"] = new() { Unit = "maanden" },
+        ["savings_status"] = new()
+        {
+            Categories = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["no known savings"] = "Geen bekend spaartegoed",
+                ["<100"] = "Onder 100 DM",
+                ["100<=X<500"] = "100 tot 500 DM",
+                ["500<=X<1000"] = "500 tot 1.000 DM",
+                [">=1000"] = "1.000 DM of meer",
+            },
+        },
+        ["other_parties"] = new()
+        {
+            Categories = new Dictionary<string, string>(StringComparer.Ordinal) { ["none"] = "Geen", ["co applicant"] = "Medeaanvrager", ["guarantor"] = "Borg" },
+        },
+    };
+
+    private static FeatureCard[] Worded(FeatureCard[] features) =>
+    [
+        .. features.Select(f => f with
+        {
+            Reason = Reasons.TryGetValue(f.Name, out var r) ? new Dictionary<string, string>(StringComparer.Ordinal) { ["en"] = r.En, ["nl"] = r.Nl } : null,
+            Translations = Dutch.TryGetValue(f.Name, out var t) ? new Dictionary<string, FeatureTranslation>(StringComparer.Ordinal) { ["nl"] = t } : null,
+        }),
+    ];
+
     public static SampleModelSpec Spec { get; } = new(
         Card: new ModelCard
         {
@@ -30,12 +92,17 @@ internal static class CreditRiskSample
             ModelFile = "model.onnx",
             BackgroundFile = "background.csv",
             DataLicence = "CC BY 4.0 (UCI Machine Learning Repository, Hofmann 1994); see LICENSE-DATA.md",
-            Features =
+            Features = Worded(
             [
                 Categorical("checking_status", "Checking account balance", "Saldo betaalrekening",
                     "Status of the applicant's existing checking account at this bank.", "DM", Account,
                     [("<0", "Below 0 DM"), ("0<=X<200", "0 to 200 DM"), (">=200", "200 DM or more"), ("no checking", "No checking account")],
-                    Actionable, "any"),
+                    Actionable, "increase") with
+                {
+                    // A balance can be raised; closing the account ("no checking") is no step on that scale, and suggesting it
+                    // would tell a customer to game the model rather than to improve their situation.
+                    ActionableOrder = ["<0", "0<=X<200", ">=200"],
+                },
                 Numeric("duration", "Loan duration", "Looptijd van de lening",
                     "Duration of the requested credit.", "months", Loan, Actionable, "decrease"),
                 Categorical("credit_history", "Credit history", "Kredietverleden",
@@ -62,7 +129,11 @@ internal static class CreditRiskSample
                         ("<100", "Below 100 DM"), ("100<=X<500", "100 to 500 DM"), ("500<=X<1000", "500 to 1,000 DM"),
                         (">=1000", "1,000 DM or more"), ("no known savings", "No known savings"),
                     ],
-                    Actionable, "increase"),
+                    Actionable, "increase") with
+                {
+                    // "No known savings" is not a balance: it is no step up or down, so no suggestion leads to or from it.
+                    ActionableOrder = ["<100", "100<=X<500", "500<=X<1000", ">=1000"],
+                },
                 Categorical("employment", "Time in current employment", "Duur huidige dienstverband",
                     "How long the applicant has been in their present employment.", "years", Employment,
                     [("unemployed", "Unemployed"), ("<1", "Less than 1 year"), ("1<=X<4", "1 to 4 years"), ("4<=X<7", "4 to 7 years"), (">=7", "7 years or more")]),
@@ -111,7 +182,7 @@ internal static class CreditRiskSample
                 Categorical("foreign_worker", "Foreign worker", "Buitenlandse werknemer",
                     "Whether the applicant is a foreign worker.", "", Personal,
                     [("yes", "Yes"), ("no", "No")], Protected),
-            ],
+            ]),
             Output = new OutputCard
             {
                 Description = "Probability that the application is a bad credit risk",
@@ -121,6 +192,14 @@ internal static class CreditRiskSample
                 DecisionThreshold = 0.5,
                 PositiveOutcome = "the application is assessed as a bad credit risk",
                 NegativeOutcome = "the application is assessed as an acceptable credit risk",
+                Bands = [new() { Name = "low", LowerBound = 0 }, new() { Name = "medium", LowerBound = 0.25 }, new() { Name = "high", LowerBound = 0.5 }],
+            },
+            Reference = new ReferenceCard
+            {
+                File = SampleModelSpec.ReferenceFile,
+                LabelColumn = "class",
+                Labels = new Dictionary<string, string>(StringComparer.Ordinal) { ["no"] = "bad", ["yes"] = "good" },
+                Description = SampleModelSpec.ReferenceDescription,
             },
         },
         LabelColumn: "class",
@@ -140,6 +219,7 @@ internal static class CreditRiskSample
             | file taken from | GitHub `Sungwon-Han/FeatLLM` (ICML 2024 paper code), path `data/credit-g.csv`, commit `04fca43f89556e2856903512f6b2b45c5966b94f` (that repository has no LICENSE file of its own) |
             | `training-data.csv` | that file, copied unchanged: 152,016 bytes, sha256 `52f69ea5e27cf2a2d9343df531a0c46dda8e67c11654b36cac485e56d665c47f`; 1,000 rows, 20 features and `class` |
             | `background.csv` | 200 of those rows, sampled with a fixed seed by `train-samples`, lines copied unchanged |
+            | `reference.csv` | 200 other rows of the training data (not in `background.csv`), sampled with a fixed seed by `train-samples`, lines copied unchanged |
             | changes | none to the values. Note the source relabelled OpenML's `good`/`bad` to `yes`/`no`: `class = no` is a **bad** credit risk (300 rows), `yes` a good one (700 rows) |
 
             Caveats: `personal_status` mixes sex and marital status; `age`, `personal_status` and `foreign_worker` are protected

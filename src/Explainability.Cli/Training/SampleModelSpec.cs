@@ -25,4 +25,12 @@ internal sealed record SampleModelSpec(
 
     /// <summary>The name of the training data file inside the model folder.</summary>
     public const string TrainingDataFile = "training-data.csv";
+
+    /// <summary>The name of the labelled reference set inside the model folder.</summary>
+    public const string ReferenceFile = "reference.csv";
+
+    /// <summary>What the reference rows are, as the card says it.</summary>
+    public const string ReferenceDescription = "Labelled rows of the training data that are not in the background sample, drawn with a fixed seed "
+        + "and kept in source order. The shipped model was trained on all rows, these included, so they are past cases it has seen, "
+        + "not an unseen test set.";
 }

@@ -95,7 +95,7 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
             onnx = stream.ToArray();
         }
 
-        var background = SampleBackground(text, table.RowCount);
+        var (background, reference) = SampleBackgroundAndReference(text, table.RowCount);
         var backgroundTable = CsvTableReader.Parse(background, "background.csv", textColumns);
         double maxDifference = CheckExport(ml, spec, model, onnx, backgroundTable);
 
@@ -108,6 +108,11 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
         File.WriteAllBytes(Path.Combine(folder, spec.Card.ModelFile), onnx);
         File.WriteAllText(Path.Combine(folder, "model-card.json"), JsonSerializer.Serialize(spec.Card, CardWriteOptions) + "\n");
         File.WriteAllText(Path.Combine(folder, spec.Card.BackgroundFile ?? "background.csv"), background);
+        if (spec.Card.Reference is { } referenceCard)
+        {
+            File.WriteAllText(Path.Combine(folder, referenceCard.File), reference);
+        }
+
         File.WriteAllText(Path.Combine(folder, "LICENSE-DATA.md"), spec.DataLicenceMarkdown.TrimEnd() + "\n");
         File.WriteAllText(Path.Combine(folder, "README.md"), Readme(spec, report));
         string copy = Path.Combine(folder, SampleModelSpec.TrainingDataFile);
@@ -205,8 +210,9 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
     }
 
     /// <summary>Header plus <see cref="TrainingSettings.BackgroundRows"/> data lines drawn without replacement with
-    /// the fixed seed (partial Fisher-Yates), kept in source order and copied byte for byte.</summary>
-    private string SampleBackground(string text, int rowCount)
+    /// the fixed seed (partial Fisher-Yates), kept in source order and copied byte for byte; and the reference set: header
+    /// plus <see cref="TrainingSettings.ReferenceRows"/> of the other lines, drawn the same way with seed + 1.</summary>
+    private (string Background, string Reference) SampleBackgroundAndReference(string text, int rowCount)
     {
         // The sample files have no quoted fields, so a record is a line; the parse above already checked the field counts.
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
@@ -215,17 +221,29 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
             throw new InvalidDataException($"expected {rowCount + 1} non-empty lines, found {lines.Length}: the file has blank or multi-line records");
         }
 
-        int take = Math.Min(Settings.BackgroundRows, rowCount);
-        var order = Enumerable.Range(0, rowCount).ToArray();
-        var random = new Random(Settings.Seed);
+        var background = Draw(Enumerable.Range(0, rowCount).ToArray(), Settings.BackgroundRows, Settings.Seed);
+        var taken = background.ToHashSet();
+        var reference = Draw([.. Enumerable.Range(0, rowCount).Where(r => !taken.Contains(r))], Settings.ReferenceRows, Settings.Seed + 1);
+        return (Lines(lines, background), Lines(lines, reference));
+    }
+
+    private static int[] Draw(int[] order, int count, int seed)
+    {
+        int take = Math.Min(count, order.Length);
+        var random = new Random(seed);
         for (int i = 0; i < take; i++)
         {
-            int j = random.Next(i, rowCount);
+            int j = random.Next(i, order.Length);
             (order[i], order[j]) = (order[j], order[i]);
         }
 
+        return [.. order.Take(take).Order()];
+    }
+
+    private static string Lines(string[] lines, IEnumerable<int> rows)
+    {
         var sb = new StringBuilder(lines[0]).Append('\n');
-        foreach (int r in order.Take(take).Order())
+        foreach (int r in rows)
         {
             sb.Append(lines[r + 1]).Append('\n');
         }
@@ -292,6 +310,12 @@ internal sealed class SampleModelTrainer(TrainingSettings settings)
         sb.AppendLine(CultureInfo.InvariantCulture, $"| `model.onnx` | the model (sha256 `{report.ModelSha256}`) |");
         sb.AppendLine("| `model-card.json` | features (display names en/nl, groups, tags), output, background file |");
         sb.AppendLine(CultureInfo.InvariantCulture, $"| `background.csv` | {s.BackgroundRows} rows of the training data (seed {s.Seed}), raw columns as in the source, label included |");
+        if (spec.Card.Reference is { } referenceRows)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| `{referenceRows.File}` | {s.ReferenceRows} labelled rows of the training data outside the background (seed {s.Seed + 1}), label `{referenceRows.LabelColumn}` included: the reference cases the fraud-analyst view finds the most similar ones among. The shipped model was trained on them too |");
+        }
+
         sb.AppendLine("| `training-data.csv` | the training data, unchanged copy of the source file |");
         sb.AppendLine("| `LICENSE-DATA.md` | provenance and licence of the data |");
         sb.AppendLine();

@@ -24,6 +24,9 @@ internal sealed record TrainingSettings
     /// <summary>Rows in <c>background.csv</c>.</summary>
     public int BackgroundRows { get; init; } = 200;
 
+    /// <summary>Rows in <c>reference.csv</c>: labelled rows outside the background, drawn with seed <see cref="Seed"/> + 1.</summary>
+    public int ReferenceRows { get; init; } = 200;
+
     /// <summary>Share of rows held out to measure AUC.</summary>
     public double TestFraction { get; init; } = 0.2;
 }

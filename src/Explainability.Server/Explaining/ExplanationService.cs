@@ -337,16 +337,36 @@ public sealed class ExplanationService(ViewService views)
         }
 
         var explanation = outcome.Explanation;
-        var context = ExplanationContext.Create(
-            explanation, row, ExplanationContext.PositiveOutput(explanation, outcome.Model.Card), outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
-        if (Views.PolicyFor(audience, outcome.Model.Card, language).Context.HasFlag(Explainability.Views.Policies.ContextBlocks.GlobalImportance))
+        int output = ExplanationContext.PositiveOutput(explanation, outcome.Model.Card);
+        var context = ExplanationContext.Create(explanation, row, output, outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
+        var policy = Views.PolicyFor(audience, outcome.Model.Card, language);
+        if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.GlobalImportance))
         {
             // Computed once per loaded model, and only when a view asks for the portfolio picture.
             context = context with { Reference = outcome.Model.ReferenceAttributions };
         }
 
+        context = AddContextBlocks(context, outcome, policy);
         var projection = Views.ProjectWithRecord(context, audience, language);
         return new RenderedView(row, audience, format, Views.Render(projection.View, format), projection.View, projection.Record);
+    }
+
+    /// <summary>The context blocks the policy asks for that need the model: verified counterfactuals
+    /// (<see cref="CounterfactualFinder"/>, only for a card-described model) and the most similar reference cases
+    /// (<see cref="SimilarCaseFinder"/>).</summary>
+    private static ExplanationContext AddContextBlocks(ExplanationContext context, ExplainOutcome outcome, Explainability.Views.Policies.AudiencePolicy policy)
+    {
+        if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.Counterfactuals) && !outcome.Model.CardIsDerived)
+        {
+            context = context with { Counterfactuals = CounterfactualFinder.Find(outcome.Model, outcome.Inputs, context.InputRow, policy) };
+        }
+
+        if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.SimilarCases))
+        {
+            context = context with { SimilarCases = SimilarCaseFinder.Find(outcome, context.Row, context.Output) };
+        }
+
+        return context;
     }
 
     /// <summary>Checks raw rows against the model card before anything runs.</summary>

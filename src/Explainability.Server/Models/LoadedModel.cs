@@ -17,6 +17,8 @@ public sealed class LoadedModel : IDisposable
     private readonly Lazy<double[]?> _backgroundColumns;
     private readonly Lazy<PreparedTreeShap>[] _preparedTreeShap;
     private readonly Lazy<ReferenceAttributions?> _referenceAttributions;
+    private readonly Lazy<FeatureTable?> _reference;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Core.Explanations.Explanation>> _referenceExplanations = new(StringComparer.Ordinal);
 
     private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived)
     {
@@ -33,7 +35,26 @@ public sealed class LoadedModel : IDisposable
                 TreeShapExplainer.Prepare(onnx.TreeModel!.Ensemble, onnx.TreeModel.FeatureMap, BackgroundColumns ?? [], method))),
         ];
         _referenceAttributions = new Lazy<ReferenceAttributions?>(() => ReferenceImportance.Compute(this));
+        _reference = new Lazy<FeatureTable?>(() =>
+            card.Reference is { } r && Directory.Exists(source) ? ReadTable(Path.Combine(source, r.File), card with { Features = [.. card.Features, LabelColumn(r)] }) : null);
     }
+
+    /// <summary>The labelled reference rows named by the card (<see cref="ModelCard.Reference"/>; raw features and the label
+    /// column, read as text), read on first use; null when the card names none.</summary>
+    /// <exception cref="FileNotFoundException">The card names a reference file that is missing.</exception>
+    public FeatureTable? Reference => _reference.Value;
+
+    /// <summary>The explanation of <see cref="Reference"/> under <paramref name="key"/> (method and output space), computed by
+    /// <paramref name="compute"/> once per loaded model and key, then cached. Thread-safe: concurrent callers share one computation.</summary>
+    public Core.Explanations.Explanation ReferenceExplanation(string key, Func<Core.Explanations.Explanation> compute) =>
+        _referenceExplanations.GetOrAdd(key, _ => new Lazy<Core.Explanations.Explanation>(compute, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    private static FeatureCard LabelColumn(ReferenceCard reference) => new()
+    {
+        Name = reference.LabelColumn,
+        DisplayName = new Dictionary<string, string>(StringComparer.Ordinal) { ["en"] = reference.LabelColumn },
+        Type = "categorical",
+    };
 
     /// <summary>Where the model was loaded from (folder or file).</summary>
     public string Source { get; }

@@ -38,6 +38,45 @@ public sealed record ModelCard
     /// <summary>Per-audience policy overrides (audience name -> object with only the settings that differ from
     /// <c>templates/policies.json</c>), read by <see cref="Policies.PolicyReader"/>; null for none.</summary>
     public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Policies { get; init; }
+
+    /// <summary>A labelled reference set of past cases beside the model (for the fraud analyst's most similar cases), or null.</summary>
+    public ReferenceCard? Reference { get; init; }
+}
+
+/// <summary>A labelled set of past cases: raw feature columns as in the input, plus a label column.</summary>
+public sealed record ReferenceCard
+{
+    /// <summary>CSV file relative to the card, e.g. <c>reference.csv</c>.</summary>
+    public required string File { get; init; }
+
+    /// <summary>The column holding each case's known outcome, e.g. <c>class</c>.</summary>
+    public required string LabelColumn { get; init; }
+
+    /// <summary>Raw label value -> the class it means (one of <see cref="OutputCard.Classes"/>), e.g. <c>no</c> -> <c>bad</c>.</summary>
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+    /// <summary>Where the rows come from, for people (which data, how sampled, whether the model saw them in training).</summary>
+    public string Description { get; init; } = "";
+}
+
+/// <summary>A named range of the positive-class probability, from <see cref="LowerBound"/> up to the next band's.</summary>
+public sealed record RiskBand
+{
+    /// <summary>Band name, e.g. <c>low</c>, <c>medium</c>, <c>high</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Lowest probability (0..1, inclusive) in the band; the first band starts at 0.</summary>
+    public required double LowerBound { get; init; }
+}
+
+/// <summary>A feature's wording in one language other than English.</summary>
+public sealed record FeatureTranslation
+{
+    /// <summary>The unit in that language (<c>maanden</c>), or null to keep <see cref="FeatureCard.Unit"/>.</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>Raw category value -> label in that language; categories not listed keep their English label.</summary>
+    public IReadOnlyDictionary<string, string>? Categories { get; init; }
 }
 
 /// <summary>One raw input feature as people should see it.</summary>
@@ -70,6 +109,18 @@ public sealed record FeatureCard
     /// <summary>For <c>actionable</c> features: the allowed direction of change, <c>increase</c>, <c>decrease</c> or <c>any</c>.</summary>
     public string? ActionableDirection { get; init; }
 
+    /// <summary>For an actionable categorical feature: its categories from lowest to highest, the scale that
+    /// <see cref="ActionableDirection"/> <c>increase</c>/<c>decrease</c> moves along; categories not listed are never
+    /// suggested nor left by a suggestion. Null: the order of <see cref="Categories"/>.</summary>
+    public IReadOnlyList<string>? ActionableOrder { get; init; }
+
+    /// <summary>Adverse-action style reason statement per language code, a noun phrase a customer can read as one of the
+    /// principal reasons for a decision ("The amount you applied for"); null or a missing language: views use the display name.</summary>
+    public IReadOnlyDictionary<string, string>? Reason { get; init; }
+
+    /// <summary>Unit and category labels per language code other than English, or null.</summary>
+    public IReadOnlyDictionary<string, FeatureTranslation>? Translations { get; init; }
+
     /// <summary>Whether the feature carries <paramref name="tag"/>.</summary>
     [JsonIgnore]
     public bool this[string tag] => Tags.Contains(tag, StringComparer.Ordinal);
@@ -101,4 +152,12 @@ public sealed record OutputCard
     /// outcome of a case whose positive-class probability is below <see cref="DecisionThreshold"/>. Empty: views use a
     /// generic wording.</summary>
     public string NegativeOutcome { get; init; } = "";
+
+    /// <summary>Risk bands on the positive-class probability, in increasing <see cref="RiskBand.LowerBound"/>, the first at 0;
+    /// empty when the card defines none.</summary>
+    public IReadOnlyList<RiskBand> Bands { get; init; } = [];
+
+    /// <summary>The band of probability <paramref name="probability"/> (the last band whose lower bound is at or below it), or
+    /// null without bands.</summary>
+    public string? BandOf(double probability) => Bands.LastOrDefault(b => b.LowerBound <= probability)?.Name;
 }

@@ -57,6 +57,32 @@ public static class ModelCardReader
             throw new InvalidDataException($"model card {path}: output.positiveOutcome and output.negativeOutcome are both '{output.PositiveOutcome}'; they must describe opposite outcomes");
         }
 
+        for (int b = 0; b < output.Bands.Count; b++)
+        {
+            double lower = output.Bands[b].LowerBound;
+            if (b == 0 ? lower != 0 : !(lower > output.Bands[b - 1].LowerBound && lower < 1))
+            {
+                throw new InvalidDataException(
+                    $"model card {path}: output.bands[{b}] ('{output.Bands[b].Name}') has lowerBound {lower.ToString(System.Globalization.CultureInfo.InvariantCulture)}; expected {(b == 0 ? "0 for the first band" : "a probability above the previous band's and below 1")}");
+            }
+        }
+
+        if (card.Reference is { } reference)
+        {
+            if (reference.File.Length == 0 || reference.LabelColumn.Length == 0)
+            {
+                throw new InvalidDataException($"model card {path}: reference needs a file and a labelColumn");
+            }
+
+            foreach (var (raw, cls) in reference.Labels)
+            {
+                if (!output.Classes.Contains(cls, StringComparer.Ordinal))
+                {
+                    throw new InvalidDataException($"model card {path}: reference.labels maps '{raw}' to '{cls}', which is not one of output.classes ({string.Join(", ", output.Classes)})");
+                }
+            }
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in card.Features)
         {
@@ -81,6 +107,11 @@ public static class ModelCardReader
                 {
                     throw new InvalidDataException($"model card {path}: feature '{f.Name}' has unknown tag '{tag}' (expected protected, internal or actionable)");
                 }
+            }
+
+            if (f.ActionableOrder?.FirstOrDefault(c => f.Categories is null || !f.Categories.ContainsKey(c)) is { } unknown)
+            {
+                throw new InvalidDataException($"model card {path}: feature '{f.Name}' lists '{unknown}' in actionableOrder, which is not one of its categories");
             }
 
             if (f["actionable"] && f.ActionableDirection is not ("increase" or "decrease" or "any"))

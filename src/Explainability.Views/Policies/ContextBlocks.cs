@@ -25,4 +25,12 @@ public enum ContextBlocks
 
     /// <summary>A waterfall from the base value through each shown value to the model output; <see cref="Waterfall"/>.</summary>
     Waterfall = 32,
+
+    /// <summary>Counterfactual suggestions for an adverse outcome: the smallest verified changes of <c>actionable</c>
+    /// features (in their allowed direction) that would have changed the decision; computed where the model is.</summary>
+    Counterfactuals = 64,
+
+    /// <summary>The most similar reference cases (nearest in SHAP space among the model card's labelled reference set) with
+    /// their known outcomes.</summary>
+    SimilarCases = 128,
 }

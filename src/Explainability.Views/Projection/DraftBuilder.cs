@@ -44,10 +44,11 @@ public static class DraftBuilder
                 StandardError = e.StandardErrors?[(((r * e.FeatureCount) + f) * e.OutputCount) + o],
                 Tags = card.Tags,
                 Group = card.Group,
-                CaseValue = policy.Context.HasFlag(ContextBlocks.CaseValues) ? CaseValueText(card, raw) : null,
+                CaseValue = policy.Context.HasFlag(ContextBlocks.CaseValues) ? ValueText(card, raw, policy.Language) : null,
                 Percentile = percent,
                 PercentileKind = kind,
                 Description = policy.Context.HasFlag(ContextBlocks.Descriptions) && card.Description.Length > 0 ? card.Description : null,
+                Reason = policy.Context.HasFlag(ContextBlocks.Descriptions) ? ReasonOf(card, policy.Language) : null,
                 ActionableDirection = policy.Context.HasFlag(ContextBlocks.ActionableHints) && card["actionable"] ? card.ActionableDirection : null,
             });
         }
@@ -115,17 +116,25 @@ public static class DraftBuilder
         return p[o];
     }
 
-    private static string CaseValueText(FeatureCard card, Core.Data.FeatureValue raw)
+    /// <summary>The reason statement of <paramref name="card"/> in <paramref name="language"/>, falling back to English; null when the card has none.</summary>
+    public static string? ReasonOf(FeatureCard card, string language) =>
+        card.Reason is { } r && (r.TryGetValue(language, out var text) || r.TryGetValue("en", out text)) ? text : null;
+
+    /// <summary>A raw value as a person reads it: the category's label (in <paramref name="language"/> when the card
+    /// translates it, else English), or the number with the unit (translated likewise); <c>missing</c> for a missing value.</summary>
+    public static string ValueText(FeatureCard card, Core.Data.FeatureValue raw, string language = "en")
     {
         if (raw.IsMissing)
         {
             return "missing";
         }
 
+        var translation = card.Translations is { } t && t.TryGetValue(language, out var tr) ? tr : null;
         if (card.Type == "categorical")
         {
             string key = raw.ToString();
-            return card.Categories is not null && card.Categories.TryGetValue(key, out var label) ? label : key;
+            return translation?.Categories is { } local && local.TryGetValue(key, out var translated) ? translated
+                : card.Categories is not null && card.Categories.TryGetValue(key, out var label) ? label : key;
         }
 
         if (raw.IsText)
@@ -134,6 +143,7 @@ public static class DraftBuilder
         }
 
         string number = raw.Number.ToString("G6", CultureInfo.InvariantCulture);
-        return card.Unit.Length > 0 ? $"{number} {card.Unit}" : number;
+        string unit = translation?.Unit ?? card.Unit;
+        return unit.Length > 0 ? $"{number} {unit}" : number;
     }
 }

@@ -47,6 +47,9 @@ public sealed record DraftItem
     /// <summary>The feature's description, or null.</summary>
     public string? Description { get; init; }
 
+    /// <summary>The reason statement in the view's language, or null.</summary>
+    public string? Reason { get; init; }
+
     /// <summary>For actionable features, the allowed direction (<c>increase</c>, <c>decrease</c>, <c>any</c>), or null.</summary>
     public string? ActionableDirection { get; init; }
 }

@@ -142,6 +142,9 @@ public static class Projector
             ExplanationUnit = draft.ExplanationUnit,
             RescaledFromMargin = draft.RescaledFromMargin,
             HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
+            RiskBand = draft.OutputShown && draft.Probability is double p ? card.Output.BandOf(p) : null,
+            Counterfactuals = ContextProjection.Counterfactuals(context, policy, draft.WithheldFeatures),
+            SimilarCases = ContextProjection.SimilarCases(context, policy),
             Omissions = omissions,
             Alerts = draft.Alerts,
             Waterfall = policy.Context.HasFlag(ContextBlocks.Waterfall) && draft.ValuesShown && draft.BaseShown && draft.OutputShown
@@ -164,6 +167,7 @@ public static class Projector
         Percentile = item.Percentile,
         PercentileKind = item.PercentileKind,
         Description = item.Description,
+        Reason = item.Reason,
         ActionableDirection = item.ActionableDirection,
     };
 }

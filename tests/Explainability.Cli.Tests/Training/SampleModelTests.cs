@@ -54,7 +54,7 @@ public sealed class SampleModelTests
 
         new SampleModelTrainer(new TrainingSettings()).Train(spec, ModelsFolder, temp.Path);
 
-        foreach (string file in new[] { "model-card.json", "background.csv", "LICENSE-DATA.md", "training-data.csv" })
+        foreach (string file in new[] { "model-card.json", "background.csv", "reference.csv", "LICENSE-DATA.md", "training-data.csv" })
         {
             Assert.True(
                 File.ReadAllBytes(Path.Combine(ModelsFolder, id, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(temp.Path, id, file))),
