@@ -49,11 +49,11 @@ public class PolicyFileTests
             (bm.Selection, bm.TopK, bm.GroupByFeatureGroup, bm.Scale, bm.Decimals, bm.Context, bm.GovernanceThreshold));
 
         var fa = AudiencePolicies.FraudAnalyst;
-        Assert.Equal((Selection.TopByDirection, 5, 1, OutputScale.Probability, (int?)1, false, ContextBlocks.CaseValues | ContextBlocks.Percentiles),
+        Assert.Equal((Selection.TopByDirection, 5, 1, OutputScale.Probability, (int?)1, false, ContextBlocks.CaseValues | ContextBlocks.Percentiles | ContextBlocks.SimilarCases),
             (fa.Selection, fa.TopK, fa.TopLowering, fa.Scale, fa.Decimals, fa.ShowBaseValue, fa.Context));
 
         var cu = AudiencePolicies.Customer;
-        Assert.Equal((Selection.TopByDecision, 4, 0, false, false, false, ContextBlocks.Descriptions | ContextBlocks.ActionableHints),
+        Assert.Equal((Selection.TopByDecision, 4, 0, false, false, false, ContextBlocks.Descriptions | ContextBlocks.ActionableHints | ContextBlocks.Counterfactuals),
             (cu.Selection, cu.TopK, cu.TopLowering, cu.ShowScore, cu.ShowBaseValue, cu.ShowValues, cu.Context));
         Assert.Equal(["protected", "internal"], cu.HiddenTags);
         Assert.All(Audiences.All, a => Assert.Equal("en", AudiencePolicies.For(a).Language));
