@@ -10,11 +10,17 @@ if (args is ["--validate", ..])
     return LightGbmPeer.Validate(Console.Out, models, trainRows: args is [_, "quick"] ? 2000 : 10_000, checkRows: 200);
 }
 
+if (args is ["--latency", ..])
+{
+    return await Explainability.Benchmarks.ServiceLatency.Run(Console.Out, args is [_, var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 2000);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
 
 /// <summary>
 /// Entry point of the benchmark suite: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *</c>;
-/// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing.
+/// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing; <c>-- --latency [calls]</c>
+/// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>).
 /// </summary>
 public partial class Program;

@@ -1,33 +1,42 @@
 using BenchmarkDotNet.Attributes;
+using Explainability.Core.Explanations;
 using Explainability.Core.Shap;
 using Explainability.Core.Trees;
 
 namespace Explainability.Benchmarks;
 
 /// <summary>
-/// Per-row cost of exact TreeSHAP on generated ensembles (features 50, random splits, covers counted from 1,000 rows).
-/// Run: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *TreeShap*</c>.
+/// Per-row cost of exact TreeSHAP on generated ensembles (complete trees over 50 features, random splits, covers counted
+/// from 1,000 rows): path-dependent and interventional (100 background rows) on one thread, and a batch of
+/// <see cref="BatchRows"/> rows on one thread and on all cores (the scaling is the ratio of the two batch rows).
+/// Run: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *TreeShapBenchmarks*</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class TreeShapBenchmarks
 {
+    /// <summary>Rows per batch invocation.</summary>
+    public const int BatchRows = 256;
+
     private const int Features = 50;
     private TreeShapPathDependent _pathDependent = null!;
     private TreeShapInterventional _interventional = null!;
     private TreeShapPathDependent.Workspace _pdWorkspace = null!;
     private TreeShapInterventional.Workspace _ivWorkspace = null!;
+    private PreparedTreeShap _prepared = null!;
     private double[] _row = null!;
+    private double[] _batch = null!;
     private double[] _phi = null!;
+    private string[] _outputs = null!;
 
     /// <summary>Trees in the ensemble.</summary>
-    [Params(100, 500)]
+    [Params(100, 500, 1000)]
     public int Trees { get; set; }
 
     /// <summary>Depth of every tree.</summary>
-    [Params(6)]
+    [Params(6, 8)]
     public int Depth { get; set; }
 
-    /// <summary>Builds the ensemble, covers and background.</summary>
+    /// <summary>Builds the ensemble, covers, background and the prepared batch explainer.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -40,12 +49,18 @@ public class TreeShapBenchmarks
 
         var ensemble = builder.Build();
         var reference = Enumerable.Range(0, 1000 * Features).Select(_ => rng.NextDouble()).ToArray();
-        _pathDependent = new TreeShapPathDependent(ensemble.WithCovers(CoverCounter.Count(ensemble, reference), "benchmark"));
+        var withCovers = ensemble.WithCovers(CoverCounter.Count(ensemble, reference), "benchmark");
+        _pathDependent = new TreeShapPathDependent(withCovers);
         _interventional = new TreeShapInterventional(ensemble, reference.AsSpan(0, 100 * Features));
         _pdWorkspace = _pathDependent.CreateWorkspace();
         _ivWorkspace = _interventional.CreateWorkspace();
         _row = Enumerable.Range(0, Features).Select(_ => rng.NextDouble()).ToArray();
+        _batch = Enumerable.Range(0, BatchRows * Features).Select(_ => rng.NextDouble()).ToArray();
         _phi = new double[Features];
+        var map = FeatureMap.Identity([.. Enumerable.Range(0, Features).Select(f => $"f{f}")]);
+        _prepared = TreeShapExplainer.Prepare(withCovers, map, [], TreeShapMethod.PathDependent);
+        _outputs = ["y"];
+        Console.WriteLine($"// interventional leaf tables: {_interventional.TabledTrees} of {Trees} trees, {_interventional.TableBytes / (1 << 20)} MiB");
     }
 
     /// <summary>Path-dependent TreeSHAP, one row, one thread.</summary>
@@ -55,6 +70,14 @@ public class TreeShapBenchmarks
     /// <summary>Interventional TreeSHAP over 100 background rows, one row, one thread.</summary>
     [Benchmark]
     public void Interventional100() => _interventional.Explain(_row, _phi, _ivWorkspace);
+
+    /// <summary>Path-dependent TreeSHAP through the batch entry point (explanation record included), one thread, per row.</summary>
+    [Benchmark(OperationsPerInvoke = BatchRows)]
+    public Explanation PathDependentBatchOneThread() => TreeShapExplainer.Explain(_prepared, LinkFunction.Identity, _outputs, _batch, degreeOfParallelism: 1);
+
+    /// <summary>The same batch on every core, per row.</summary>
+    [Benchmark(OperationsPerInvoke = BatchRows)]
+    public Explanation PathDependentBatchAllCores() => TreeShapExplainer.Explain(_prepared, LinkFunction.Identity, _outputs, _batch, degreeOfParallelism: Environment.ProcessorCount);
 
     private static TreeNodeSpec Node(Random rng, int depth) => depth == 0
         ? TreeNodeSpec.Leaf(rng.NextDouble() - 0.5)

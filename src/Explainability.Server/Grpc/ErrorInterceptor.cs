@@ -76,7 +76,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// client: <see cref="ModelNotFoundException"/> and <see cref="ExplanationNotFoundException"/> -> <c>NotFound</c>;
     /// <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
     /// <c>Unavailable</c>; <see cref="RequestLimitException"/> ->
-    /// <c>ResourceExhausted</c>; <see cref="Onnx.InputException"/>, and a plain <see cref="ArgumentException"/> or
+    /// <c>ResourceExhausted</c>; <see cref="StreamedRequestException"/> -> its inner exception's status, the message prefixed
+    /// with the request's position; <see cref="Onnx.InputException"/>, and a plain <see cref="ArgumentException"/> or
     /// <see cref="FormatException"/> thrown by the service's own validation (see <see cref="RequestErrors.IsOwnValidation"/>)
     /// -> <c>InvalidArgument</c>; <see cref="Onnx.UnsupportedModelException"/> and <see cref="RuntimeDisagreementException"/>
     /// and <see cref="ModelVersionUnavailableException"/> -> <c>FailedPrecondition</c>; <see cref="OperationCanceledException"/> -> <c>Cancelled</c>. Anything else, including
@@ -86,6 +87,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// </summary>
     public static Status ToStatus(Exception exception) => exception switch
     {
+        StreamedRequestException { InnerException: { } inner } streamed => ToStatus(inner) is var status && status.StatusCode != StatusCode.Internal && status.StatusCode != StatusCode.Cancelled
+            ? new Status(status.StatusCode, $"request {streamed.Position}: {status.Detail}")
+            : status,
         ModelNotFoundException or ExplanationNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
         UnsupportedModelException or RuntimeDisagreementException or ModelVersionUnavailableException =>
@@ -101,7 +105,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         var status = ToStatus(exception);
         if (status.StatusCode == StatusCode.Internal)
         {
-            LogInternal(exception, context.Method);
+            LogInternal(exception is StreamedRequestException { InnerException: { } inner } ? inner : exception, context.Method);
         }
         else
         {

@@ -92,6 +92,28 @@ public sealed partial class ExplainerGrpcService(
     }
 
     /// <inheritdoc />
+    /// <exception cref="StreamedRequestException">A request was refused; wraps what <see cref="Explain"/> threw, naming its position.</exception>
+    public override async Task ExplainStream(IAsyncStreamReader<ExplainRequest> requestStream, IServerStreamWriter<ExplainResponse> responseStream, ServerCallContext context)
+    {
+        int position = 0;
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            ExplainResponse response;
+            try
+            {
+                response = await Explain(request, context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new StreamedRequestException(position, e);
+            }
+
+            await responseStream.WriteAsync(response, context.CancellationToken);
+            position++;
+        }
+    }
+
+    /// <inheritdoc />
     /// <exception cref="ArgumentException">The id is malformed.</exception>
     /// <exception cref="ExplanationNotFoundException">No explanation has the id.</exception>
     /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using Explainability.Core.Data;
+using Explainability.Protos;
+using Explainability.Server.Hosting;
+using Explainability.Server.Models;
+using Grpc.Core;
+using Grpc.Net.Client;
+using MathNet.Numerics.Statistics;
+using Microsoft.Extensions.Logging;
+
+namespace Explainability.Benchmarks;
+
+/// <summary>
+/// Service latency over gRPC on loopback (<c>-- --latency [calls]</c>): the real server (Kestrel, h2c, the ledger on a
+/// temporary file with <c>synchronous=FULL</c>) on the shipped credit-risk model, one client, calls one after another.
+/// Reports p50/p99/max of a single-row <c>Explain</c> (path-dependent TreeSHAP) with the data-scientist view only and
+/// with all four views, and rows per second of <c>ExplainStream</c> with one request of one row per message. A
+/// percentile needs every sample, which BenchmarkDotNet's summary does not keep, hence a client of its own.
+/// </summary>
+internal static class ServiceLatency
+{
+    /// <summary>Runs the measurements and writes a Markdown table to <paramref name="output"/>.</summary>
+    public static async Task<int> Run(TextWriter output, int calls)
+    {
+        string root = RepoRoot();
+        var registry = ModelRegistry.LoadDirectory(Path.Combine(root, "models"));
+        string ledgerFolder = Path.Combine(Path.GetTempPath(), "explainability-latency-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(ledgerFolder);
+        var app = ExplainabilityServer.Build(registry, 0, new ExplainabilityServerOptions
+        {
+            MinimumLogLevel = LogLevel.Warning,
+            LedgerPath = Path.Combine(ledgerFolder, "ledger.db"),
+        });
+        await app.StartAsync();
+        try
+        {
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ExplainabilityServer.BoundPort(app)}");
+            var client = new Explainer.ExplainerClient(channel);
+            var model = registry.Get("credit-risk");
+            var rows = Enumerable.Range(0, model.Background!.RowCount).Select(r => ToRow(model.Background, r, model)).ToList();
+            output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores");
+            output.WriteLine();
+            output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
+            output.WriteLine("|---|---:|---:|---:|---:|");
+            foreach (var (name, audiences) in new[] { ("Explain, 1 row, data-scientist view", new[] { "data-scientist" }), ("Explain, 1 row, all four views", new[] { "data-scientist", "business-manager", "fraud-analyst", "customer" }) })
+            {
+                var samples = await Unary(client, rows, audiences, calls);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {samples.Median():F3} | {samples.Quantile(0.99):F3} | {samples.Maximum():F3} | {1000 * calls / samples.Sum():F0} |"));
+            }
+
+            double rate = await Stream(client, rows, calls);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ExplainStream, 1 row per message, data-scientist view | | | | {rate:F0} |"));
+            return 0;
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            Directory.Delete(ledgerFolder, recursive: true);
+        }
+    }
+
+    private static async Task<double[]> Unary(Explainer.ExplainerClient client, List<Row> rows, string[] audiences, int calls)
+    {
+        var samples = new double[calls];
+        for (int i = -calls / 10; i < calls; i++)
+        {
+            var request = Request(rows[((i % rows.Count) + rows.Count) % rows.Count], audiences);
+            long start = Stopwatch.GetTimestamp();
+            await client.ExplainAsync(request);
+            if (i >= 0)
+            {
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+
+        return samples;
+    }
+
+    private static async Task<double> Stream(Explainer.ExplainerClient client, List<Row> rows, int calls)
+    {
+        using var call = client.ExplainStream();
+        int received = 0;
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var _ in call.ResponseStream.ReadAllAsync())
+            {
+                received++;
+            }
+        });
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++)
+        {
+            await call.RequestStream.WriteAsync(Request(rows[i % rows.Count], ["data-scientist"]));
+        }
+
+        await call.RequestStream.CompleteAsync();
+        await reading;
+        return received / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static ExplainRequest Request(Row row, string[] audiences)
+    {
+        var request = new ExplainRequest { ModelId = "credit-risk", Method = "tree_path_dependent" };
+        request.Rows.Add(row);
+        request.Audiences.Add(audiences);
+        return request;
+    }
+
+    private static Row ToRow(FeatureTable table, int r, LoadedModel model)
+    {
+        var row = new Row();
+        foreach (var feature in model.Card.Features)
+        {
+            var cell = table[r, table.IndexOf(feature.Name)];
+            row.Values[feature.Name] = cell.IsText ? new Protos.FeatureValue { Text = cell.Text } : new Protos.FeatureValue { Number = cell.Number };
+        }
+
+        return row;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Explainability.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("run from inside the repository: Explainability.sln was not found above " + AppContext.BaseDirectory);
+    }
+}
