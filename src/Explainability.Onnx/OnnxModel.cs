@@ -343,40 +343,91 @@ public sealed class OnnxModel : IDisposable
     /// <summary>The values of <paramref name="spec"/>'s graph output for <paramref name="rows"/>, <c>[rows, outputs]</c>; one runtime call per batch.</summary>
     internal double[] RunServed(FeatureTable rows, bool allowExtraColumns, int batchSize, ServedSpec spec, Action<int>? onRun)
     {
-        int k = spec.Columns.Length;
-        var result = new double[rows.RowCount * k];
+        var result = new double[rows.RowCount * spec.Columns.Length];
         RunBatches(rows, allowExtraColumns, batchSize, [spec.GraphOutput], requireOffsets: true, (start, count, outputs) =>
+            ReadServed(spec, outputs[0], start, count, result), onRun);
+        return result;
+    }
+
+    /// <summary>
+    /// Everything a TreeSHAP request needs from ONNX Runtime, from one runtime call per batch: the ensemble's input columns
+    /// (as <see cref="ComputeColumns"/>), the per-row offsets (as <see cref="ComputeOffsets"/>) and the served output (as
+    /// <see cref="RunServedOutput"/>). One call instead of three is what a single-row request's latency needs.
+    /// </summary>
+    /// <param name="rows">Raw rows, carrying the offset inputs when the model has an offset.</param>
+    /// <param name="allowExtraColumns">Whether columns that are no model input are ignored rather than refused.</param>
+    /// <param name="batchSize">Rows per runtime call.</param>
+    /// <exception cref="InvalidOperationException">The model has no <see cref="TreeModel"/>.</exception>
+    /// <exception cref="InputException">As for <see cref="ComputeColumns"/>.</exception>
+    public TreeRuntimeValues ComputeTreeRuntimeValues(FeatureTable rows, bool allowExtraColumns = false, int batchSize = DefaultBatchSize)
+    {
+        var tree = TreeModel ?? throw new InvalidOperationException($"the model has no explainable tree ensemble: {TreeModelUnavailableReason}");
+        var path = _served!;
+        int n = rows.RowCount, m = _columnCount, k = tree.OutputNames.Count;
+        var columns = new double[n * m];
+        var served = new double[n * k];
+        var offsets = tree.HasOffset ? new double[n * k] : null;
+        var spec = new ServedSpec(path.GraphOutput, path.Columns, path.ZipMapKeys, []);
+        string[] names = [.. new[] { _columnsOutput! }.Concat(_offsets.Select(o => o.Offset.Tensor)).Append(path.GraphOutput).Distinct(StringComparer.Ordinal)];
+        RunBatches(rows, allowExtraColumns, batchSize, names, requireOffsets: true, (start, count, values) =>
         {
-            if (spec.ZipMapKeys is { } keys)
+            NamedOnnxValue Value(string name) => values[Array.IndexOf(names, name)];
+            var columnValues = ToDoubles(Value(_columnsOutput!));
+            if (columnValues.Length != count * m)
             {
-                int r = 0;
-                foreach (var map in outputs[0].AsEnumerable<NamedOnnxValue>())
+                throw new InvalidOperationException($"ONNX Runtime returned {columnValues.Length} values for {count} rows of {m} columns");
+            }
+
+            columnValues.CopyTo(columns, start * m);
+            foreach (var (offset, width) in _offsets)
+            {
+                var offsetValues = ToDoubles(Value(offset.Tensor));
+                for (int r = 0; r < count; r++)
                 {
-                    var dict = ToDictionary(map.Value);
                     for (int o = 0; o < k; o++)
                     {
-                        result[((start + r) * k) + o] = dict.TryGetValue(keys[o], out double v)
-                            ? v
-                            : throw new InvalidOperationException($"output '{spec.GraphOutput}' has no class '{keys[o]}'");
+                        offsets![((start + r) * k) + o] += offset.Coefficients[o] * offsetValues[(r * width) + offset.Columns[o]];
                     }
-
-                    r++;
                 }
-
-                return;
             }
 
-            var values = ToDoubles(outputs[0]);
-            int width = values.Length / Math.Max(1, count);
-            for (int r = 0; r < count; r++)
+            ReadServed(spec, Value(path.GraphOutput), start, count, served);
+        });
+        return new TreeRuntimeValues(columns, offsets, served);
+    }
+
+    /// <summary>Writes the served values of one batch, <c>[count, outputs]</c> from row <paramref name="start"/>: a ZipMap by class label, a tensor by column.</summary>
+    private static void ReadServed(ServedSpec spec, NamedOnnxValue output, int start, int count, double[] result)
+    {
+        int k = spec.Columns.Length;
+        if (spec.ZipMapKeys is { } keys)
+        {
+            int r = 0;
+            foreach (var map in output.AsEnumerable<NamedOnnxValue>())
             {
+                var dict = ToDictionary(map.Value);
                 for (int o = 0; o < k; o++)
                 {
-                    result[((start + r) * k) + o] = values[(r * width) + spec.Columns[o]];
+                    result[((start + r) * k) + o] = dict.TryGetValue(keys[o], out double v)
+                        ? v
+                        : throw new InvalidOperationException($"output '{spec.GraphOutput}' has no class '{keys[o]}'");
                 }
+
+                r++;
             }
-        }, onRun);
-        return result;
+
+            return;
+        }
+
+        var values = ToDoubles(output);
+        int width = values.Length / Math.Max(1, count);
+        for (int r = 0; r < count; r++)
+        {
+            for (int o = 0; o < k; o++)
+            {
+                result[((start + r) * k) + o] = values[(r * width) + spec.Columns[o]];
+            }
+        }
     }
 
     /// <summary>
@@ -749,16 +800,18 @@ public sealed class OnnxModel : IDisposable
         {
             int count = Math.Min(batchSize, rows.RowCount - start);
             var feeds = _binder.Bind(rows, plan, start, count);
+            // A requested value that is a graph input (an ensemble reading the input directly) is the feed itself.
             var direct = outputs.Select(o => feeds.FirstOrDefault(f => f.Name == o)).ToArray();
-            if (direct.All(d => d is not null))
+            var computed = outputs.Where((_, i) => direct[i] is null).ToArray();
+            if (computed.Length == 0)
             {
                 consume(start, count, direct!);
                 continue;
             }
 
-            using var results = _session.Run(feeds, outputs);
+            using var results = _session.Run(feeds, computed);
             onRun?.Invoke(count);
-            consume(start, count, [.. outputs.Select(o => (NamedOnnxValue)results.First(r => r.Name == o))]);
+            consume(start, count, [.. outputs.Select((o, i) => direct[i] ?? (NamedOnnxValue)results.First(r => r.Name == o))]);
         }
     }
 

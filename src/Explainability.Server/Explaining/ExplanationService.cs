@@ -84,15 +84,14 @@ public sealed class ExplanationService(ViewService views)
         var tree = model.Onnx.TreeModel ?? throw new UnsupportedModelException(
             $"model '{model.Id}' cannot be explained with {method}: {model.Onnx.TreeModelUnavailableReason}; it supports: {string.Join(", ", model.Explainers)}");
         RequireMargin(method, space, "TreeSHAP");
-        var columns = model.Onnx.ComputeColumns(rows, allowExtraColumns: options.AllowExtraColumns);
+        // One ONNX Runtime call per batch gives the ensemble's columns, the offsets and the served output.
         // A per-row offset (casebook C11) is its own additive term: added to the margins, never to the base value.
-        var offsets = model.Onnx.ComputeOffsets(rows, allowExtraColumns: options.AllowExtraColumns);
+        var (columns, offsets, served) = model.Onnx.ComputeTreeRuntimeValues(rows, allowExtraColumns: options.AllowExtraColumns);
         var prepared = backgroundOverride is null
             ? model.PreparedTreeShap(MethodNames.Parse(method))
             : TreeShapExplainer.Prepare(tree.Ensemble, tree.FeatureMap, model.Onnx.ComputeColumns(backgroundOverride, allowExtraColumns: true), MethodNames.Parse(method));
         var explanation = TreeShapExplainer.Explain(prepared, tree.Link, tree.OutputNames, columns, options.DegreeOfParallelism, offsets, tree.OffsetInputs);
 
-        var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
         double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);
         return Finish(model, rows, explanation, tree.Link, maxError, model.OutputNames);
     }

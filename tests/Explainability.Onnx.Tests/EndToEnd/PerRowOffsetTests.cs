@@ -32,7 +32,14 @@ public class PerRowOffsetTests
         var background = model.ComputeColumns(RuntimeCheck.Table(["X", "offset"], [-1, 0], [1, 0]));
         var e = TreeShapExplainer.Explain(tree.Ensemble, tree.FeatureMap, tree.Link, tree.OutputNames, model.ComputeColumns(table), background,
             method, offsets: model.ComputeOffsets(table), offsetInputs: tree.OffsetInputs);
-        return (e, model.RunServedOutput(table));
+        var served = model.RunServedOutput(table);
+
+        // The single-call path the service uses gives the same three arrays.
+        var single = model.ComputeTreeRuntimeValues(table);
+        Assert.Equal(model.ComputeColumns(table), single.Columns);
+        Assert.Equal(model.ComputeOffsets(table), single.Offsets);
+        Assert.Equal(served, single.Served);
+        return (e, served);
     }
 
     private static void AssertAdditiveAndServed(Explanation e, double[] served, LinkFunction link)

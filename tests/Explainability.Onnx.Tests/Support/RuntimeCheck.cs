@@ -35,6 +35,12 @@ internal static class RuntimeCheck
         var ours = Evaluate(model, rows);
         var ort = model.RunServedOutput(rows, allowExtraColumns: true);
         Assert.Equal(ort.Length, ours.Length);
+
+        // The single runtime call the service makes gives the same columns, offsets and served values.
+        var single = model.ComputeTreeRuntimeValues(rows, allowExtraColumns: true);
+        Assert.Equal(model.ComputeColumns(rows, allowExtraColumns: true), single.Columns);
+        Assert.Equal(model.ComputeOffsets(rows, allowExtraColumns: true), single.Offsets);
+        Assert.Equal(ort, single.Served);
         int k = model.TreeModel!.OutputNames.Count;
         for (int i = 0; i < ours.Length; i++)
         {
