@@ -14,7 +14,10 @@ public sealed partial class ViewerBrowserTests(ServerFixture server)
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    [Fact]
+    /// <summary>Set to <c>1</c> (as <c>.ci/run</c> does) to fail instead of skip when Chromium is missing.</summary>
+    private const string RequireBrowserVariable = "EXPLAINABILITY_REQUIRE_BROWSER";
+
+    [SkippableFact]
     public async Task Headless_Chromium_shows_the_view_and_its_omission_section()
     {
         var request = new ExplainRequest { ModelId = "credit-risk" };
@@ -38,7 +41,7 @@ public sealed partial class ViewerBrowserTests(ServerFixture server)
         Assert.Equal(recorded.View.Omissions.Select(e => (e.Kind, e.Description)), items);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Headless_Chromium_shows_the_list_with_the_new_explanation_first()
     {
         var request = new ExplainRequest { ModelId = "card-fraud" };
@@ -55,6 +58,10 @@ public sealed partial class ViewerBrowserTests(ServerFixture server)
     /// <summary>The DOM Chromium built for <paramref name="url"/>, with a fresh profile and no network beyond the page.</summary>
     private static async Task<string> DumpDom(string url)
     {
+        // `dotnet test` on a machine with only the .NET SDK reports these as skipped, saying why; .ci/run sets
+        // EXPLAINABILITY_REQUIRE_BROWSER=1 (after installing Chromium), so in CI a missing browser is a failure.
+        Skip.If(!File.Exists(Chromium) && Environment.GetEnvironmentVariable(RequireBrowserVariable) != "1",
+            $"{Chromium} is missing: this end-to-end test needs headless Chromium (`apt-get install -y chromium` as root); set {RequireBrowserVariable}=1 to make its absence a failure");
         if (!File.Exists(Chromium))
         {
             Assert.Fail($"{Chromium} is missing: this end-to-end test needs headless Chromium. Install it with `apt-get install -y chromium` (as root; Debian package 'chromium'); .ci/run installs it when absent.");
