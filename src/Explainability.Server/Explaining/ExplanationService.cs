@@ -337,7 +337,7 @@ public sealed class ExplanationService(ViewService views)
         }
 
         var explanation = outcome.Explanation;
-        int output = ExplanationContext.PositiveOutput(explanation, outcome.Model.Card);
+        int output = outcome.Model.ExplainedOutput(explanation);
         var context = ExplanationContext.Create(explanation, row, output, outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
         var policy = Views.PolicyFor(audience, outcome.Model.Card, language);
         if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.GlobalImportance))

@@ -1,4 +1,5 @@
 using Explainability.Core.Data;
+using Explainability.Core.Explanations;
 using Explainability.Core.Shap;
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
@@ -99,9 +100,33 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>
     /// Names of the explained outputs, <c>[outputs]</c>: the card's class labels where the graph only numbers its outputs
-    /// (see <see cref="OutputLabels"/>), the graph's own names for a model without a card; empty without a tree ensemble.
+    /// (see <see cref="OutputLabels"/>), the graph's own names for a model without a card: the tree ensemble's outputs, else
+    /// the linear model's, else the served output's (what a model-agnostic explanation names its outputs, e.g. <c>0</c> for a
+    /// regressor's single target).
     /// </summary>
-    public IReadOnlyList<string> OutputNames => Onnx.TreeModel is not { } tree ? [] : LabelOutputs(tree.OutputNames);
+    public IReadOnlyList<string> OutputNames => LabelOutputs(
+        Onnx.TreeModel?.OutputNames ?? Onnx.LinearModel?.OutputNames ?? Onnx.ServedOutputNames);
+
+    /// <summary>
+    /// The output a view of <paramref name="explanation"/> explains: the card's positive class
+    /// (<see cref="ExplanationContext.PositiveOutput"/>); for a model without a card, whose derived card names a positive class
+    /// only when a tree ensemble was read, the last output (a binary classifier's second class, as <see cref="DeriveCard"/>
+    /// picks), so that a bare classifier's views render without a card to name one.
+    /// </summary>
+    /// <param name="explanation">The explanation, <c>[rows, features, outputs]</c>.</param>
+    /// <returns>An index into <paramref name="explanation"/>'s outputs.</returns>
+    /// <exception cref="ArgumentException">A model card's positive class is not among the outputs, or the card names none and
+    /// there are several outputs.</exception>
+    public int ExplainedOutput(Explanation explanation)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        if (CardIsDerived && (Card.Output.PositiveClass is not { } positive || !explanation.OutputNames.Contains(positive, StringComparer.Ordinal)))
+        {
+            return explanation.OutputCount - 1;
+        }
+
+        return ExplanationContext.PositiveOutput(explanation, Card);
+    }
 
     /// <summary>Explanation methods this model supports (<see cref="ExplainMethods.SupportedBy"/>).</summary>
     public IReadOnlyList<string> Explainers => ExplainMethods.SupportedBy(this);
@@ -218,7 +243,10 @@ public sealed class LoadedModel : IDisposable
     private static ModelCard DeriveCard(string id, OnnxModel model)
     {
         var text = model.Inputs.Where(i => i.ElementType == OnnxElementType.String).SelectMany(i => i.ColumnNames).ToHashSet(StringComparer.Ordinal);
-        var outputs = model.TreeModel?.OutputNames ?? [];
+        // Class labels only for a classifier: a regressor's outputs are target indices ("0"), which no view may call a class.
+        var outputs = model.TreeModel is { } tree
+            ? (IsClassifier(tree.EnsembleOpType, tree.Link) ? tree.OutputNames : [])
+            : model.LinearModel is { } linear && IsClassifier(linear.OpType, linear.Link) ? linear.OutputNames : [];
         return new ModelCard
         {
             Id = id,
@@ -241,4 +269,7 @@ public sealed class LoadedModel : IDisposable
             },
         };
     }
+
+    private static bool IsClassifier(string opType, LinkFunction link) =>
+        opType.EndsWith("Classifier", StringComparison.Ordinal) || link != LinkFunction.Identity;
 }
