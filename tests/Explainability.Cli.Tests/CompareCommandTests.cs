@@ -81,6 +81,8 @@ public sealed class CompareCommandTests
     [InlineData("interventional,interventional", "named twice")]
     [InlineData("interventional,exact", "cannot be explained with method 'exact'")]
     [InlineData("interventional,linear", "cannot be explained with method 'linear'")]
+    [InlineData("interventional,,tree_path_dependent", "the methods 'interventional,,tree_path_dependent' have an empty entry (entry 2 of 3)")]
+    [InlineData("interventional,tree_path_dependent,", "have an empty entry (entry 3 of 3)")]
     public void Bad_method_lists_exit_2_naming_the_problem(string methods, string message)
     {
         var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"), "--methods", methods);
@@ -116,6 +118,49 @@ public sealed class CompareCommandTests
         Assert.True(markdown.Code == 0, markdown.Error);
         Assert.Contains("|", markdown.Output, StringComparison.Ordinal);
         Assert.Contains("none", markdown.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kernel", "reference 'kernel' is a sampling method", "cannot be the exact reference")]
+    [InlineData("permutation", "reference 'permutation' is a sampling method", "use exact")]
+    public void A_sampled_reference_is_refused(string reference, string message, string advice)
+    {
+        var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"),
+            "--methods", "interventional,kernel,permutation", "--reference", reference);
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+        Assert.Contains(advice, run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--seed", "7", "seed applies to the sampling methods kernel and permutation; the compared methods interventional, tree_path_dependent are deterministic and use no seed")]
+    [InlineData("--nsamples", "100", "nsamples applies to the sampling methods kernel and permutation; the compared methods interventional, tree_path_dependent compute exact values")]
+    public void Sampling_options_without_a_sampled_method_are_refused(string option, string value, string message)
+    {
+        var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"),
+            "--methods", "interventional,tree_path_dependent", option, value);
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The exact method as reference is not labelled twice ("exact (exact)"); another exact method says what it is.</summary>
+    [Fact]
+    public void Reference_header_names_the_reference_once()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+
+        var exact = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background, "--methods", "interventional,exact");
+        var interventional = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background,
+            "--methods", "interventional,exact", "--reference", "interventional");
+
+        Assert.True(exact.Code == 0, exact.Error);
+        Assert.Contains("Reference: exact\n", exact.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("exact (exact", exact.Output, StringComparison.Ordinal);
+        Assert.True(interventional.Code == 0, interventional.Error);
+        Assert.Contains("Reference: interventional (computes exact SHAP values, no estimate)", interventional.Output, StringComparison.Ordinal);
     }
 
     private static (string Input, string Background) XgboostFiles(TempFolder temp)
