@@ -69,6 +69,13 @@ public sealed class ExplainErrorTests : IDisposable
     public void Non_finite_number(string cell) =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", cell))], "row 1: feature 'duration' is not finite");
 
+    /// <summary>The credit-risk model reads float32: 1e39 is finite as a double but infinity in ONNX Runtime.</summary>
+    [Theory]
+    [InlineData("1e39", "1E+39")]
+    [InlineData("-1e300", "-1E+300")]
+    public void Number_beyond_the_float32_range(string cell, string shown) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", cell))], $"row 1: feature 'duration' is {shown}, beyond the float32 range", "3.4028235E+38");
+
     [Fact]
     public void Empty_categorical_cell() =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("purpose", ""))], "row 1: feature 'purpose' is categorical and has no value");

@@ -26,6 +26,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { "probability-space", StatusCode.InvalidArgument, ["output space 'probability'", "margin"] },
         { "infinite-number", StatusCode.InvalidArgument, ["row 1", "feature 'duration' is not finite"] },
         { "negative-infinite-number", StatusCode.InvalidArgument, ["row 0", "feature 'age' is not finite"] },
+        { "beyond-float32", StatusCode.InvalidArgument, ["row 1: feature 'duration' is 1E+300, beyond the float32 range", "3.4028235E+38"] },
         { "categorical-without-value", StatusCode.InvalidArgument, ["row 1: feature 'checking_status' is categorical and has no value"] },
         { "megabyte-category", StatusCode.InvalidArgument, [$"category '{new string('z', 80)}…' (1048576 characters) of feature 'checking_status'"] },
         { "categorical-nan", StatusCode.InvalidArgument, ["row 0: feature 'purpose' is categorical and has no value"] },
@@ -171,6 +172,9 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "infinite-number":
                 request.Rows[1].Values["duration"] = new FeatureValue { Number = double.PositiveInfinity };
+                break;
+            case "beyond-float32":
+                request.Rows[1].Values["duration"] = new FeatureValue { Number = 1e300 };
                 break;
             case "negative-infinite-number":
                 request.Rows[0].Values["age"] = new FeatureValue { Number = double.NegativeInfinity };

@@ -62,7 +62,8 @@ public sealed class ExplanationService(ViewService views)
             CheckBackgroundColumns(model, background, requireOffsets: ExplainMethods.IsModelAgnostic(method));
         }
 
-        Validate(model.Card, rows, options.AllowExtraColumns, model.Onnx.OffsetColumnNames);
+        var float32 = model.Onnx.Inputs.Where(i => i.ElementType == OnnxElementType.Float).SelectMany(i => i.ColumnNames).ToHashSet(StringComparer.Ordinal);
+        Validate(model.Card, rows, options.AllowExtraColumns, model.Onnx.OffsetColumnNames, float32);
         var outcome = method switch
         {
             _ when ExplainMethods.IsTree(method) => ExplainTree(model, rows, options, method, space, backgroundOverride),
@@ -375,11 +376,16 @@ public sealed class ExplanationService(ViewService views)
     /// <param name="allowExtraColumns">Whether columns that are neither a feature nor an offset are ignored rather than refused.</param>
     /// <param name="offsetColumns">Columns of the model's per-row offset inputs (<see cref="OnnxModel.OffsetColumnNames"/>):
     /// required and numeric, but no feature of the card.</param>
+    /// <param name="float32Columns">Columns the model reads as float32 (<see cref="OnnxElementType.Float"/> inputs): a
+    /// number there must also be finite as a float32, at most <see cref="float.MaxValue"/> in magnitude.</param>
     /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected: also an
-    /// infinite number, and a categorical feature without a value.</exception>
-    public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns, IReadOnlyList<string>? offsetColumns = null)
+    /// infinite number, a number a float32 input cannot hold, and a categorical feature without a value.</exception>
+    public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns, IReadOnlyList<string>? offsetColumns = null, IReadOnlySet<string>? float32Columns = null)
     {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(rows);
         offsetColumns ??= [];
+        float32Columns ??= new HashSet<string>(StringComparer.Ordinal);
         var known = card.Features.Select(f => f.Name).Concat(offsetColumns).ToHashSet(StringComparer.Ordinal);
         if (!allowExtraColumns)
         {
@@ -418,6 +424,8 @@ public sealed class ExplanationService(ViewService views)
                 {
                     throw new InputException(offset, $"row {r}: offset '{offset}' must be a finite number, got {(value.IsMissing ? "a missing value" : value.Number.ToString(CultureInfo.InvariantCulture))}");
                 }
+
+                RequireFloat32(offset, "offset", r, value.Number, float32Columns);
             }
         }
 
@@ -435,6 +443,11 @@ public sealed class ExplanationService(ViewService views)
                 if (!value.IsText && !value.IsMissing && !double.IsFinite(value.Number))
                 {
                     throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is not finite: got {value.Number.ToString(CultureInfo.InvariantCulture)}; expected a finite number (NaN or an empty cell for a missing value)");
+                }
+
+                if (!value.IsText && !value.IsMissing)
+                {
+                    RequireFloat32(feature.Name, "feature", r, value.Number, float32Columns);
                 }
 
                 // A missing category would become an all-zero one-hot the model never saw in training; a missing number is
@@ -459,6 +472,18 @@ public sealed class ExplanationService(ViewService views)
                     throw new InputException(feature.Name, $"row {r}: category {MessageText.Quote(value.Text)} of feature '{feature.Name}' was never seen in training; known categories: {string.Join(", ", categories.Keys)}");
                 }
             }
+        }
+    }
+
+    /// <summary>A number bound for a float32 model input must stay finite when converted: beyond float.MaxValue ONNX
+    /// Runtime would see infinity, which the row as written does not say.</summary>
+    /// <exception cref="InputException">The conversion is infinite; the message names the column, the row, the value and the limit.</exception>
+    private static void RequireFloat32(string column, string role, int row, double value, IReadOnlySet<string> float32Columns)
+    {
+        if (float32Columns.Contains(column) && !float.IsFinite((float)value))
+        {
+            throw new InputException(column, string.Create(CultureInfo.InvariantCulture,
+                $"row {row}: {role} '{column}' is {value:R}, beyond the float32 range of the model's input (largest magnitude {float.MaxValue:R}); it would become infinity in ONNX Runtime"));
         }
     }
 }
