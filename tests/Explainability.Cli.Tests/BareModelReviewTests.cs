@@ -104,6 +104,23 @@ public sealed class BareModelReviewTests : IDisposable
         Assert.DoesNotContain("unrounded", run.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The default evaluation limit is 50,000,000: kernel on all 200 credit-risk background rows needs
+    /// 200 x (2088 coalitions x 200 background rows + 1) = 83,520,200 evaluations (hours at 20-50 microseconds each), which
+    /// the former default of 500,000,000 let run.
+    /// </summary>
+    [Fact]
+    public void Default_evaluation_limit_refuses_a_multi_hour_kernel_run()
+    {
+        string creditRisk = Path.Combine(RepoRoot.Path, "models", "credit-risk");
+
+        var run = CliRun.Of("explain", "--model", creditRisk, "--input", Path.Combine(creditRisk, "background.csv"), "--method", "kernel");
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains("83,520,200 model evaluations", run.Error, StringComparison.Ordinal);
+        Assert.Contains("the limit is 50,000,000 per request", run.Error, StringComparison.Ordinal);
+    }
+
     private string Write(string name, params string[] lines)
     {
         string path = Path.Combine(_temp.Path, name);
