@@ -121,6 +121,43 @@ public sealed class BareModelReviewTests : IDisposable
         Assert.Contains("the limit is 50,000,000 per request", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The xgboost regressor has 4 players: 2^4 - 2 = 14 coalitions exist, so nsamples 1000 evaluates 14 (exact) and the
+    /// parameters say so; the values equal exact SHAP's.
+    /// </summary>
+    [Fact]
+    public void Kernel_nsamples_beyond_enumeration_records_the_coalitions_evaluated()
+    {
+        string xgboost = Path.Combine(Fixtures, "moose_xgboost_regressor", "xgboost_regressor.onnx");
+        string input = Write("x.csv", "f0,f1,f2,f3", "0,1,1,0");
+        string background = Write("bg.csv", "f0,f1,f2,f3", "0,1,1,0", "1,0,1,0", "3,1,0,2");
+
+        var run = CliRun.Of("explain", "--model", xgboost, "--input", input, "--background", background, "--method", "kernel", "--nsamples", "1000", "--format", "json");
+
+        Assert.True(run.Code == 0, run.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Output);
+        var parameters = json.RootElement.GetProperty("parameters");
+        Assert.Equal("14", parameters.GetProperty("nsamples").GetString());
+        Assert.Equal("1000", parameters.GetProperty("nsamples_requested").GetString());
+        Assert.Equal("true", parameters.GetProperty("enumerated").GetString());
+    }
+
+    /// <summary>card-fraud has 30 players: 2^30 - 2 = 1,073,741,822 coalitions, more than the 2^28 / 30 = 8,947,848 a row's
+    /// masks may hold, so the message gives that maximum and says full enumeration does not fit (no contradiction).</summary>
+    [Fact]
+    public void Kernel_nsamples_above_the_maximum_gives_a_consistent_message()
+    {
+        string fraud = Path.Combine(RepoRoot.Path, "models", "card-fraud");
+        var lines = File.ReadAllLines(Path.Combine(fraud, "background.csv"));
+        string input = Write("rows.csv", lines[0], lines[1]);
+
+        var run = CliRun.Of("explain", "--model", fraud, "--input", input, "--method", "kernel", "--nsamples", "9000000");
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains("the maximum 8947848 (2^28 coalition-mask entries per row), below the 1073741822 = 2^M-2 coalitions of full enumeration", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("or more enumerates exactly", run.Error, StringComparison.Ordinal);
+    }
+
     private string Write(string name, params string[] lines)
     {
         string path = Path.Combine(_temp.Path, name);

@@ -140,7 +140,7 @@ public sealed class ExplanationService(ViewService views)
         Explanation explanation;
         Func<Explanation> run;
         double estimate;
-        int? budget = null;
+        int? budget = null, requested = null;
         switch (method)
         {
             case MethodNames.Exact:
@@ -156,12 +156,20 @@ public sealed class ExplanationService(ViewService views)
             case MethodNames.Kernel:
                 int nsamples = options.NSamples ?? ExplainMethods.DefaultKernelSamples(players);
                 int minimum = KernelShap.MinimumSamples(players), maximum = KernelShap.MaximumSamples(players);
-                if (nsamples < minimum || nsamples > maximum)
+                long enumeration = KernelShap.EnumerationSize(players);
+                // More than the 2^M - 2 coalitions enumerates them all: that many are evaluated (and recorded).
+                int effective = (int)Math.Min(nsamples, enumeration);
+                if (nsamples < minimum || effective > maximum)
                 {
+                    string upper = enumeration <= maximum
+                        ? $"no maximum: from {enumeration} = 2^M-2 on, all coalitions are enumerated (exact) and {enumeration} are evaluated"
+                        : $"the maximum {maximum} (2^28 coalition-mask entries per row), below the {enumeration} = 2^M-2 coalitions of full enumeration";
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                        $"nsamples {nsamples} is out of range for KernelSHAP over {players} players: the minimum is {minimum} (every coalition of sizes 1 and M-1 plus M+1 sampled pairs, or all 2^M-2 coalitions), the maximum {maximum}; {KernelShap.EnumerationSize(players)} or more enumerates exactly"));
+                        $"nsamples {nsamples} is out of range for KernelSHAP over {players} players: the minimum is {minimum} (every coalition of sizes 1 and M-1 plus M+1 sampled pairs, or all 2^M-2 coalitions), {upper}"));
                 }
 
+                requested = nsamples;
+                nsamples = effective;
                 budget = nsamples;
                 // Each sampled coalition is evaluated against every background row, and f(x) once per row.
                 estimate = rows.RowCount * ((double)nsamples * game.BackgroundRows + 1);
@@ -195,6 +203,10 @@ public sealed class ExplanationService(ViewService views)
         if (budget is { } n)
         {
             parameters["nsamples"] = n.ToString(CultureInfo.InvariantCulture);
+            if (requested is { } asked && asked != n)
+            {
+                parameters["nsamples_requested"] = asked.ToString(CultureInfo.InvariantCulture);
+            }
         }
 
         double maxError = 0;
