@@ -66,7 +66,7 @@ public sealed class CompareCommandTests
         File.WriteAllLines(background, lines.Take(11));
 
         var run = CliRun.Of("compare", "--model", CreditRisk, "--input", input, "--background", background,
-            "--methods", "tree_path_dependent,interventional,permutation", "--nsamples", "4", "--format", "html", "--out", report);
+            "--methods", "tree_path_dependent,interventional,permutation", "--nsamples", "10", "--format", "html", "--out", report);
 
         Assert.True(run.Code == 0, run.Error);
         string html = File.ReadAllText(report);

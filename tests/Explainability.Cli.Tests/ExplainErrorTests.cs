@@ -230,7 +230,7 @@ public sealed class ExplainErrorTests : IDisposable
     {
         // 20 raw features: every coalition of sizes 1 and 19 plus 21 sampled pairs, 4 * 20 + 2 = 82.
         AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "kernel", "--nsamples", "10"], "nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82");
-        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "permutation", "--nsamples", "1"], "nsamples 1 is out of range for permutation SHAP", "the minimum is 2");
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "permutation", "--nsamples", "9"], "nsamples 9 is out of range for permutation SHAP", "the minimum is 10");
     }
 
     [Fact]

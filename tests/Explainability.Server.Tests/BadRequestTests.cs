@@ -31,7 +31,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { "megabyte-category", StatusCode.InvalidArgument, [$"category '{new string('z', 80)}…' (1048576 characters) of feature 'checking_status'"] },
         { "categorical-nan", StatusCode.InvalidArgument, ["row 0: feature 'purpose' is categorical and has no value"] },
         { "kernel-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82"] },
-        { "permutation-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 1 is out of range for permutation SHAP", "the minimum is 2"] },
+        { "permutation-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 1 is out of range for permutation SHAP", "the minimum is 10"] },
         { "exact-over-player-limit", StatusCode.InvalidArgument, ["limited to 16 players", "has 20"] },
         { "seed-with-treeshap", StatusCode.InvalidArgument, ["seed applies to the sampling methods kernel and permutation", "method tree_path_dependent is deterministic"] },
         { "linear-on-tree-model", StatusCode.FailedPrecondition, ["cannot be explained with linear", "it supports: tree_path_dependent, interventional, kernel, permutation"] },
