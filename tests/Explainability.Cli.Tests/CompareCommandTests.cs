@@ -163,6 +163,22 @@ public sealed class CompareCommandTests
         Assert.Contains("Reference: interventional (computes exact SHAP values, no estimate)", interventional.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>The regressor has 4 features: the default k = 5 would make every top-k set all 4 features (overlap 1 by
+    /// construction), so k is capped at 3 and the report says why.</summary>
+    [Fact]
+    public void Top_k_at_or_above_the_feature_count_is_capped_and_the_report_says_so()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+
+        var run = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background, "--methods", "interventional,exact");
+
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("(k = 5 >= 4 features: the overlap would be 1 by construction; k capped at 3)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("top-3 overlap", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("top-5", run.Output, StringComparison.Ordinal);
+    }
+
     private static (string Input, string Background) XgboostFiles(TempFolder temp)
     {
         string input = Path.Combine(temp.Path, "rows.csv");
