@@ -76,6 +76,28 @@ public sealed class ExplainErrorTests : IDisposable
     public void Number_beyond_the_float32_range(string cell, string shown) =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", cell))], $"row 1: feature 'duration' is {shown}, beyond the float32 range", "3.4028235E+38");
 
+    /// <summary>A semicolon-separated file is read as one column: the message says what the file looks like, not only which feature is missing.</summary>
+    [Fact]
+    public void Semicolon_separated_input_says_the_file_looks_semicolon_separated()
+    {
+        string input = File.ReadAllText(CreditRows()).Replace(',', ';');
+        string path = Write("semi.csv", input.TrimEnd().Split('\n'));
+        AssertFails(["--model", CreditRisk, "--input", path], "missing feature 'checking_status'", "the input's header is one column holding ';'", "the file looks semicolon-separated");
+    }
+
+    [Theory]
+    [InlineData(" duration")]
+    [InlineData("Duration")]
+    public void Missing_feature_names_a_column_that_differs_only_in_case_or_spaces(string column) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(rename: ("duration", column))], "missing feature 'duration'", $"the input has '{column}'", "differs only in case or surrounding spaces");
+
+    [Fact]
+    public void Background_with_a_header_and_no_rows_names_the_file()
+    {
+        string background = Write("bg.csv", File.ReadLines(CreditBackground).First());
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--background", background], $"the background {background} has no rows");
+    }
+
     [Fact]
     public void Empty_categorical_cell() =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("purpose", ""))], "row 1: feature 'purpose' is categorical and has no value");

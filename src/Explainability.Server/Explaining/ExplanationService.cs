@@ -59,7 +59,7 @@ public sealed class ExplanationService(ViewService views)
 
         if ((backgroundOverride ?? model.Background) is { } background)
         {
-            CheckBackgroundColumns(model, background, requireOffsets: ExplainMethods.IsModelAgnostic(method));
+            CheckBackgroundColumns(model, background, requireOffsets: ExplainMethods.IsModelAgnostic(method), backgroundOverride is null ? model.BackgroundPath : null);
         }
 
         var float32 = model.Onnx.Inputs.Where(i => i.ElementType == OnnxElementType.Float).SelectMany(i => i.ColumnNames).ToHashSet(StringComparer.Ordinal);
@@ -322,7 +322,7 @@ public sealed class ExplanationService(ViewService views)
     /// <summary>A background must have a column for every feature of the card (and, for the model-agnostic methods, every
     /// offset input, which is one more player there).</summary>
     /// <exception cref="InputException">A column is missing; the message names the missing ones and what the background has.</exception>
-    private static void CheckBackgroundColumns(LoadedModel model, FeatureTable background, bool requireOffsets)
+    private static void CheckBackgroundColumns(LoadedModel model, FeatureTable background, bool requireOffsets, string? path)
     {
         var needed = model.Card.Features.Select(f => f.Name).Concat(requireOffsets ? model.Onnx.OffsetColumnNames : []).ToList();
         var missing = needed.Where(n => background.IndexOf(n) < 0).ToList();
@@ -334,7 +334,9 @@ public sealed class ExplanationService(ViewService views)
 
         if (background.RowCount == 0)
         {
-            throw new InputException("the background has no rows");
+            throw new InputException(path is null
+                ? "the background has no rows"
+                : $"the background {path} has no rows (only a header): the explainers average over its rows, so it needs at least one");
         }
     }
 
@@ -446,7 +448,7 @@ public sealed class ExplanationService(ViewService views)
             int c = rows.IndexOf(feature.Name);
             if (c < 0)
             {
-                throw new InputException(feature.Name, $"missing feature '{feature.Name}' for model '{card.Id}'");
+                throw new InputException(feature.Name, $"missing feature '{feature.Name}' for model '{card.Id}'{MissingFeatureHint(feature.Name, rows.Columns)}");
             }
 
             for (int r = 0; r < rows.RowCount; r++)
@@ -498,4 +500,23 @@ public sealed class ExplanationService(ViewService views)
                 $"row {row}: {role} '{column}' is {value:R}, beyond the float32 range of the model's input (largest magnitude {float.MaxValue:R}); it would become infinity in ONNX Runtime"));
         }
     }
+
+    /// <summary>
+    /// Why a feature may be missing when the input seems to have it: a header that is one column holding ';' (a
+    /// semicolon-separated file, while the reader splits on ','), or a column equal to the feature but for case or
+    /// surrounding spaces. Empty when neither applies.
+    /// </summary>
+    public static string MissingFeatureHint(string feature, IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Count == 1 && columns[0].Split(';').Length > 1)
+        {
+            return $"; the input's header is one column holding ';' ({MessageText.Quote(Shorten(columns[0]))}): the file looks semicolon-separated, and the input must be comma-separated";
+        }
+
+        var near = columns.FirstOrDefault(c => !string.Equals(c, feature, StringComparison.Ordinal) && string.Equals(c.Trim(), feature.Trim(), StringComparison.OrdinalIgnoreCase));
+        return near is null ? "" : $"; the input has {MessageText.Quote(near)}, which differs only in case or surrounding spaces (names must match exactly)";
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }

@@ -21,9 +21,10 @@ public sealed class LoadedModel : IDisposable
     private readonly Lazy<FeatureTable?> _reference;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Core.Explanations.Explanation>> _referenceExplanations = new(StringComparer.Ordinal);
 
-    private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived)
+    private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived, string? backgroundPath = null)
     {
         Source = source;
+        BackgroundPath = backgroundPath;
         Card = card;
         Onnx = onnx;
         Background = background;
@@ -80,6 +81,10 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>Raw background rows, or null when the model has none.</summary>
     public FeatureTable? Background { get; }
+
+    /// <summary>The file <see cref="Background"/> was read from (the card's background, or the one passed to
+    /// <see cref="Load"/>), or null without one; messages about the background name it.</summary>
+    public string? BackgroundPath { get; }
 
     /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
     public double[]? BackgroundColumns => _backgroundColumns.Value;
@@ -161,7 +166,7 @@ public sealed class LoadedModel : IDisposable
             var card = ModelCardReader.Read(cardPath);
             var onnx = ReadOnnx(Path.Combine(path, card.ModelFile), card.Features.Select(f => f.Name).ToList());
             string? bg = backgroundPath ?? (card.BackgroundFile is null ? null : Path.Combine(path, card.BackgroundFile));
-            return new LoadedModel(path, card, onnx, bg is null ? null : ReadTable(bg, card), cardIsDerived: false);
+            return new LoadedModel(path, card, onnx, bg is null ? null : ReadTable(bg, card), cardIsDerived: false, bg);
         }
 
         if (!File.Exists(path))
@@ -177,7 +182,7 @@ public sealed class LoadedModel : IDisposable
 
         var model = ReadOnnx(path, featureNames);
         var derived = DeriveCard(Path.GetFileNameWithoutExtension(path), model);
-        return new LoadedModel(path, derived, model, backgroundPath is null ? null : ReadTable(backgroundPath, derived), cardIsDerived: true);
+        return new LoadedModel(path, derived, model, backgroundPath is null ? null : ReadTable(backgroundPath, derived), cardIsDerived: true, backgroundPath);
     }
 
     /// <summary>Reads a CSV of raw rows, treating the card's categorical columns as text.</summary>
