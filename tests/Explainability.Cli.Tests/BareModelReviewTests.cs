@@ -158,6 +158,30 @@ public sealed class BareModelReviewTests : IDisposable
         Assert.DoesNotContain("or more enumerates exactly", run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Every method records one background_sha256: the SHA-256 of the table in canonical form (header and rows, numbers in
+    /// round-trip format, '\n' line ends). This background is written in that form already, so the value is the hash of
+    /// the file's bytes, computed here independently.
+    /// </summary>
+    [Fact]
+    public void Background_sha256_is_the_same_canonical_hash_for_every_method()
+    {
+        string xgboost = Path.Combine(Fixtures, "moose_xgboost_regressor", "xgboost_regressor.onnx");
+        string input = Write("x.csv", "f0,f1,f2,f3", "0,1,1,0");
+        string background = Path.Combine(_temp.Path, "bg.csv");
+        File.WriteAllText(background, "f0,f1,f2,f3\n0,1,1,0\n1,0,1,0\n3,1,0,2.5\n");
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(background)));
+
+        foreach (var method in new[] { "tree_path_dependent", "interventional", "kernel", "permutation", "exact" })
+        {
+            var run = CliRun.Of("explain", "--model", xgboost, "--input", input, "--background", background, "--method", method, "--format", "json");
+
+            Assert.True(run.Code == 0, method + ": " + run.Error);
+            using var json = System.Text.Json.JsonDocument.Parse(run.Output);
+            Assert.Equal(expected, json.RootElement.GetProperty("parameters").GetProperty("background_sha256").GetString());
+        }
+    }
+
     private string Write(string name, params string[] lines)
     {
         string path = Path.Combine(_temp.Path, name);

@@ -95,7 +95,7 @@ public sealed class ExplanationService(ViewService views)
 
         var served = model.Onnx.RunServedOutput(rows, allowExtraColumns: options.AllowExtraColumns);
         double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);
-        return Finish(model, rows, explanation, tree.Link, maxError, model.OutputNames);
+        return Finish(model, rows, explanation, tree.Link, maxError, model.OutputNames, backgroundOverride ?? model.Background);
     }
 
     private static ExplainOutcome ExplainLinear(LoadedModel model, FeatureTable rows, ExplainOptions options, OutputSpace? space, FeatureTable? backgroundOverride)
@@ -111,7 +111,7 @@ public sealed class ExplanationService(ViewService views)
         var explanation = LinearShap.Explain(
             linear.Weights, linear.Intercepts, linear.Link, backgroundColumns, columns, map.FeatureNames, outputNames, map.ColumnToPlayer(), map.PlayerCount);
         double maxError = CheckParsedAgainstRuntime(model, rows);
-        return Finish(model, rows, explanation, linear.Link, maxError, outputNames);
+        return Finish(model, rows, explanation, linear.Link, maxError, outputNames, background);
     }
 
     private static ExplainOutcome ExplainModelAgnostic(LoadedModel model, FeatureTable rows, ExplainOptions options, string method, OutputSpace? requestedSpace, FeatureTable? backgroundOverride)
@@ -226,10 +226,10 @@ public sealed class ExplanationService(ViewService views)
             parameters["link"] = "unknown";
         }
 
-        return Finish(model, rows, explanation with { Parameters = parameters }, blackBox.Link, maxError, outputNames);
+        return Finish(model, rows, explanation with { Parameters = parameters }, blackBox.Link, maxError, outputNames, background);
     }
 
-    private static ExplainOutcome Finish(LoadedModel model, FeatureTable rows, Explanation explanation, LinkFunction? link, double maxError, IReadOnlyList<string> outputNames)
+    private static ExplainOutcome Finish(LoadedModel model, FeatureTable rows, Explanation explanation, LinkFunction? link, double maxError, IReadOnlyList<string> outputNames, FeatureTable? background)
     {
         var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
         {
@@ -242,6 +242,13 @@ public sealed class ExplanationService(ViewService views)
         if (link is { } l)
         {
             parameters["link"] = l.ToString().ToLowerInvariant();
+        }
+
+        // The algorithms hash the background in their own in-memory layouts; one canonical hash of the table replaces them,
+        // so every method over the same background records the same value.
+        if (background is not null && parameters.ContainsKey("background_sha256"))
+        {
+            parameters["background_sha256"] = BackgroundHash.Of(background);
         }
 
         return new ExplainOutcome(model, rows, explanation with { Parameters = parameters, OutputNames = outputNames }, maxError);
