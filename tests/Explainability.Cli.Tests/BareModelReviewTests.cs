@@ -182,6 +182,24 @@ public sealed class BareModelReviewTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A graph with neither a tree ensemble nor a linear model (Y = Sigmoid(X W + B), one column) used to list no outputs
+    /// (what ListModels returns) while its explanation names output "0": both now name the served output's column.
+    /// </summary>
+    [Fact]
+    public void Listed_outputs_of_a_black_box_model_agree_with_the_explanation()
+    {
+        string path = Path.Combine(Fixtures, "matmul_add_sigmoid", "matmul_add_sigmoid.onnx");
+        string rows = Write("x.csv", "a,b,c", "1,2,3", "0,0,0", "-1,0.5,2");
+        using var model = Explainability.Server.Models.LoadedModel.Load(path, ["a", "b", "c"], rows);
+
+        var outcome = Explainability.Server.Explaining.ExplanationService.Explain(
+            model, Explainability.Server.Models.LoadedModel.ReadTable(rows, model.Card), new Explainability.Server.Explaining.ExplainOptions("exact", AllowExtraColumns: true));
+
+        Assert.Equal(["0"], model.OutputNames);
+        Assert.Equal(model.OutputNames, outcome.Explanation.OutputNames);
+    }
+
     private string Write(string name, params string[] lines)
     {
         string path = Path.Combine(_temp.Path, name);
