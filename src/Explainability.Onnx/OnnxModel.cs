@@ -482,6 +482,10 @@ public sealed class OnnxModel : IDisposable
         return result;
     }
 
+    /// <summary>Names of the outputs a black box explains in probability space (<see cref="ResolveServed"/> of the default
+    /// served output), <c>[outputs]</c>: class labels of a ZipMap, else column indices.</summary>
+    public IReadOnlyList<string> ServedOutputNames => ResolveServed(null).OutputNames;
+
     /// <summary>
     /// The served output a black box reads: the parsed model's (<see cref="RunServedOutput"/>) when <paramref name="outputName"/>
     /// is null or names it; else the named graph output, or by default the first ZipMap output, else the first float

@@ -30,6 +30,9 @@ public sealed record AudienceView
     /// <summary>The explained class, or null for regressors.</summary>
     public string? PositiveClass { get; init; }
 
+    /// <summary>Name of the explained output (a class label, or a target index such as <c>0</c> for a regressor).</summary>
+    public string ExplainedOutput { get; init; } = "";
+
     /// <summary>What the positive outcome (probability at or above the decision threshold) means for the person ("the
     /// application is declined"); empty when the model card does not say.</summary>
     public required string PositiveOutcome { get; init; }

@@ -66,7 +66,7 @@ public sealed class CompareCommandTests
         File.WriteAllLines(background, lines.Take(11));
 
         var run = CliRun.Of("compare", "--model", CreditRisk, "--input", input, "--background", background,
-            "--methods", "tree_path_dependent,interventional,permutation", "--nsamples", "4", "--format", "html", "--out", report);
+            "--methods", "tree_path_dependent,interventional,permutation", "--nsamples", "10", "--format", "html", "--out", report);
 
         Assert.True(run.Code == 0, run.Error);
         string html = File.ReadAllText(report);
@@ -81,6 +81,8 @@ public sealed class CompareCommandTests
     [InlineData("interventional,interventional", "named twice")]
     [InlineData("interventional,exact", "cannot be explained with method 'exact'")]
     [InlineData("interventional,linear", "cannot be explained with method 'linear'")]
+    [InlineData("interventional,,tree_path_dependent", "the methods 'interventional,,tree_path_dependent' have an empty entry (entry 2 of 3)")]
+    [InlineData("interventional,tree_path_dependent,", "have an empty entry (entry 3 of 3)")]
     public void Bad_method_lists_exit_2_naming_the_problem(string methods, string message)
     {
         var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"), "--methods", methods);
@@ -116,6 +118,83 @@ public sealed class CompareCommandTests
         Assert.True(markdown.Code == 0, markdown.Error);
         Assert.Contains("|", markdown.Output, StringComparison.Ordinal);
         Assert.Contains("none", markdown.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kernel", "reference 'kernel' is a sampling method", "cannot be the exact reference")]
+    [InlineData("permutation", "reference 'permutation' is a sampling method", "use exact")]
+    public void A_sampled_reference_is_refused(string reference, string message, string advice)
+    {
+        var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"),
+            "--methods", "interventional,kernel,permutation", "--reference", reference);
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+        Assert.Contains(advice, run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--seed", "7", "seed applies to the sampling methods kernel and permutation; the compared methods interventional, tree_path_dependent are deterministic and use no seed")]
+    [InlineData("--nsamples", "100", "nsamples applies to the sampling methods kernel and permutation; the compared methods interventional, tree_path_dependent compute exact values")]
+    public void Sampling_options_without_a_sampled_method_are_refused(string option, string value, string message)
+    {
+        var run = CliRun.Of("compare", "--model", CreditRisk, "--input", Path.Combine(CreditRisk, "background.csv"),
+            "--methods", "interventional,tree_path_dependent", option, value);
+
+        Assert.Equal(CliApp.ErrorExitCode, run.Code);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The exact method as reference is not labelled twice ("exact (exact)"); another exact method says what it is.</summary>
+    [Fact]
+    public void Reference_header_names_the_reference_once()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+
+        var exact = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background, "--methods", "interventional,exact");
+        var interventional = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background,
+            "--methods", "interventional,exact", "--reference", "interventional");
+
+        Assert.True(exact.Code == 0, exact.Error);
+        Assert.Contains("Reference: exact\n", exact.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("exact (exact", exact.Output, StringComparison.Ordinal);
+        Assert.True(interventional.Code == 0, interventional.Error);
+        Assert.Contains("Reference: interventional (computes exact SHAP values, no estimate)", interventional.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The regressor has 4 features: the default k = 5 would make every top-k set all 4 features (overlap 1 by
+    /// construction), so k is capped at 3 and the report says why.</summary>
+    [Fact]
+    public void Top_k_at_or_above_the_feature_count_is_capped_and_the_report_says_so()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+
+        var run = CliRun.Of("compare", "--model", Xgboost, "--input", input, "--background", background, "--methods", "interventional,exact");
+
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("(k = 5 >= 4 features: the overlap would be 1 by construction; k capped at 3)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("top-3 overlap", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("top-5", run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every method runs once, discarded, before any is timed, so the first listed does not absorb ONNX Runtime's
+    /// first Run and the JIT (not a timing test: it pins that the warm-up happens, in method order, before the runs).</summary>
+    [Fact]
+    public void Every_method_is_warmed_up_before_any_is_timed()
+    {
+        using var temp = new TempFolder();
+        var (input, background) = XgboostFiles(temp);
+        using var model = LoadedModel.Load(Xgboost, ["f0", "f1", "f2", "f3"], background);
+        var rows = LoadedModel.ReadTable(input, model.Card);
+        var warmed = new List<string>();
+
+        var comparison = TechniqueComparer.Compare(model, rows, ["kernel", "interventional", "exact"], "exact",
+            new ExplainOptions(AllowExtraColumns: true), topK: 2, warmedUp: warmed.Add);
+
+        Assert.Equal(["kernel", "interventional", "exact"], warmed);
+        Assert.Equal(3, comparison.Techniques.Count);
     }
 
     private static (string Input, string Background) XgboostFiles(TempFolder temp)

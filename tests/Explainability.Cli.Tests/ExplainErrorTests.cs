@@ -69,6 +69,35 @@ public sealed class ExplainErrorTests : IDisposable
     public void Non_finite_number(string cell) =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", cell))], "row 1: feature 'duration' is not finite");
 
+    /// <summary>The credit-risk model reads float32: 1e39 is finite as a double but infinity in ONNX Runtime.</summary>
+    [Theory]
+    [InlineData("1e39", "1E+39")]
+    [InlineData("-1e300", "-1E+300")]
+    public void Number_beyond_the_float32_range(string cell, string shown) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("duration", cell))], $"row 1: feature 'duration' is {shown}, beyond the float32 range", "3.4028235E+38");
+
+    /// <summary>A semicolon-separated file is read as one column: the message says what the file looks like, not only which feature is missing.</summary>
+    [Fact]
+    public void Semicolon_separated_input_says_the_file_looks_semicolon_separated()
+    {
+        string input = File.ReadAllText(CreditRows()).Replace(',', ';');
+        string path = Write("semi.csv", input.TrimEnd().Split('\n'));
+        AssertFails(["--model", CreditRisk, "--input", path], "missing feature 'checking_status'", "the input's header is one column holding ';'", "the file looks semicolon-separated");
+    }
+
+    [Theory]
+    [InlineData(" duration")]
+    [InlineData("Duration")]
+    public void Missing_feature_names_a_column_that_differs_only_in_case_or_spaces(string column) =>
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(rename: ("duration", column))], "missing feature 'duration'", $"the input has '{column}'", "differs only in case or surrounding spaces");
+
+    [Fact]
+    public void Background_with_a_header_and_no_rows_names_the_file()
+    {
+        string background = Write("bg.csv", File.ReadLines(CreditBackground).First());
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--background", background], $"the background {background} has no rows");
+    }
+
     [Fact]
     public void Empty_categorical_cell() =>
         AssertFails(["--model", CreditRisk, "--input", CreditRows(set: ("purpose", ""))], "row 1: feature 'purpose' is categorical and has no value");
@@ -223,7 +252,7 @@ public sealed class ExplainErrorTests : IDisposable
     {
         // 20 raw features: every coalition of sizes 1 and 19 plus 21 sampled pairs, 4 * 20 + 2 = 82.
         AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "kernel", "--nsamples", "10"], "nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82");
-        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "permutation", "--nsamples", "1"], "nsamples 1 is out of range for permutation SHAP", "the minimum is 2");
+        AssertFails(["--model", CreditRisk, "--input", CreditRows(), "--method", "permutation", "--nsamples", "9"], "nsamples 9 is out of range for permutation SHAP", "the minimum is 10");
     }
 
     [Fact]

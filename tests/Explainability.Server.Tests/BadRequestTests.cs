@@ -26,11 +26,12 @@ public sealed class BadRequestTests(ServerFixture server)
         { "probability-space", StatusCode.InvalidArgument, ["output space 'probability'", "margin"] },
         { "infinite-number", StatusCode.InvalidArgument, ["row 1", "feature 'duration' is not finite"] },
         { "negative-infinite-number", StatusCode.InvalidArgument, ["row 0", "feature 'age' is not finite"] },
+        { "beyond-float32", StatusCode.InvalidArgument, ["row 1: feature 'duration' is 1E+300, beyond the float32 range", "3.4028235E+38"] },
         { "categorical-without-value", StatusCode.InvalidArgument, ["row 1: feature 'checking_status' is categorical and has no value"] },
         { "megabyte-category", StatusCode.InvalidArgument, [$"category '{new string('z', 80)}…' (1048576 characters) of feature 'checking_status'"] },
         { "categorical-nan", StatusCode.InvalidArgument, ["row 0: feature 'purpose' is categorical and has no value"] },
         { "kernel-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 10 is out of range for KernelSHAP over 20 players", "the minimum is 82"] },
-        { "permutation-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 1 is out of range for permutation SHAP", "the minimum is 2"] },
+        { "permutation-nsamples-below-minimum", StatusCode.InvalidArgument, ["nsamples 1 is out of range for permutation SHAP", "the minimum is 10"] },
         { "exact-over-player-limit", StatusCode.InvalidArgument, ["limited to 16 players", "has 20"] },
         { "seed-with-treeshap", StatusCode.InvalidArgument, ["seed applies to the sampling methods kernel and permutation", "method tree_path_dependent is deterministic"] },
         { "linear-on-tree-model", StatusCode.FailedPrecondition, ["cannot be explained with linear", "it supports: tree_path_dependent, interventional, kernel, permutation"] },
@@ -171,6 +172,9 @@ public sealed class BadRequestTests(ServerFixture server)
                 break;
             case "infinite-number":
                 request.Rows[1].Values["duration"] = new FeatureValue { Number = double.PositiveInfinity };
+                break;
+            case "beyond-float32":
+                request.Rows[1].Values["duration"] = new FeatureValue { Number = 1e300 };
                 break;
             case "negative-infinite-number":
                 request.Rows[0].Values["age"] = new FeatureValue { Number = double.NegativeInfinity };

@@ -72,4 +72,35 @@ public sealed class CompareTests(ServerFixture server)
         Assert.Equal(code, e.StatusCode);
         Assert.Contains(message, e.Status.Detail, StringComparison.Ordinal);
     }
+
+    /// <summary>As in Explain, a seed or budget no compared method uses is refused; a sampled method is no reference.</summary>
+    [Theory]
+    [InlineData(7, null, null, "seed applies to the sampling methods kernel and permutation; the compared methods interventional, tree_path_dependent are deterministic")]
+    [InlineData(null, 100, null, "nsamples applies to the sampling methods kernel and permutation; the compared methods interventional, tree_path_dependent compute exact values")]
+    [InlineData(null, null, "permutation", "reference 'permutation' is a sampling method")]
+    public async Task Seed_nsamples_or_a_sampled_reference_are_refused(int? seed, int? nsamples, string? reference, string message)
+    {
+        var request = new CompareRequest { ModelId = "credit-risk" };
+        request.Methods.Add(reference is null ? ["interventional", "tree_path_dependent"] : ["interventional", reference]);
+        request.Rows.Add(server.BackgroundRows("credit-risk", [0]));
+        if (seed is { } s)
+        {
+            request.Seed = s;
+        }
+
+        if (nsamples is { } n)
+        {
+            request.Nsamples = n;
+        }
+
+        if (reference is not null)
+        {
+            request.Reference = reference;
+        }
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => server.Client.CompareAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains(message, e.Status.Detail, StringComparison.Ordinal);
+    }
 }

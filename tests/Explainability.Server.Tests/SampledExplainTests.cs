@@ -41,7 +41,7 @@ public sealed class SampledExplainTests(ServerFixture server)
     [Fact]
     public async Task Permutation_in_probability_space_explains_the_served_probability_additively_and_views_say_probability()
     {
-        var request = new ExplainRequest { ModelId = "credit-risk", Method = "permutation", OutputSpace = "probability", Nsamples = 2 };
+        var request = new ExplainRequest { ModelId = "credit-risk", Method = "permutation", OutputSpace = "probability", Nsamples = 10 };
         request.Rows.Add(server.BackgroundRows("credit-risk", [7]));
         request.Audiences.Add("data-scientist");
         request.Audiences.Add("business-manager");

@@ -113,7 +113,8 @@ public partial class ComparisonRenderingTests
     public void Text_renders_the_technique_table_and_the_pairwise_matrix()
     {
         string text = Service.RenderComparison(View(), "text");
-        Assert.Contains("Reference: exact (exact)", text, StringComparison.Ordinal);
+        Assert.Contains("Reference: exact\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("exact (exact", text, StringComparison.Ordinal);
         Assert.Matches(@"kernel\s+35\.0\s+17\.500\s+8192\s+0\s+0\.01\s+0\.01\s+0\.01\s+0\.00625", text);
         Assert.Matches(@"exact\s+-\s+\d\.\d{3} / \d\.\d{2}\s+1\.000 / 1\.00", text);
         Assert.Contains("- exact vs interventional: Spearman mean 1.000", text, StringComparison.Ordinal);

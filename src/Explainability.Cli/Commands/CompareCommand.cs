@@ -85,6 +85,7 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
         var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
+        ExplainCommand.RequireOnlyModelInputs(loaded, rows);
         var comparison = EvaluationProgressBar.Run(progress => TechniqueComparer.Compare(loaded, rows, methods, reference, options with { Progress = progress }, topK));
         var view = ComparisonViewBuilder.Build(comparison, loaded.Card);
         string rendered = ViewService.CreateDefault().RenderComparison(view, format);

@@ -132,10 +132,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
         var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
-        if (loaded.CardIsDerived && loaded.Onnx.TreeModel is not null)
-        {
-            RequireOnlyModelInputs(loaded, rows);
-        }
+        RequireOnlyModelInputs(loaded, rows);
 
         // Extra columns reach the service only for a model with a card (a bare model's were refused above).
         // The background was read by the model (the card's, or --background overriding it): every method uses that one.
@@ -251,10 +248,16 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         return file.Exists && file.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : full;
     }
 
-    /// <summary>For a bare ONNX file, every input column must be a model input (no card says which columns to ignore).</summary>
+    /// <summary>For a bare ONNX file (whatever its graph: tree, linear or neither), every input column must be a model input:
+    /// no card says which columns to ignore, and an ignored column would be reported as a feature with SHAP value 0.</summary>
     /// <exception cref="InputException">A column is not a model input; the message names it and lists the inputs.</exception>
-    private static void RequireOnlyModelInputs(LoadedModel model, FeatureTable rows)
+    internal static void RequireOnlyModelInputs(LoadedModel model, FeatureTable rows)
     {
+        if (!model.CardIsDerived)
+        {
+            return;
+        }
+
         var inputs = model.Onnx.Inputs.SelectMany(i => i.ColumnNames).ToList();
         foreach (var column in rows.Columns)
         {

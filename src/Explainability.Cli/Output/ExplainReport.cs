@@ -55,9 +55,10 @@ internal sealed class ExplainReport
         var offsetColumns = model.Onnx.OffsetColumnNames.ToHashSet(StringComparer.Ordinal);
         // A model-agnostic explanation treats an offset input as one more player (casebook C11 (ii)): then it is a feature column.
         var explained = explanation.FeatureNames.ToHashSet(StringComparer.Ordinal);
+        // Only players are reported: a column the explanation has no player for would read as a feature with SHAP value 0.
         var features = model.CardIsDerived
-            ? inputs.Columns.Where(c => !offsetColumns.Contains(c) || explained.Contains(c)).ToList()
-            : inputs.Columns.Where(c => cardFeatures.Contains(c) || (offsetColumns.Contains(c) && explained.Contains(c))).ToList();
+            ? inputs.Columns.Where(explained.Contains).ToList()
+            : inputs.Columns.Where(c => explained.Contains(c) && (cardFeatures.Contains(c) || offsetColumns.Contains(c))).ToList();
         var index = features.Select(f => IndexOf(explanation.FeatureNames, f)).ToArray();
         var shown = index.Where(i => i >= 0).ToHashSet();
         for (int f = 0; f < explanation.FeatureCount; f++)

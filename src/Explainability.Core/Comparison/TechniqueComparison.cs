@@ -33,8 +33,12 @@ public sealed record TechniqueComparison
     /// <summary>Name of the exact reference, or null when none was given.</summary>
     public string? Reference { get; init; }
 
-    /// <summary>The <c>k</c> of the top-k overlap actually used: <c>min(requested k, F)</c>.</summary>
+    /// <summary>The <c>k</c> of the top-k overlap actually used: <c>min(requested k, F - 1)</c> (F for one feature): with
+    /// <c>k &gt;= F</c> both top-k sets are all features and the overlap is 1 by construction.</summary>
     public required int TopK { get; init; }
+
+    /// <summary>The <c>k</c> asked for; differs from <see cref="TopK"/> when it was capped.</summary>
+    public int RequestedTopK { get; init; }
 
     /// <summary>Per technique, in input order.</summary>
     public required IReadOnlyList<TechniqueMetrics> Techniques { get; init; }
@@ -56,7 +60,7 @@ public sealed record TechniqueComparison
     /// <param name="reference">Name of the run holding exact SHAP values (exact SHAP, enumerated KernelSHAP, TreeSHAP),
     /// against which <see cref="TechniqueMetrics.MaxAbsDeltaPhi"/> and <see cref="TechniqueMetrics.MeanAbsDeltaPhi"/> are
     /// measured; null for none.</param>
-    /// <param name="topK">Requested <c>k</c> of the top-k overlap, at least 1; capped at <c>F</c>.</param>
+    /// <param name="topK">Requested <c>k</c> of the top-k overlap, at least 1; capped at <c>F - 1</c> (see <see cref="TopK"/>).</param>
     /// <exception cref="ArgumentException">No runs; a name empty or repeated; the reference not among the names; an
     /// explanation's arrays disagree with its own shape or hold a non-finite SHAP value; or two runs disagree in rows, features, outputs, output space or
     /// link (the message names both runs and what differs).</exception>
@@ -69,7 +73,8 @@ public sealed record TechniqueComparison
         var first = runs[0].Explanation;
         int rows = first.RowCount, features = first.FeatureCount, outputs = first.OutputCount;
         var refExplanation = reference is null ? null : runs.First(r => r.Name == reference).Explanation;
-        int k = Math.Min(topK, features);
+        // k >= F would compare all features with all features: an overlap of 1 that says nothing.
+        int k = features >= 2 ? Math.Min(topK, features - 1) : features;
 
         var metrics = runs.Select(run => Metrics(run, run.Name == reference ? null : refExplanation, rows, features, outputs, run.Name == reference)).ToList();
 
@@ -95,6 +100,7 @@ public sealed record TechniqueComparison
             Link = first.Link,
             Reference = reference,
             TopK = k,
+            RequestedTopK = topK,
             Techniques = metrics,
             Pairs = pairs,
         };

@@ -68,9 +68,11 @@ public static class KernelShap
     /// <param name="degreeOfParallelism">Threads over rows; the numbers do not depend on it.</param>
     /// <returns>Method <c>kernel</c>: SHAP values and standard errors <c>[rows, features, outputs]</c> in the model's output
     /// space (standard errors 0 on enumerated rows), base values <c>E f(b)</c> and model outputs <c>f(x)</c>
-    /// <c>[rows, outputs]</c>; parameters <c>nsamples</c>, <c>seed</c>, <c>model_evaluations</c>, <c>rows_enumerated</c>, ...</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nsamples"/> is below <see cref="MinimumSamples"/> or above
-    /// <see cref="MaximumSamples"/> (the message names the bound).</exception>
+    /// <c>[rows, outputs]</c>; parameters <c>nsamples</c> (the coalitions evaluated per row: <paramref name="nsamples"/>, or
+    /// <see cref="EnumerationSize"/> when it asks for more, then also <c>nsamples_requested</c>), <c>enumerated</c>
+    /// (<c>true</c> when that covers all coalitions), <c>seed</c>, <c>model_evaluations</c>, <c>rows_enumerated</c>, ...</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nsamples"/> is below <see cref="MinimumSamples"/>, or
+    /// it and <see cref="EnumerationSize"/> are both above <see cref="MaximumSamples"/> (the message names the bound).</exception>
     /// <exception cref="ArgumentException">The rows or labels do not fit the model.</exception>
     /// <exception cref="InvalidOperationException">A row's regression is numerically singular. A guard: the minimum budget
     /// enumerates the coalitions of sizes 1 and M' - 1, which gives the regression full rank.</exception>
@@ -83,20 +85,30 @@ public static class KernelShap
             throw new ArgumentOutOfRangeException(nameof(nsamples), nsamples, $"KernelSHAP needs nsamples >= {minimum} for {game.PlayerCount} players (the 2 x players coalitions of sizes 1 and players - 1 and players + 1 sampled pairs, or all 2^players - 2 = {EnumerationSize(game.PlayerCount)}); got {nsamples}");
         }
 
+        // A budget beyond the 2^M - 2 coalitions enumerates them all: that many are evaluated, and that is what is recorded.
+        long enumeration = EnumerationSize(game.PlayerCount);
+        int effective = (int)Math.Min(nsamples, enumeration);
         int maximum = MaximumSamples(game.PlayerCount);
-        if (nsamples > maximum)
+        if (effective > maximum)
         {
-            throw new ArgumentOutOfRangeException(nameof(nsamples), nsamples, $"KernelSHAP takes nsamples <= {maximum} for {game.PlayerCount} players (2^28 coalition-mask entries per row); got {nsamples}");
+            throw new ArgumentOutOfRangeException(nameof(nsamples), nsamples, $"KernelSHAP takes nsamples <= {maximum} for {game.PlayerCount} players (2^28 coalition-mask entries per row; enumerating all {enumeration} coalitions does not fit); got {nsamples}");
         }
 
         int enumerated = 0, sampled = 0;
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["nsamples"] = nsamples.ToString(CultureInfo.InvariantCulture),
+            ["nsamples"] = effective.ToString(CultureInfo.InvariantCulture),
+            ["enumerated"] = effective == enumeration ? "true" : "false",
             ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
             ["sampling"] = "size_levels_then_shapley_kernel_paired",
             ["standard_errors"] = "delta_method_over_sample_pairs",
         };
+        if (effective != nsamples)
+        {
+            parameters["nsamples_requested"] = nsamples.ToString(CultureInfo.InvariantCulture);
+        }
+
+        nsamples = effective;
         var explanation = game.Run(rows, labels, MethodNames.Kernel, parameters, sampled: true, degreeOfParallelism, () => new ScratchBuffers(), (_, x, fx, varying, phi, se, ws, scratch) =>
         {
             bool enumerate = EnumerationSize(varying.Length) <= nsamples;

@@ -59,10 +59,11 @@ public sealed class ExplanationService(ViewService views)
 
         if ((backgroundOverride ?? model.Background) is { } background)
         {
-            CheckBackgroundColumns(model, background, requireOffsets: ExplainMethods.IsModelAgnostic(method));
+            CheckBackgroundColumns(model, background, requireOffsets: ExplainMethods.IsModelAgnostic(method), backgroundOverride is null ? model.BackgroundPath : null);
         }
 
-        Validate(model.Card, rows, options.AllowExtraColumns, model.Onnx.OffsetColumnNames);
+        var float32 = model.Onnx.Inputs.Where(i => i.ElementType == OnnxElementType.Float).SelectMany(i => i.ColumnNames).ToHashSet(StringComparer.Ordinal);
+        Validate(model.Card, rows, options.AllowExtraColumns, model.Onnx.OffsetColumnNames, float32);
         var outcome = method switch
         {
             _ when ExplainMethods.IsTree(method) => ExplainTree(model, rows, options, method, space, backgroundOverride),
@@ -93,7 +94,7 @@ public sealed class ExplanationService(ViewService views)
         var explanation = TreeShapExplainer.Explain(prepared, tree.Link, tree.OutputNames, columns, options.DegreeOfParallelism, offsets, tree.OffsetInputs);
 
         double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);
-        return Finish(model, rows, explanation, tree.Link, maxError, model.OutputNames);
+        return Finish(model, rows, explanation, tree.Link, maxError, model.OutputNames, backgroundOverride ?? model.Background);
     }
 
     private static ExplainOutcome ExplainLinear(LoadedModel model, FeatureTable rows, ExplainOptions options, OutputSpace? space, FeatureTable? backgroundOverride)
@@ -109,7 +110,7 @@ public sealed class ExplanationService(ViewService views)
         var explanation = LinearShap.Explain(
             linear.Weights, linear.Intercepts, linear.Link, backgroundColumns, columns, map.FeatureNames, outputNames, map.ColumnToPlayer(), map.PlayerCount);
         double maxError = CheckParsedAgainstRuntime(model, rows);
-        return Finish(model, rows, explanation, linear.Link, maxError, outputNames);
+        return Finish(model, rows, explanation, linear.Link, maxError, outputNames, background);
     }
 
     private static ExplainOutcome ExplainModelAgnostic(LoadedModel model, FeatureTable rows, ExplainOptions options, string method, OutputSpace? requestedSpace, FeatureTable? backgroundOverride)
@@ -138,7 +139,7 @@ public sealed class ExplanationService(ViewService views)
         Explanation explanation;
         Func<Explanation> run;
         double estimate;
-        int? budget = null;
+        int? budget = null, requested = null;
         switch (method)
         {
             case MethodNames.Exact:
@@ -154,12 +155,20 @@ public sealed class ExplanationService(ViewService views)
             case MethodNames.Kernel:
                 int nsamples = options.NSamples ?? ExplainMethods.DefaultKernelSamples(players);
                 int minimum = KernelShap.MinimumSamples(players), maximum = KernelShap.MaximumSamples(players);
-                if (nsamples < minimum || nsamples > maximum)
+                long enumeration = KernelShap.EnumerationSize(players);
+                // More than the 2^M - 2 coalitions enumerates them all: that many are evaluated (and recorded).
+                int effective = (int)Math.Min(nsamples, enumeration);
+                if (nsamples < minimum || effective > maximum)
                 {
+                    string upper = enumeration <= maximum
+                        ? $"no maximum: from {enumeration} = 2^M-2 on, all coalitions are enumerated (exact) and {enumeration} are evaluated"
+                        : $"the maximum {maximum} (2^28 coalition-mask entries per row), below the {enumeration} = 2^M-2 coalitions of full enumeration";
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                        $"nsamples {nsamples} is out of range for KernelSHAP over {players} players: the minimum is {minimum} (every coalition of sizes 1 and M-1 plus M+1 sampled pairs, or all 2^M-2 coalitions), the maximum {maximum}; {KernelShap.EnumerationSize(players)} or more enumerates exactly"));
+                        $"nsamples {nsamples} is out of range for KernelSHAP over {players} players: the minimum is {minimum} (every coalition of sizes 1 and M-1 plus M+1 sampled pairs, or all 2^M-2 coalitions), {upper}"));
                 }
 
+                requested = nsamples;
+                nsamples = effective;
                 budget = nsamples;
                 // Each sampled coalition is evaluated against every background row, and f(x) once per row.
                 estimate = rows.RowCount * ((double)nsamples * game.BackgroundRows + 1);
@@ -193,6 +202,10 @@ public sealed class ExplanationService(ViewService views)
         if (budget is { } n)
         {
             parameters["nsamples"] = n.ToString(CultureInfo.InvariantCulture);
+            if (requested is { } asked && asked != n)
+            {
+                parameters["nsamples_requested"] = asked.ToString(CultureInfo.InvariantCulture);
+            }
         }
 
         double maxError = 0;
@@ -212,10 +225,10 @@ public sealed class ExplanationService(ViewService views)
             parameters["link"] = "unknown";
         }
 
-        return Finish(model, rows, explanation with { Parameters = parameters }, blackBox.Link, maxError, outputNames);
+        return Finish(model, rows, explanation with { Parameters = parameters }, blackBox.Link, maxError, outputNames, background);
     }
 
-    private static ExplainOutcome Finish(LoadedModel model, FeatureTable rows, Explanation explanation, LinkFunction? link, double maxError, IReadOnlyList<string> outputNames)
+    private static ExplainOutcome Finish(LoadedModel model, FeatureTable rows, Explanation explanation, LinkFunction? link, double maxError, IReadOnlyList<string> outputNames, FeatureTable? background)
     {
         var parameters = new Dictionary<string, string>(explanation.Parameters, StringComparer.Ordinal)
         {
@@ -228,6 +241,13 @@ public sealed class ExplanationService(ViewService views)
         if (link is { } l)
         {
             parameters["link"] = l.ToString().ToLowerInvariant();
+        }
+
+        // The algorithms hash the background in their own in-memory layouts; one canonical hash of the table replaces them,
+        // so every method over the same background records the same value.
+        if (background is not null && parameters.ContainsKey("background_sha256"))
+        {
+            parameters["background_sha256"] = BackgroundHash.Of(background);
         }
 
         return new ExplainOutcome(model, rows, explanation with { Parameters = parameters, OutputNames = outputNames }, maxError);
@@ -308,7 +328,7 @@ public sealed class ExplanationService(ViewService views)
     /// <summary>A background must have a column for every feature of the card (and, for the model-agnostic methods, every
     /// offset input, which is one more player there).</summary>
     /// <exception cref="InputException">A column is missing; the message names the missing ones and what the background has.</exception>
-    private static void CheckBackgroundColumns(LoadedModel model, FeatureTable background, bool requireOffsets)
+    private static void CheckBackgroundColumns(LoadedModel model, FeatureTable background, bool requireOffsets, string? path)
     {
         var needed = model.Card.Features.Select(f => f.Name).Concat(requireOffsets ? model.Onnx.OffsetColumnNames : []).ToList();
         var missing = needed.Where(n => background.IndexOf(n) < 0).ToList();
@@ -320,7 +340,9 @@ public sealed class ExplanationService(ViewService views)
 
         if (background.RowCount == 0)
         {
-            throw new InputException("the background has no rows");
+            throw new InputException(path is null
+                ? "the background has no rows"
+                : $"the background {path} has no rows (only a header): the explainers average over its rows, so it needs at least one");
         }
     }
 
@@ -336,7 +358,7 @@ public sealed class ExplanationService(ViewService views)
         }
 
         var explanation = outcome.Explanation;
-        int output = ExplanationContext.PositiveOutput(explanation, outcome.Model.Card);
+        int output = outcome.Model.ExplainedOutput(explanation);
         var context = ExplanationContext.Create(explanation, row, output, outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
         var policy = Views.PolicyFor(audience, outcome.Model.Card, language);
         if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.GlobalImportance))
@@ -374,11 +396,16 @@ public sealed class ExplanationService(ViewService views)
     /// <param name="allowExtraColumns">Whether columns that are neither a feature nor an offset are ignored rather than refused.</param>
     /// <param name="offsetColumns">Columns of the model's per-row offset inputs (<see cref="OnnxModel.OffsetColumnNames"/>):
     /// required and numeric, but no feature of the card.</param>
+    /// <param name="float32Columns">Columns the model reads as float32 (<see cref="OnnxElementType.Float"/> inputs): a
+    /// number there must also be finite as a float32, at most <see cref="float.MaxValue"/> in magnitude.</param>
     /// <exception cref="InputException">The first problem found, naming the feature, the row and what was expected: also an
-    /// infinite number, and a categorical feature without a value.</exception>
-    public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns, IReadOnlyList<string>? offsetColumns = null)
+    /// infinite number, a number a float32 input cannot hold, and a categorical feature without a value.</exception>
+    public static void Validate(ModelCard card, FeatureTable rows, bool allowExtraColumns, IReadOnlyList<string>? offsetColumns = null, IReadOnlySet<string>? float32Columns = null)
     {
+        ArgumentNullException.ThrowIfNull(card);
+        ArgumentNullException.ThrowIfNull(rows);
         offsetColumns ??= [];
+        float32Columns ??= new HashSet<string>(StringComparer.Ordinal);
         var known = card.Features.Select(f => f.Name).Concat(offsetColumns).ToHashSet(StringComparer.Ordinal);
         if (!allowExtraColumns)
         {
@@ -417,6 +444,8 @@ public sealed class ExplanationService(ViewService views)
                 {
                     throw new InputException(offset, $"row {r}: offset '{offset}' must be a finite number, got {(value.IsMissing ? "a missing value" : value.Number.ToString(CultureInfo.InvariantCulture))}");
                 }
+
+                RequireFloat32(offset, "offset", r, value.Number, float32Columns);
             }
         }
 
@@ -425,7 +454,7 @@ public sealed class ExplanationService(ViewService views)
             int c = rows.IndexOf(feature.Name);
             if (c < 0)
             {
-                throw new InputException(feature.Name, $"missing feature '{feature.Name}' for model '{card.Id}'");
+                throw new InputException(feature.Name, $"missing feature '{feature.Name}' for model '{card.Id}'{MissingFeatureHint(feature.Name, rows.Columns)}");
             }
 
             for (int r = 0; r < rows.RowCount; r++)
@@ -434,6 +463,11 @@ public sealed class ExplanationService(ViewService views)
                 if (!value.IsText && !value.IsMissing && !double.IsFinite(value.Number))
                 {
                     throw new InputException(feature.Name, $"row {r}: feature '{feature.Name}' is not finite: got {value.Number.ToString(CultureInfo.InvariantCulture)}; expected a finite number (NaN or an empty cell for a missing value)");
+                }
+
+                if (!value.IsText && !value.IsMissing)
+                {
+                    RequireFloat32(feature.Name, "feature", r, value.Number, float32Columns);
                 }
 
                 // A missing category would become an all-zero one-hot the model never saw in training; a missing number is
@@ -460,4 +494,35 @@ public sealed class ExplanationService(ViewService views)
             }
         }
     }
+
+    /// <summary>A number bound for a float32 model input must stay finite when converted: beyond float.MaxValue ONNX
+    /// Runtime would see infinity, which the row as written does not say.</summary>
+    /// <exception cref="InputException">The conversion is infinite; the message names the column, the row, the value and the limit.</exception>
+    private static void RequireFloat32(string column, string role, int row, double value, IReadOnlySet<string> float32Columns)
+    {
+        if (float32Columns.Contains(column) && !float.IsFinite((float)value))
+        {
+            throw new InputException(column, string.Create(CultureInfo.InvariantCulture,
+                $"row {row}: {role} '{column}' is {value:R}, beyond the float32 range of the model's input (largest magnitude {float.MaxValue:R}); it would become infinity in ONNX Runtime"));
+        }
+    }
+
+    /// <summary>
+    /// Why a feature may be missing when the input seems to have it: a header that is one column holding ';' (a
+    /// semicolon-separated file, while the reader splits on ','), or a column equal to the feature but for case or
+    /// surrounding spaces. Empty when neither applies.
+    /// </summary>
+    public static string MissingFeatureHint(string feature, IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Count == 1 && columns[0].Split(';').Length > 1)
+        {
+            return $"; the input's header is one column holding ';' ({MessageText.Quote(Shorten(columns[0]))}): the file looks semicolon-separated, and the input must be comma-separated";
+        }
+
+        var near = columns.FirstOrDefault(c => !string.Equals(c, feature, StringComparison.Ordinal) && string.Equals(c.Trim(), feature.Trim(), StringComparison.OrdinalIgnoreCase));
+        return near is null ? "" : $"; the input has {MessageText.Quote(near)}, which differs only in case or surrounding spaces (names must match exactly)";
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }

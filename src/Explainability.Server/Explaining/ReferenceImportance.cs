@@ -44,7 +44,7 @@ public static class ReferenceImportance
             string source = rows == background.RowCount
                 ? string.Create(CultureInfo.InvariantCulture, $"{rows} background rows")
                 : string.Create(CultureInfo.InvariantCulture, $"the first {rows} of {background.RowCount} background rows (bounded cost of {method})");
-            return ReferenceAttributions.From(explanation, ExplanationContext.PositiveOutput(explanation, model.Card), source);
+            return ReferenceAttributions.From(explanation, model.ExplainedOutput(explanation), source);
         }
         catch (Exception e) when (e is InputException or ArgumentException or UnsupportedModelException)
         {

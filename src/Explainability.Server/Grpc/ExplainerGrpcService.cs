@@ -188,7 +188,7 @@ public sealed partial class ExplainerGrpcService(
         var comparison = TechniqueComparer.Compare(model, rows, methods, reference, new ExplainOptions(
             null, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
             request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : null,
-            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest), topK, context.CancellationToken);
+            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest), topK, cancellationToken: context.CancellationToken);
 
         var response = ProtoMapping.ToCompareResponse(comparison, model);
         if (format is not null)

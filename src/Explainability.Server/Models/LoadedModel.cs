@@ -1,4 +1,5 @@
 using Explainability.Core.Data;
+using Explainability.Core.Explanations;
 using Explainability.Core.Shap;
 using Explainability.Onnx;
 using Explainability.Server.Explaining;
@@ -20,9 +21,10 @@ public sealed class LoadedModel : IDisposable
     private readonly Lazy<FeatureTable?> _reference;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Core.Explanations.Explanation>> _referenceExplanations = new(StringComparer.Ordinal);
 
-    private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived)
+    private LoadedModel(string source, ModelCard card, OnnxModel onnx, FeatureTable? background, bool cardIsDerived, string? backgroundPath = null)
     {
         Source = source;
+        BackgroundPath = backgroundPath;
         Card = card;
         Onnx = onnx;
         Background = background;
@@ -80,6 +82,10 @@ public sealed class LoadedModel : IDisposable
     /// <summary>Raw background rows, or null when the model has none.</summary>
     public FeatureTable? Background { get; }
 
+    /// <summary>The file <see cref="Background"/> was read from (the card's background, or the one passed to
+    /// <see cref="Load"/>), or null without one; messages about the background name it.</summary>
+    public string? BackgroundPath { get; }
+
     /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
     public double[]? BackgroundColumns => _backgroundColumns.Value;
 
@@ -99,9 +105,33 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>
     /// Names of the explained outputs, <c>[outputs]</c>: the card's class labels where the graph only numbers its outputs
-    /// (see <see cref="OutputLabels"/>), the graph's own names for a model without a card; empty without a tree ensemble.
+    /// (see <see cref="OutputLabels"/>), the graph's own names for a model without a card: the tree ensemble's outputs, else
+    /// the linear model's, else the served output's (what a model-agnostic explanation names its outputs, e.g. <c>0</c> for a
+    /// regressor's single target).
     /// </summary>
-    public IReadOnlyList<string> OutputNames => Onnx.TreeModel is not { } tree ? [] : LabelOutputs(tree.OutputNames);
+    public IReadOnlyList<string> OutputNames => LabelOutputs(
+        Onnx.TreeModel?.OutputNames ?? Onnx.LinearModel?.OutputNames ?? Onnx.ServedOutputNames);
+
+    /// <summary>
+    /// The output a view of <paramref name="explanation"/> explains: the card's positive class
+    /// (<see cref="ExplanationContext.PositiveOutput"/>); for a model without a card, whose derived card names a positive class
+    /// only when a tree ensemble was read, the last output (a binary classifier's second class, as <see cref="DeriveCard"/>
+    /// picks), so that a bare classifier's views render without a card to name one.
+    /// </summary>
+    /// <param name="explanation">The explanation, <c>[rows, features, outputs]</c>.</param>
+    /// <returns>An index into <paramref name="explanation"/>'s outputs.</returns>
+    /// <exception cref="ArgumentException">A model card's positive class is not among the outputs, or the card names none and
+    /// there are several outputs.</exception>
+    public int ExplainedOutput(Explanation explanation)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        if (CardIsDerived && (Card.Output.PositiveClass is not { } positive || !explanation.OutputNames.Contains(positive, StringComparer.Ordinal)))
+        {
+            return explanation.OutputCount - 1;
+        }
+
+        return ExplanationContext.PositiveOutput(explanation, Card);
+    }
 
     /// <summary>Explanation methods this model supports (<see cref="ExplainMethods.SupportedBy"/>).</summary>
     public IReadOnlyList<string> Explainers => ExplainMethods.SupportedBy(this);
@@ -136,7 +166,7 @@ public sealed class LoadedModel : IDisposable
             var card = ModelCardReader.Read(cardPath);
             var onnx = ReadOnnx(Path.Combine(path, card.ModelFile), card.Features.Select(f => f.Name).ToList());
             string? bg = backgroundPath ?? (card.BackgroundFile is null ? null : Path.Combine(path, card.BackgroundFile));
-            return new LoadedModel(path, card, onnx, bg is null ? null : ReadTable(bg, card), cardIsDerived: false);
+            return new LoadedModel(path, card, onnx, bg is null ? null : ReadTable(bg, card), cardIsDerived: false, bg);
         }
 
         if (!File.Exists(path))
@@ -152,7 +182,7 @@ public sealed class LoadedModel : IDisposable
 
         var model = ReadOnnx(path, featureNames);
         var derived = DeriveCard(Path.GetFileNameWithoutExtension(path), model);
-        return new LoadedModel(path, derived, model, backgroundPath is null ? null : ReadTable(backgroundPath, derived), cardIsDerived: true);
+        return new LoadedModel(path, derived, model, backgroundPath is null ? null : ReadTable(backgroundPath, derived), cardIsDerived: true, backgroundPath);
     }
 
     /// <summary>Reads a CSV of raw rows, treating the card's categorical columns as text.</summary>
@@ -218,7 +248,10 @@ public sealed class LoadedModel : IDisposable
     private static ModelCard DeriveCard(string id, OnnxModel model)
     {
         var text = model.Inputs.Where(i => i.ElementType == OnnxElementType.String).SelectMany(i => i.ColumnNames).ToHashSet(StringComparer.Ordinal);
-        var outputs = model.TreeModel?.OutputNames ?? [];
+        // Class labels only for a classifier: a regressor's outputs are target indices ("0"), which no view may call a class.
+        var outputs = model.TreeModel is { } tree
+            ? (IsClassifier(tree.EnsembleOpType, tree.Link) ? tree.OutputNames : [])
+            : model.LinearModel is { } linear && IsClassifier(linear.OpType, linear.Link) ? linear.OutputNames : [];
         return new ModelCard
         {
             Id = id,
@@ -241,4 +274,7 @@ public sealed class LoadedModel : IDisposable
             },
         };
     }
+
+    private static bool IsClassifier(string opType, LinkFunction link) =>
+        opType.EndsWith("Classifier", StringComparison.Ordinal) || link != LinkFunction.Identity;
 }

@@ -40,6 +40,9 @@ public sealed record ComparisonView
     /// <summary>The <c>k</c> of the top-k overlap.</summary>
     public required int TopK { get; init; }
 
+    /// <summary>Why <see cref="TopK"/> is smaller than the <c>k</c> asked for (<c>k = 5 &gt;= 5 features: ...</c>), or null when it is not.</summary>
+    public string? OverlapNote { get; init; }
+
     /// <summary>One row per technique, in input order.</summary>
     public required IReadOnlyList<ComparisonTechniqueRow> Techniques { get; init; }
 

@@ -98,6 +98,9 @@ public static class ComparisonViewBuilder
             Unit = unit,
             Reference = comparison.Reference,
             TopK = comparison.TopK,
+            OverlapNote = comparison.RequestedTopK > comparison.TopK
+                ? string.Create(CultureInfo.InvariantCulture, $"k = {comparison.RequestedTopK} >= {comparison.FeatureNames.Count} features: the overlap would be 1 by construction; k capped at {comparison.TopK}")
+                : null,
             Techniques = rows,
             TechniqueNames = names,
             Matrix = matrix,

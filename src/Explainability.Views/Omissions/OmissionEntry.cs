@@ -57,6 +57,11 @@ public sealed record OmissionEntry
     /// <summary>For <see cref="OmissionKind.UncertaintyDropped"/>: the largest standard error dropped, in <see cref="Unit"/>.</summary>
     public double? MaxStandardError { get; init; }
 
+    /// <summary>For <see cref="OmissionKind.OtherOutputs"/>: the outputs not shown carry this share of the row's |phi| summed
+    /// over all outputs, <c>sum over other outputs of |phi| / sum over all outputs of |phi|</c> (0..1), measured in the
+    /// explanation's space.</summary>
+    public double? ShareOfAllOutputsAbsPhi { get; init; }
+
     /// <summary>Unit of the amounts in this entry.</summary>
     public string Unit { get; init; } = "";
 }

@@ -36,4 +36,7 @@ public enum OmissionKind
     /// <summary>The model's per-row offset (a model input added to the margin, casebook C11) is not shown; it is no driver,
     /// but part of (model output - base value).</summary>
     OffsetNotShown,
+
+    /// <summary>The explanation has several outputs (classes) and the view shows one; the others' attributions are not shown.</summary>
+    OtherOutputs,
 }

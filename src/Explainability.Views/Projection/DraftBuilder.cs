@@ -61,9 +61,27 @@ public static class DraftBuilder
             outputs[k] = e.Output(r, k);
         }
 
+        var others = new List<string>();
+        double otherAbs = 0;
+        for (int k = 0; k < e.OutputCount; k++)
+        {
+            if (k == o)
+            {
+                continue;
+            }
+
+            others.Add(e.OutputNames[k]);
+            for (int f = 0; f < e.FeatureCount; f++)
+            {
+                otherAbs += Math.Abs(e.Phi(r, f, k));
+            }
+        }
+
         string unit = e.OutputSpace == OutputSpace.Margin ? Units.Margin(e.Link) : Units.ExplanationProbability(e.Link);
         return new ViewDraft
         {
+            OtherOutputs = others,
+            OtherOutputsAbsPhi = otherAbs,
             Items = items,
             FeaturePhi = phi,
             WithheldFeatures = withheld,

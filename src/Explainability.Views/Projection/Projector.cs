@@ -5,7 +5,7 @@ namespace Explainability.Views.Projection;
 
 /// <summary>
 /// Runs the projection steps in a fixed order and turns the final draft into an <see cref="AudienceView"/>.
-/// Order: governance alerts on the full explanation, scale (so every later loss is measured in the shown unit), then hide tagged features, group, select,
+/// Order: governance alerts on the full explanation, the outputs not shown (measured in the explanation's space), scale (so every later loss is measured in the shown unit), then hide tagged features, group, select,
 /// hide the per-row offset, hide score, base value, amounts, technical details and uncertainty, and round last (so rounding error is measured on
 /// what is shown).
 /// </summary>
@@ -14,6 +14,7 @@ public static class Projector
     private static readonly Func<ViewDraft, AudiencePolicy, StepResult>[] Steps =
     [
         ProtectedShareAlert.Apply,
+        ShowOneOutput.Apply,
         RescaleToProbability.Apply,
         HideTagged.Apply,
         GroupByFeatureGroup.Apply,
@@ -112,6 +113,7 @@ public static class Projector
             ? draft.Items.OrderBy(i => i.Sign == first ? 0 : i.Sign == -first ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
             : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
         List<ViewItem> items = [.. ordered.Select(i => ToItem(i, draft.ValuesShown))];
+        string explainedOutput = context.Explanation.OutputNames[context.Output];
         return new AudienceView
         {
             Audience = policy.Audience,
@@ -120,7 +122,9 @@ public static class Projector
             ModelVersion = card.Version,
             ModelDescription = card.Description,
             OutputDescription = card.Output.Description,
-            PositiveClass = card.Output.PositiveClass,
+            // The class the view explains when the output is one of the card's classes; a regressor's output is no class.
+            PositiveClass = card.Output.Classes.Contains(explainedOutput, StringComparer.Ordinal) ? explainedOutput : card.Output.PositiveClass,
+            ExplainedOutput = explainedOutput,
             PositiveOutcome = card.Output.PositiveOutcome,
             NegativeOutcome = card.Output.NegativeOutcome,
             OutcomeIsPositive = draft.OutcomeIsPositive,

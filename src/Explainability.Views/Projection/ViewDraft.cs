@@ -52,6 +52,12 @@ public sealed record ViewDraft
     /// <summary>Index of the explained output.</summary>
     public required int OutputIndex { get; init; }
 
+    /// <summary>Names of the explanation's outputs other than <see cref="OutputIndex"/>, in output order; empty for a single output.</summary>
+    public IReadOnlyList<string> OtherOutputs { get; init; } = [];
+
+    /// <summary>Sum of |phi| of this row over the features and <see cref="OtherOutputs"/>, in the explanation's space.</summary>
+    public double OtherOutputsAbsPhi { get; init; }
+
     /// <summary>Base values of all outputs of the row, in the explanation's space, <c>[outputs]</c>.</summary>
     public required IReadOnlyList<double> RowBaseValues { get; init; }
 

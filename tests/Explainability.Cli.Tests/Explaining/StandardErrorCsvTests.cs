@@ -15,8 +15,8 @@ public sealed class StandardErrorCsvTests : IDisposable
     public void With_se_appends_a_standard_error_column_per_feature_after_model_output()
     {
         string input = Input();
-        var plain = CliRun.Of(["explain", "--model", CreditRisk, "--input", input, "--method", "permutation", "--nsamples", "4"]);
-        var withSe = CliRun.Of(["explain", "--model", CreditRisk, "--input", input, "--method", "permutation", "--nsamples", "4", "--with-se"]);
+        var plain = CliRun.Of(["explain", "--model", CreditRisk, "--input", input, "--method", "permutation", "--nsamples", "10"]);
+        var withSe = CliRun.Of(["explain", "--model", CreditRisk, "--input", input, "--method", "permutation", "--nsamples", "10", "--with-se"]);
         var tree = CliRun.Of(["explain", "--model", CreditRisk, "--input", input, "--with-se"]);
         Assert.True(plain.Code == 0 && withSe.Code == 0 && tree.Code == 0, plain.Error + withSe.Error + tree.Error);
 

@@ -100,7 +100,8 @@ public class TechniqueComparisonTests
         var p = c.Pairs[0];
         Assert.Equal(1.0, p.MeanSpearman!.Value, 12);
         Assert.Equal(1.0, p.MeanTopKOverlap);
-        Assert.Equal(4, c.TopK); // requested 5, capped at F = 4
+        Assert.Equal(3, c.TopK); // requested 5, capped at F - 1 = 3: with k = F every overlap is 1 by construction
+        Assert.Equal(5, c.RequestedTopK);
         var kernel = c.Techniques[1];
         Assert.Equal(0.0, kernel.MaxAbsDeltaPhi);
         Assert.Equal(0.0, kernel.MeanAbsDeltaPhi);

@@ -58,8 +58,12 @@ public class KernelShapTests
         }
 
         Assert.Equal(14, KernelShap.MinimumSamples(4));
-        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => KernelShap.Explain(game, [1, 2, 3, 5], Labels(4), int.MaxValue, seed: 1));
-        Assert.Contains("nsamples <= ", tooMany.Message, StringComparison.Ordinal);
+        // More than the 2^4 - 2 = 14 coalitions there are: all 14 are evaluated, and recorded as such.
+        var beyond = KernelShap.Explain(game, [1, 2, 3, 5], Labels(4), int.MaxValue, seed: 1);
+        AssertValues(beyond, 0, 2.0, [-0.25, 1.25, 5.0, 0.0], 1e-9);
+        Assert.Equal("14", beyond.Parameters["nsamples"]);
+        Assert.Equal("2147483647", beyond.Parameters["nsamples_requested"]);
+        Assert.Equal("true", beyond.Parameters["enumerated"]);
     }
 
     [Fact]

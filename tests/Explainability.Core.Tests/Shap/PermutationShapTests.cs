@@ -14,23 +14,23 @@ public class PermutationShapTests
         // Every pair's estimate is [2.5, 3], so the values are exact and the standard errors 0.
         var model = FuncModel.Scalar(2, x => x[0] * x[1]);
         var game = new InterventionalGame(model, [0, 0, 1, 1]);
-        var e = PermutationShap.Explain(game, [2, 3], Labels(2), permutationPairs: 3, seed: 5);
+        var e = PermutationShap.Explain(game, [2, 3], Labels(2), permutationPairs: 10, seed: 5);
         AssertValues(e, 0, 0.5, [2.5, 3.0], 1e-12);
         Assert.Equal([0.0, 0.0], e.StandardErrors!);
         Assert.Equal(MethodNames.Permutation, e.Method);
 
-        // Base: 2 rows; f(x): 1 row; 3 pairs x 2 orders x 1 proper prefix x 2 background rows = 12 rows.
-        Assert.Equal(2 + 1 + 12, model.Rows);
-        Assert.Equal("13", e.Parameters["model_evaluations"]);
+        // Base: 2 rows; f(x): 1 row; 10 pairs x 2 orders x 1 proper prefix x 2 background rows = 40 rows.
+        Assert.Equal(2 + 1 + 40, model.Rows);
+        Assert.Equal("41", e.Parameters["model_evaluations"]);
         Assert.Equal("2", e.Parameters["base_evaluations"]);
     }
 
     [Fact]
-    public void Permutation_refuses_fewer_than_two_pairs()
+    public void Permutation_refuses_fewer_than_ten_pairs()
     {
         var game = new InterventionalGame(FuncModel.Scalar(2, x => x[0] * x[1]), [0, 0]);
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => PermutationShap.Explain(game, [1, 1], Labels(2), permutationPairs: 1, seed: 0));
-        Assert.Contains("at least 2", ex.Message, StringComparison.Ordinal);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => PermutationShap.Explain(game, [1, 1], Labels(2), permutationPairs: 9, seed: 0));
+        Assert.Contains("at least 10 antithetic pairs", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class DataScientistViewOnShippedModelTests
     {
         using var model = LoadedModel.Load(Path.Combine(ServerFixture.ModelsDirectory, "credit-risk"));
         var service = new ExplanationService(ViewService.CreateDefault());
-        var outcome = ExplanationService.Explain(model, model.Background!.SelectRows([7]), new ExplainOptions(Method: method, AllowExtraColumns: true, NSamples: method is null ? null : 8, Seed: method is null ? null : 42));
+        var outcome = ExplanationService.Explain(model, model.Background!.SelectRows([7]), new ExplainOptions(Method: method, AllowExtraColumns: true, NSamples: method is null ? null : 10, Seed: method is null ? null : 42));
         var e = outcome.Explanation;
         int o = ExplanationContext.PositiveOutput(e, model.Card);
         var rendered = service.Render(outcome, 0, Audiences.DataScientist, "md");
