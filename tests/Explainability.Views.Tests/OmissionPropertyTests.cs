@@ -42,13 +42,16 @@ public class OmissionPropertyTests
         var context = ExplanationContext.Create(TestData.Logistic(names, phi, baseMargin, residual), 0, 0, card, inputs, background);
 
         string[][] hiddenChoices = [[], ["protected"], ["internal"], ["protected", "internal"]];
+        string audience = Audiences.All[rng.Next(Audiences.All.Count)];
+        var hiddenTags = hiddenChoices[rng.Next(hiddenChoices.Length)];
         var policy = new AudiencePolicy
         {
-            Audience = Audiences.All[rng.Next(Audiences.All.Count)],
+            Audience = audience,
             Selection = (Selection)rng.Next(4),
             TopK = rng.Next(0, 6),
             TopLowering = rng.Next(0, 3),
-            HiddenTags = hiddenChoices[rng.Next(hiddenChoices.Length)],
+            // The customer always hides protected and internal features (AudiencePolicy.Validated refuses otherwise).
+            HiddenTags = audience == Audiences.Customer ? ["protected", "internal"] : hiddenTags,
             GroupByFeatureGroup = rng.Next(2) == 0,
             Scale = (OutputScale)rng.Next(2),
             Decimals = rng.Next(3) == 0 ? null : rng.Next(0, 4),
@@ -139,7 +142,8 @@ public class OmissionPropertyTests
     {
         foreach (var (c, _) in Run(5))
         {
-            var policy = c.Policy with { Selection = Selection.All, HiddenTags = [], Scale = OutputScale.Probability, Decimals = null, ShowValues = true, ShowScore = true, ShowBaseValue = true };
+            // Every feature shown: an audience that may see them all (the customer always hides protected and internal ones).
+            var policy = c.Policy with { Audience = Audiences.DataScientist, Selection = Selection.All, HiddenTags = [], Scale = OutputScale.Probability, Decimals = null, ShowValues = true, ShowScore = true, ShowBaseValue = true };
             var view = Projector.Run(c.Context, policy).View;
             var e = c.Context.Explanation;
             double expected = 100 * (Link.Logistic(e.Output(0, 0)) - Link.Logistic(e.Base(0, 0)));

@@ -35,13 +35,21 @@ public sealed class ShippedModelPolicyPropertyTests
 
     public static TheoryData<string, int> Models => new() { { "credit-risk", 101 }, { "card-fraud", 202 } };
 
-    private static AudiencePolicy RandomPolicy(Random rng) => new AudiencePolicy
+    private static AudiencePolicy RandomPolicy(Random rng)
     {
-        Audience = Audiences.All[rng.Next(Audiences.All.Count)],
+        string audience = Audiences.All[rng.Next(Audiences.All.Count)];
+        string[] hiddenTags = [.. Tags.Where(_ => rng.Next(3) == 0)];
+        return RandomPolicy(rng, audience, hiddenTags);
+    }
+
+    private static AudiencePolicy RandomPolicy(Random rng, string audience, string[] hiddenTags) => new AudiencePolicy
+    {
+        Audience = audience,
         Selection = (Selection)rng.Next(4),
         TopK = rng.Next(0, 12),
         TopLowering = rng.Next(0, 4),
-        HiddenTags = [.. Tags.Where(_ => rng.Next(3) == 0)],
+        // The customer always hides protected and internal features (AudiencePolicy.Validated refuses otherwise).
+        HiddenTags = audience == Audiences.Customer ? [.. hiddenTags.Union(AudiencePolicy.CustomerAlwaysHidden, StringComparer.Ordinal)] : hiddenTags,
         GroupByFeatureGroup = rng.Next(2) == 0,
         Scale = (OutputScale)rng.Next(2),
         Decimals = rng.Next(3) == 0 ? null : rng.Next(0, 5),
