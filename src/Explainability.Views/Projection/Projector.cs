@@ -28,11 +28,21 @@ public static class Projector
     ];
 
     /// <summary>Projects <paramref name="context"/> under <paramref name="policy"/>.</summary>
-    /// <exception cref="ArgumentException">The policy is invalid.</exception>
-    public static ProjectionResult Run(ExplanationContext context, AudiencePolicy policy)
+    /// <param name="context">The explained row and its model card.</param>
+    /// <param name="policy">The audience's policy.</param>
+    /// <param name="customerPolicy">For a data-scientist view: the customer's policy for the same model, whose selection
+    /// <see cref="HiddenReasonAlert"/> recomputes; null for the default customer policy with the card's overrides.</param>
+    /// <exception cref="ArgumentException">A policy is invalid.</exception>
+    /// <exception cref="InvalidDataException">The card's customer override is invalid.</exception>
+    public static ProjectionResult Run(ExplanationContext context, AudiencePolicy policy, AudiencePolicy? customerPolicy = null)
     {
         policy.Validated();
         var draft = DraftBuilder.Start(context, policy);
+        if (policy.Audience == Audiences.DataScientist)
+        {
+            draft = HiddenReasonAlert.Apply(draft, context, customerPolicy ?? PolicyReader.ForModel(AudiencePolicies.Customer, context.Card));
+        }
+
         var entries = new List<OmissionEntry>();
         foreach (var step in Steps)
         {
@@ -44,6 +54,20 @@ public static class Projector
         var record = Summarize(draft, entries);
         var view = ToView(context, policy, draft, Redact(record, draft.WithheldFeatures, draft.ValuesShown));
         return new ProjectionResult(view, record);
+    }
+
+    /// <summary>The draft of <paramref name="context"/> under <paramref name="policy"/> as it reaches <see cref="HideTagged"/>:
+    /// the same steps in the same order as <see cref="Run"/>, so a derived check sees what that audience's projection saw.</summary>
+    public static ViewDraft DraftBeforeHideTagged(ExplanationContext context, AudiencePolicy policy)
+    {
+        policy.Validated();
+        var draft = DraftBuilder.Start(context, policy);
+        foreach (var step in Steps.TakeWhile(s => s.Method.Name != nameof(HideTagged.Apply) || s.Method.DeclaringType != typeof(HideTagged)))
+        {
+            draft = step(draft, policy).Draft;
+        }
+
+        return draft;
     }
 
     /// <summary>The record of <paramref name="entries"/> with the overall loss measured on the final draft.</summary>
