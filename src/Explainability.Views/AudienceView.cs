@@ -117,6 +117,10 @@ public sealed record AudienceView
     /// shows those too).</summary>
     public required bool HiddenFactorAmongTop { get; init; }
 
+    /// <summary>How many features hidden from this audience would have been among the top items shown (0 when
+    /// <see cref="HiddenFactorAmongTop"/> is false), so a view can say how many factors it cannot list, never which.</summary>
+    public int HiddenFactorsAmongTop { get; init; }
+
     /// <summary>The risk band of <see cref="Probability"/> from the model card's output bands, or null when the score is
     /// hidden or the card defines no bands.</summary>
     public string? RiskBand { get; init; }

@@ -176,7 +176,11 @@ public partial class RenderingTests
             Assert.Equal(declined, text.Contains("the application is declined", StringComparison.Ordinal));
             Assert.Equal(!declined, text.Contains("the application is approved", StringComparison.Ordinal));
             Assert.All(view.Items, i => Assert.Equal(declined ? "raises" : "lowers", i.Direction));
-            Assert.Equal(view.HiddenFactorAmongTop, text.Contains(sentence, StringComparison.Ordinal));
+            string expected = view.HiddenFactorsAmongTop > 1
+                ? $"{view.HiddenFactorsAmongTop} other factors, which we cannot list here, also weighed toward this outcome."
+                : sentence;
+            Assert.Equal(view.HiddenFactorAmongTop, view.HiddenFactorsAmongTop > 0);
+            Assert.Equal(view.HiddenFactorAmongTop, text.Contains(expected, StringComparison.Ordinal));
             adverse += declined ? 1 : 0;
             favourable += declined ? 0 : 1;
             flagged += view.HiddenFactorAmongTop ? 1 : 0;
@@ -315,4 +319,26 @@ public partial class RenderingTests
 
     [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
     private static partial Regex NumberPattern();
+    [Theory]
+    [InlineData("en", "text", "3 other factors, which we cannot list here, also weighed toward this outcome.", "Another factor, which we cannot list here, also weighed toward this outcome.")]
+    [InlineData("en", "md", "3 other factors, which we cannot list here, also weighed toward this outcome.", "Another factor, which we cannot list here, also weighed toward this outcome.")]
+    [InlineData("nl", "text", "3 andere factoren, die we hier niet kunnen noemen, droegen ook bij aan deze uitkomst.", "Een andere factor, die we hier niet kunnen noemen, droeg ook bij aan deze uitkomst.")]
+    [InlineData("nl", "md", "3 andere factoren, die we hier niet kunnen noemen, droegen ook bij aan deze uitkomst.", "Een andere factor, die we hier niet kunnen noemen, droeg ook bij aan deze uitkomst.")]
+    public void Customer_says_how_many_factors_it_cannot_list_weighed_without_naming_them(string language, string format, string several, string one)
+    {
+        var service = ViewService.CreateDefault();
+        // Age (0.60), bureau score (0.50) and sex (0.40) are the three strongest reasons toward "bad", all hidden; duration is fourth.
+        double[] threeHidden = [0.30, 0.10, 0.25, -0.20, 0.60, 0.40, 0.50];
+        var view = service.Project(TestData.Credit(threeHidden), Audiences.Customer, language);
+        Assert.Equal(3, view.HiddenFactorsAmongTop);
+        string text = service.Render(view, format);
+        Assert.Contains(several, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(one, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Age", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("bureau", text, StringComparison.OrdinalIgnoreCase);
+
+        var single = service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer, language);
+        Assert.Equal(1, single.HiddenFactorsAmongTop);
+        Assert.Contains(one, service.Render(single, format), StringComparison.Ordinal);
+    }
 }

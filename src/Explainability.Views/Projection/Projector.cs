@@ -166,6 +166,7 @@ public static class Projector
             ExplanationUnit = draft.ExplanationUnit,
             RescaledFromMargin = draft.RescaledFromMargin,
             HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
+            HiddenFactorsAmongTop = omissions.Entries.Where(e => e.Kind == OmissionKind.HiddenTagged).Sum(e => e.HiddenAmongTop ?? 0),
             RiskBand = draft.OutputShown && draft.Probability is double p ? card.Output.BandOf(p) : null,
             Counterfactuals = ContextProjection.Counterfactuals(context, policy, draft.WithheldFeatures),
             SimilarCases = ContextProjection.SimilarCases(context, policy),
