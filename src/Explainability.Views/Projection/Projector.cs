@@ -70,14 +70,18 @@ public static class Projector
         return draft;
     }
 
-    /// <summary>The record of <paramref name="entries"/> with the overall loss measured on the final draft.</summary>
+    /// <summary>The record of <paramref name="entries"/> with the overall loss measured on the final draft. The share of
+    /// |phi| not shown is <c>1 - sum over shown items |value| / sum over features |phi|</c>, each item's value taken
+    /// unrounded in the explanation's own space (the sum of its features' phi): what the reader sees, so a group whose
+    /// members cancel counts only its net value (the cancelled part is also its own <c>grouped</c> entry). Rescaling to
+    /// probability multiplies every value by one factor, so the share is the same in the shown unit.</summary>
     public static OmissionRecord Summarize(ViewDraft draft, IReadOnlyList<OmissionEntry> entries)
     {
-        var shown = draft.Items.SelectMany(i => i.Features).Distinct(StringComparer.Ordinal);
+        double shownAbs = draft.Items.Sum(i => Math.Abs(i.Features.Sum(f => draft.FeaturePhi[f])));
         return new OmissionRecord
         {
             Entries = entries,
-            ShareOfAbsPhiNotShown = draft.TotalAbsPhi > 0 ? Math.Max(0, 1 - draft.ShareOf(shown)) : 0,
+            ShareOfAbsPhiNotShown = draft.TotalAbsPhi > 0 ? Math.Max(0, 1 - (shownAbs / draft.TotalAbsPhi)) : 0,
             UnexplainedPart = draft.ModelOutput - draft.BaseValue - draft.ShownOffset - draft.Items.Sum(i => i.Value),
             Unit = draft.Unit,
         };
