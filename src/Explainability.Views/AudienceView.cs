@@ -53,6 +53,15 @@ public sealed record AudienceView
     /// <summary>Unit of attribution values: <c>log-odds</c>, <c>percentage points</c>, ...</summary>
     public required string Unit { get; init; }
 
+    /// <summary>The decimals the policy rounded the shown numbers to (attribution values, offset, base value, model output;
+    /// <see cref="Omissions.OmissionKind.Rounded"/>), or null when they are unrounded.</summary>
+    public int? Decimals { get; init; }
+
+    /// <summary>The .NET number format that prints those numbers exactly as rounded: <c>0</c> for 0 decimals, <c>0.0000</c>
+    /// for 4, and <c>0.0###############</c> (every digit a double holds) when unrounded; templates format with it, so the
+    /// omission record's rounding entry describes what is printed.</summary>
+    public string NumberFormat => Decimals is int d ? (d == 0 ? "0" : "0." + new string('0', d)) : "0.0###############";
+
     /// <summary>Unit of base value and model output: <c>log-odds</c>, <c>%</c>, ...</summary>
     public required string ScoreUnit { get; init; }
 

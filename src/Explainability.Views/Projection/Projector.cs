@@ -154,6 +154,7 @@ public static class Projector
             OutcomeIsPositive = draft.OutcomeIsPositive,
             Scale = draft.Scale == OutputScale.Margin ? "margin" : "probability",
             Unit = draft.Unit,
+            Decimals = policy.Decimals is int d && (draft.ValuesShown || draft.BaseShown || draft.OutputShown) ? d : null,
             ScoreUnit = draft.ScoreUnit,
             ScaleMethod = draft.ScaleMethod,
             ModelOutput = draft.OutputShown ? draft.ModelOutput : null,

@@ -105,4 +105,32 @@ public class BusinessManagerViewTests
         Assert.Equal(scale, reference.ProbabilityScale[0], 12);
         Assert.Equal(TestData.AgeDominates, reference.Phi);
     }
+    [Theory]
+    [InlineData(Audiences.BusinessManager, 0)]
+    [InlineData(Audiences.BusinessManager, 4)]
+    [InlineData(Audiences.FraudAnalyst, 0)]
+    [InlineData(Audiences.FraudAnalyst, 4)]
+    public void Templates_print_values_and_score_with_the_policy_decimals_the_record_states(string audience, int decimals)
+    {
+        var card = CardWith($$"""{ "{{audience}}": { "decimals": {{decimals}}, "showBaseValue": true } }""");
+        var view = Service.Project(Case(card), audience);
+        Assert.Equal(decimals, view.Decimals);
+        Assert.Contains(view.Omissions.Entries, e => e.Kind == Omissions.OmissionKind.Rounded && e.Rule == $"decimals = {decimals}");
+        string format = decimals == 0 ? "0" : "0." + new string('0', decimals);
+        foreach (string f in (string[])["text", "md"])
+        {
+            string text = Service.Render(view, f);
+            foreach (var item in view.Items)
+            {
+                string printed = item.Value!.Value.ToString("+" + format + ";-" + format + ";" + format, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Contains(printed + " ", text, StringComparison.Ordinal);
+            }
+
+            Assert.Contains(view.ModelOutput!.Value.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + view.ScoreUnit, text, StringComparison.Ordinal);
+            // No value is printed with a different number of decimals than the record states.
+            var signed = System.Text.RegularExpressions.Regex.Matches(text, @"(?<![\w.])[+-]\d+(\.\d+)?(?= )");
+            Assert.NotEmpty(signed);
+            Assert.All(signed, m => Assert.Equal(decimals, m.Groups[1].Success ? m.Groups[1].Value.Length - 1 : 0));
+        }
+    }
 }
