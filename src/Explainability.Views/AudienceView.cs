@@ -105,6 +105,16 @@ public sealed record AudienceView
     /// is false, else <see cref="Raising"/>.</summary>
     public IReadOnlyList<ViewItem> TowardOutcome => OutcomeIsPositive == false ? Lowering : Raising;
 
+    /// <summary>Whether a feature this audience may see pushes toward the explained output (non-zero, positive) but is not
+    /// shown because of the policy's selection: an empty <see cref="Raising"/> then means "not shown", not "none".</summary>
+    public bool RaisingLeftOut { get; init; }
+
+    /// <summary>As <see cref="RaisingLeftOut"/> for features pushing away from the explained output.</summary>
+    public bool LoweringLeftOut { get; init; }
+
+    /// <summary><see cref="LoweringLeftOut"/> when <see cref="OutcomeIsPositive"/> is false, else <see cref="RaisingLeftOut"/>.</summary>
+    public bool TowardOutcomeLeftOut => OutcomeIsPositive == false ? LoweringLeftOut : RaisingLeftOut;
+
     /// <summary>Explainer name, or null when hidden.</summary>
     public string? Method { get; init; }
 

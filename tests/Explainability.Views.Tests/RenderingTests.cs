@@ -341,4 +341,47 @@ public partial class RenderingTests
         Assert.Equal(1, single.HiddenFactorsAmongTop);
         Assert.Contains(one, service.Render(single, format), StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData("en", "text")]
+    [InlineData("en", "md")]
+    [InlineData("nl", "text")]
+    [InlineData("nl", "md")]
+    public void With_top_k_zero_the_customer_view_says_reasons_are_not_shown_by_policy_not_that_there_are_none(string language, string format)
+    {
+        var card = TestData.CreditCard() with
+        {
+            Policies = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>("""{ "customer": { "topK": 0 } }"""),
+        };
+        var ctx = ExplanationContext.Create(TestData.Logistic(TestData.Columns, TestData.NoHiddenOnTop, TestData.AdverseBaseMargin), 0, 0, card, TestData.CaseRow(), TestData.Background());
+        var view = Service.Project(ctx, Audiences.Customer, language);
+        Assert.Empty(view.TowardOutcome);
+        Assert.True(view.TowardOutcomeLeftOut);
+        string text = Service.Render(view, format);
+        Assert.Contains(language == "nl" ? "niet getoond (beleid)" : "not shown (policy)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("None of the factors", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Geen van de factoren", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void With_top_k_zero_the_fraud_view_says_signals_are_not_shown_by_policy_not_none(string format)
+    {
+        var card = TestData.CreditCard() with
+        {
+            Policies = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>("""{ "fraud-analyst": { "topK": 0, "topLowering": 0 } }"""),
+        };
+        var view = Service.Project(TestData.Credit(TestData.AgeDominates) with { Card = card }, Audiences.FraudAnalyst);
+        Assert.Empty(view.Items);
+        Assert.True(view.RaisingLeftOut && view.LoweringLeftOut);
+        string text = Service.Render(view, format);
+        Assert.Equal(2, Regex.Count(text, Regex.Escape("not shown (policy)")));
+        Assert.DoesNotMatch(@"(?m)^\s*none$", text);
+
+        // Where nothing pushes that way at all, "none" is the truth.
+        double[] allRaise = [0.30, 0.10, 0.25, 0.20, 0.60, 0.05, 0.15];
+        var raising = Service.Project(TestData.Credit(allRaise), Audiences.FraudAnalyst);
+        Assert.False(raising.LoweringLeftOut);
+        Assert.Contains(format == "md" ? "| none |" : "  none", Service.Render(raising, format), StringComparison.Ordinal);
+    }
 }

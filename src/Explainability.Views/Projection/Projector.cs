@@ -140,6 +140,8 @@ public static class Projector
             ? draft.Items.OrderBy(i => i.Sign == first ? 0 : i.Sign == -first ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
             : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
         List<ViewItem> items = [.. ordered.Select(i => ToItem(i, draft.ValuesShown))];
+        var shownFeatures = draft.Items.SelectMany(i => i.Features).ToHashSet(StringComparer.Ordinal);
+        bool LeftOut(int sign) => draft.FeaturePhi.Any(p => Math.Sign(p.Value) == sign && !shownFeatures.Contains(p.Key) && !draft.WithheldFeatures.Contains(p.Key));
         return new AudienceView
         {
             Audience = policy.Audience,
@@ -170,6 +172,8 @@ public static class Projector
             AdditivityResidual = draft.TechnicalShown ? draft.AdditivityResidual : null,
             ExplanationUnit = draft.ExplanationUnit,
             RescaledFromMargin = draft.RescaledFromMargin,
+            RaisingLeftOut = LeftOut(+1),
+            LoweringLeftOut = LeftOut(-1),
             HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
             HiddenFactorsAmongTop = omissions.Entries.Where(e => e.Kind == OmissionKind.HiddenTagged).Sum(e => e.HiddenAmongTop ?? 0),
             RiskBand = draft.OutputShown && draft.Probability is double p ? card.Output.BandOf(p) : null,
