@@ -74,14 +74,34 @@ public sealed class TemplateRenderer
     /// <exception cref="InvalidOperationException">The template failed while rendering (for example an undefined variable).</exception>
     public string Render(AudienceView view, string format, string name = "explanation")
     {
+        RequireFormatFor(view.Audience, format, name);
+        return Render(view.Audience, name, view.Language, format, ViewScriptObject.From(view));
+    }
+
+    /// <summary>The formats <paramref name="audience"/>'s template <paramref name="name"/> renders in: <see cref="Formats"/>,
+    /// and <c>html</c> when the audience has an <c>explanation.html.scriban</c>.</summary>
+    public IReadOnlyList<string> FormatsFor(string audience, string name = "explanation") =>
+        [.. ExplanationFormats.Where(f => Formats.Contains(f, StringComparer.Ordinal) || HasTemplate(audience, f, name))];
+
+    /// <summary>Whether <paramref name="audience"/> has a template <paramref name="name"/> in <paramref name="format"/> (in any language).</summary>
+    public bool HasTemplate(string audience, string format, string name = "explanation") =>
+        Audiences.All.Contains(audience, StringComparer.Ordinal)
+        && ExplanationFormats.Contains(format, StringComparer.Ordinal)
+        && File.Exists(Path.Combine(TemplatesDirectory, audience, $"{name}.{format}.scriban"));
+
+    /// <summary>Throws unless <paramref name="audience"/> renders in <paramref name="format"/> (<see cref="FormatsFor"/>).</summary>
+    /// <exception cref="ArgumentException">The format is unknown, or the audience has no template in it; the message names
+    /// the audience and the formats it has.</exception>
+    public string RequireFormatFor(string audience, string format, string name = "explanation")
+    {
         RequireFormat(format, ExplanationFormats);
-        if (!Formats.Contains(format, StringComparer.Ordinal) && !File.Exists(Path.Combine(TemplatesDirectory, view.Audience, $"{name}.{format}.scriban")))
+        if (!FormatsFor(audience, name).Contains(format, StringComparer.Ordinal))
         {
-            var has = ExplanationFormats.Where(f => File.Exists(Path.Combine(TemplatesDirectory, view.Audience, $"{name}.{f}.scriban")));
-            throw new ArgumentException($"audience '{view.Audience}' has no {format} template ({name}.{format}.scriban); expected one of: {string.Join(", ", has)}", nameof(format));
+            throw new ArgumentException(
+                $"audience '{audience}' has no {format} template ({name}.{format}.scriban); expected one of: {string.Join(", ", FormatsFor(audience, name))}", nameof(format));
         }
 
-        return Render(view.Audience, name, view.Language, format, ViewScriptObject.From(view));
+        return format;
     }
 
     /// <summary>Renders <paramref name="view"/> with the <c>comparison</c> template of its audience in <paramref name="format"/>.</summary>
