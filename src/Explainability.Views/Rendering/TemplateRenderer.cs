@@ -156,8 +156,10 @@ public sealed class TemplateRenderer
     private Template Load(string audience, string name, string language, string format)
     {
         string folder = Path.Combine(TemplatesDirectory, audience);
-        string translated = Path.Combine(folder, $"{name}.{language}.{format}.scriban");
-        string path = File.Exists(translated) ? translated : Path.Combine(folder, $"{name}.{format}.scriban");
+        // The full code, then its primary subtag (nl-BE -> nl), case-insensitively; English is the untranslated file.
+        string path = LanguageFallback.Candidates(language)
+            .Select(code => Path.Combine(folder, $"{name}.{code}.{format}.scriban"))
+            .FirstOrDefault(File.Exists) ?? Path.Combine(folder, $"{name}.{format}.scriban");
         return _cache.GetOrAdd(path, p =>
         {
             if (!File.Exists(p))
