@@ -384,4 +384,32 @@ public partial class RenderingTests
         Assert.False(raising.LoweringLeftOut);
         Assert.Contains(format == "md" ? "| none |" : "  none", Service.Render(raising, format), StringComparison.Ordinal);
     }
+    [Fact]
+    public void Markdown_escapes_card_text_so_a_display_name_or_reason_cannot_inject_markup()
+    {
+        const string Evil = "<script>alert(1)</script> & <b>";
+        var card = TestData.CreditCard();
+        card = card with
+        {
+            Description = Evil,
+            Features = [.. card.Features.Select(f => f with
+            {
+                DisplayName = new Dictionary<string, string> { ["en"] = Evil + f.Name, ["nl"] = Evil + f.Name },
+                Reason = new Dictionary<string, string> { ["en"] = Evil + " reason", ["nl"] = Evil + " reden" },
+            })],
+        };
+        foreach (string audience in Audiences.All)
+        {
+            foreach (string language in (string[])["en", "nl"])
+            {
+                var view = Service.Project(TestData.Credit(TestData.AgeDominates) with { Card = card }, audience, language);
+                string md = Service.Render(view, "md");
+                Assert.DoesNotContain("<script", md, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("<b>", md, StringComparison.Ordinal);
+                Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;", md, StringComparison.Ordinal);
+                // Text output is for terminals and letters: shown as written.
+                Assert.Contains(Evil, Service.Render(view, "text"), StringComparison.Ordinal);
+            }
+        }
+    }
 }

@@ -75,7 +75,10 @@ public sealed class TemplateRenderer
     public string Render(AudienceView view, string format, string name = "explanation")
     {
         RequireFormatFor(view.Audience, format, name);
-        return Render(view.Audience, name, view.Language, format, ViewScriptObject.From(view));
+        // Markdown passes raw HTML through: card-provided text (display names, reasons, categories) is escaped for it. The
+        // HTML templates escape on output themselves (html.escape), and text is shown as it is.
+        var model = format == "md" ? ViewScriptObject.From(view, ViewScriptObject.EscapeHtml) : ViewScriptObject.From(view);
+        return Render(view.Audience, name, view.Language, format, model);
     }
 
     /// <summary>The formats <paramref name="audience"/>'s template <paramref name="name"/> renders in: <see cref="Formats"/>,
