@@ -86,7 +86,7 @@ public class BusinessManagerViewTests
             Assert.Contains("These are rescaled shares of that difference, not the change in the score that changing", text, StringComparison.Ordinal);
             Assert.Contains("The model overall", text, StringComparison.Ordinal);
             Assert.Contains(new string('\u2588', 30), text, StringComparison.Ordinal);
-            Assert.Contains("average influence by area over 2 reference cases", text, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("average influence by area over 2 background rows", text, StringComparison.OrdinalIgnoreCase);
         }
 
         string html = Service.Render(view, "html");
@@ -132,5 +132,22 @@ public class BusinessManagerViewTests
             Assert.NotEmpty(signed);
             Assert.All(signed, m => Assert.Equal(decimals, m.Groups[1].Success ? m.Groups[1].Value.Length - 1 : 0));
         }
+    }
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    [InlineData("html")]
+    public void The_base_value_is_named_for_what_it_is_and_the_portfolio_for_the_rows_it_averages(string format)
+    {
+        var view = Service.Project(Case(), Audiences.BusinessManager);
+        string text = Service.Render(view, format);
+        string baseValue = view.BaseValue!.Value.ToString(view.NumberFormat, System.Globalization.CultureInfo.InvariantCulture);
+        // logistic(-0.85) = 29.9%: the probability at the average log-odds, which is not the average predicted probability.
+        Assert.Equal("29.9", baseValue);
+        Assert.Contains($"against the model's base value, {baseValue}%", text, StringComparison.Ordinal);
+        Assert.Contains("the probability at the average log-odds over the background rows, not the average predicted probability", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("typical case", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("reference cases", text, StringComparison.Ordinal);
+        Assert.Contains("over 2 background rows", text, StringComparison.Ordinal);
     }
 }
