@@ -56,6 +56,15 @@ public sealed record AudienceView
     /// <summary>Unit of attribution values: <c>log-odds</c>, <c>percentage points</c>, ...</summary>
     public required string Unit { get; init; }
 
+    /// <summary>The decimals the policy rounded the shown numbers to (attribution values, offset, base value, model output;
+    /// <see cref="Omissions.OmissionKind.Rounded"/>), or null when they are unrounded.</summary>
+    public int? Decimals { get; init; }
+
+    /// <summary>The .NET number format that prints those numbers exactly as rounded: <c>0</c> for 0 decimals, <c>0.0000</c>
+    /// for 4, and <c>0.0###############</c> (every digit a double holds) when unrounded; templates format with it, so the
+    /// omission record's rounding entry describes what is printed.</summary>
+    public string NumberFormat => Decimals is int d ? (d == 0 ? "0" : "0." + new string('0', d)) : "0.0###############";
+
     /// <summary>Unit of base value and model output: <c>log-odds</c>, <c>%</c>, ...</summary>
     public required string ScoreUnit { get; init; }
 
@@ -99,6 +108,16 @@ public sealed record AudienceView
     /// is false, else <see cref="Raising"/>.</summary>
     public IReadOnlyList<ViewItem> TowardOutcome => OutcomeIsPositive == false ? Lowering : Raising;
 
+    /// <summary>Whether a feature this audience may see pushes toward the explained output (non-zero, positive) but is not
+    /// shown because of the policy's selection: an empty <see cref="Raising"/> then means "not shown", not "none".</summary>
+    public bool RaisingLeftOut { get; init; }
+
+    /// <summary>As <see cref="RaisingLeftOut"/> for features pushing away from the explained output.</summary>
+    public bool LoweringLeftOut { get; init; }
+
+    /// <summary><see cref="LoweringLeftOut"/> when <see cref="OutcomeIsPositive"/> is false, else <see cref="RaisingLeftOut"/>.</summary>
+    public bool TowardOutcomeLeftOut => OutcomeIsPositive == false ? LoweringLeftOut : RaisingLeftOut;
+
     /// <summary>Explainer name, or null when hidden.</summary>
     public string? Method { get; init; }
 
@@ -119,6 +138,10 @@ public sealed record AudienceView
     /// selection (for <c>top-by-decision</c>: among the strongest toward the case's outcome, or against it when the policy
     /// shows those too).</summary>
     public required bool HiddenFactorAmongTop { get; init; }
+
+    /// <summary>How many features hidden from this audience would have been among the top items shown (0 when
+    /// <see cref="HiddenFactorAmongTop"/> is false), so a view can say how many factors it cannot list, never which.</summary>
+    public int HiddenFactorsAmongTop { get; init; }
 
     /// <summary>The risk band of <see cref="Probability"/> from the model card's output bands, or null when the score is
     /// hidden or the card defines no bands.</summary>

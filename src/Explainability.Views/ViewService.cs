@@ -75,7 +75,7 @@ public sealed class ViewService
     /// <exception cref="ArgumentException">The audience is unknown; the message lists the allowed values.</exception>
     /// <exception cref="InvalidDataException">The card's override for the audience is invalid.</exception>
     public ProjectionResult ProjectWithRecord(ExplanationContext context, string audience, string? language = null) =>
-        Projector.Run(context, PolicyFor(audience, context.Card, language));
+        Projector.Run(context, PolicyFor(audience, context.Card, language), PolicyFor(Audiences.Customer, context.Card));
 
     /// <summary>Renders <paramref name="view"/> in <paramref name="format"/> (<c>text</c> or <c>md</c>) with its audience's template.</summary>
     /// <exception cref="ArgumentException">The format is unknown; the message lists the allowed values.</exception>

@@ -106,17 +106,21 @@ public sealed class LedgerKillTests(ITestOutputHelper log)
             }
 
 
-            // Render it again, for another audience and in Dutch: no Dutch template exists yet, so the English template
-            // renders with the card's Dutch feature names, and the view says it is in "nl".
+            // Render it again in Dutch: the customer's Dutch template, and the data scientist's English template with the
+            // card's Dutch feature names (it has no Dutch translation); both views say they are in "nl".
             string first = before.Keys.Order(StringComparer.Ordinal).First();
             var top = acknowledged[first].Attributions.MaxBy(a => Math.Abs(a.Phi[0]))!;
+            var customer = await client.RenderAsync(new RenderRequest { ExplanationId = first, Audience = "customer", Language = "nl" });
+            Assert.Equal(("customer", "nl"), (customer.View.Audience, customer.View.Language));
+            Assert.StartsWith("Waarom we tot dit besluit kwamen", customer.View.Rendered, StringComparison.Ordinal);
+            Assert.Contains("Deze uitleg laat weg:", customer.View.Rendered, StringComparison.Ordinal);
             var dutch = await client.RenderAsync(new RenderRequest { ExplanationId = first, Audience = "data-scientist", Language = "nl" });
             Assert.Equal("nl", dutch.View.Language);
             Assert.Contains(DutchName("credit-risk", top.Feature), dutch.View.Rendered, StringComparison.Ordinal);
             var manager = await client.RenderAsync(new RenderRequest { ExplanationId = first, Audience = "business-manager", Format = "md" });
             Assert.Equal("business-manager", manager.View.Audience);
             var after = await client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = first });
-            Assert.Equal(["customer", "data-scientist", "business-manager"], after.Views.Select(v => v.View.Audience));
+            Assert.Equal(["customer", "customer", "data-scientist", "business-manager"], after.Views.Select(v => v.View.Audience));
             Assert.Equal(GetExplanationResponse.Parser.ParseFrom(before[first]).Explanation.ToByteArray(), after.Explanation.ToByteArray());
         }
     }

@@ -60,6 +60,27 @@ public sealed class RenderCommandTests
         Assert.Single(store.ViewsOf(id));
     }
 
+    [Fact]
+    public void Render_prints_the_html_page_of_an_audience_that_has_one_and_refuses_html_for_others_naming_the_formats()
+    {
+        using var temp = new TempFolder();
+        string ledger = Path.Combine(temp.Path, "ledger.db");
+        var (id, _, _) = RecordOne(ledger, "credit-risk", 7);
+
+        var manager = CliRun.Of("render", "--ledger", ledger, "--id", id, "--audience", "business-manager", "--format", "html");
+        var scientist = CliRun.Of("render", "--ledger", ledger, "--id", id, "--audience", "data-scientist", "--format", "html");
+        var customer = CliRun.Of("render", "--ledger", ledger, "--id", id, "--audience", "customer", "--format", "html");
+
+        Assert.Equal((0, ""), (manager.Code, manager.Error));
+        Assert.StartsWith("<!DOCTYPE html>", manager.Output, StringComparison.Ordinal);
+        Assert.Contains("<svg id=\"global-importance\"", manager.Output, StringComparison.Ordinal);
+        Assert.Equal((0, ""), (scientist.Code, scientist.Error));
+        Assert.Contains("<svg id=\"waterfall\"", scientist.Output, StringComparison.Ordinal);
+        Assert.Equal(2, customer.Code);
+        Assert.Equal("error: audience 'customer' has no html template (explanation.html.scriban); expected one of: text, md", customer.Error.TrimEnd());
+        Assert.Empty(customer.Output);
+    }
+
     /// <summary>Explains one background row in process and records it with its customer view, as the Explain RPC does.</summary>
     private static (string Id, string CustomerText, string TopFeature) RecordOne(string ledgerPath, string modelId, int row)
     {

@@ -95,12 +95,14 @@ public sealed partial class AudienceContentTests(ServerFixture server)
                         }
                     }
 
-                    // Every number in the text is one the customer can use: the share of weight left out, or a value of a
+                    // Every number in the text is one the customer can use: the share of weight left out, how many unlisted factors weighed, or a value of a
                     // suggested change or of a visible category label. Never the score.
                     double p = Core.Explanations.Link.Logistic(outcome.Explanation.Output(r, 0));
                     var allowed = new HashSet<string>(StringComparer.Ordinal)
                     {
                         (view.Omissions.ShareOfAbsPhiNotShown * 100).ToString("0", CultureInfo.InvariantCulture),
+                        // How many factors it cannot list also weighed (never which).
+                        view.HiddenFactorsAmongTop.ToString(CultureInfo.InvariantCulture),
                     };
                     foreach (string s in (view.Counterfactuals?.Suggestions.SelectMany(s => s.Changes).SelectMany(c => new[] { c.From, c.To }) ?? [])
                         .Concat(view.Items.SelectMany(i => new[] { i.Label, i.Reason ?? "", i.Description ?? "" })))

@@ -20,7 +20,7 @@ public sealed class BadRequestTests(ServerFixture server)
         { "unseen-category", StatusCode.InvalidArgument, ["'martian'", "checking_status", "never seen"] },
         { "unknown-method", StatusCode.InvalidArgument, ["unknown method 'shapley'", "interventional", "kernel", "exact"] },
         { "unknown-audience", StatusCode.InvalidArgument, ["unknown audience 'regulator'", "customer"] },
-        { "unknown-format", StatusCode.InvalidArgument, ["unknown format 'html'", "md"] },
+        { "unknown-format", StatusCode.InvalidArgument, ["unknown format 'pdf'", "md", "html"] },
         { "path-as-language", StatusCode.InvalidArgument, ["language '../customer/x'", "language code"] },
         { "zero-rows", StatusCode.InvalidArgument, ["no rows"] },
         { "probability-space", StatusCode.InvalidArgument, ["output space 'probability'", "margin"] },
@@ -159,7 +159,7 @@ public sealed class BadRequestTests(ServerFixture server)
                 request.Audiences.Add("regulator");
                 break;
             case "unknown-format":
-                request.Format = "html";
+                request.Format = "pdf";
                 break;
             case "path-as-language":
                 request.Language = "../customer/x";

@@ -122,6 +122,44 @@ public sealed partial class ViewerTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.NotFound, onGrpcPort.StatusCode);
     }
 
+    [Fact]
+    public async Task An_audience_with_an_html_template_is_shown_with_it_embedded_under_the_same_policy()
+    {
+        string id = await ExplainOne("credit-risk", 9, "customer");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.ViewerPort}") };
+
+        using var response = await http.GetAsync($"/explanations/{id}/data-scientist");
+        string html = await response.Content.ReadAsStringAsync();
+        var recorded = (await server.Client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = id })).Views.Last();
+        Assert.Equal(("Viewer", "data-scientist"), (recorded.ServedBy, recorded.View.Audience));
+        Assert.StartsWith("<!DOCTYPE html>", recorded.View.Rendered, StringComparison.Ordinal);
+        Assert.Contains("<div id=\"rendered-html\">", html, StringComparison.Ordinal);
+        // The template's waterfall and tables, with ids that cannot collide with the page's.
+        Assert.Contains("<svg id=\"view-waterfall\"", html, StringComparison.Ordinal);
+        Assert.Contains("<table id=\"view-shap-values\">", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<pre id=\"rendered\">", html, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(html, "<!DOCTYPE html>"));
+        Assert.Equal(1, Regex.Count(html, "<section id=\"omissions\">"));
+        Assert.Equal(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            response.Headers.GetValues("Content-Security-Policy").Single());
+        AssertSelfContained(html);
+
+        // The customer has no HTML template: the text view in the viewer's wrapper, as before.
+        string customer = await http.GetStringAsync($"/explanations/{id}/customer");
+        Assert.Contains("<pre id=\"rendered\">", customer, StringComparison.Ordinal);
+        Assert.DoesNotContain("rendered-html", customer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embedding_refuses_scripts_event_handlers_and_outside_resources()
+    {
+        Assert.Throws<InvalidOperationException>(() => Viewer.ViewerPages.EmbeddableBody("<html><body><script>x()</script></body></html>"));
+        Assert.Throws<InvalidOperationException>(() => Viewer.ViewerPages.EmbeddableBody("<html><body><p onclick=\"x()\">a</p></body></html>"));
+        Assert.Throws<InvalidOperationException>(() => Viewer.ViewerPages.EmbeddableBody("<html><body><img src=\"https://example.org/x.png\"></body></html>"));
+        Assert.Equal("<style>p {}</style>\n<p id=\"view-a\">ok</p>", Viewer.ViewerPages.EmbeddableBody("<html><head><meta charset=\"utf-8\"><style>p {}</style></head><body><p id=\"a\">ok</p></body></html>"));
+    }
+
     private async Task<string> ExplainOne(string modelId, int row, string audience)
     {
         var request = new ExplainRequest { ModelId = modelId };

@@ -25,4 +25,27 @@ public class LanguageCodeTests
         Assert.Equal(language, ViewService.CreateDefault().PolicyFor(Audiences.Customer, language).Language);
         Assert.True(AudiencePolicy.IsLanguageCode(language));
     }
+    [Theory]
+    [InlineData("nl-BE")]
+    [InlineData("NL")]
+    [InlineData("nl-be")]
+    [InlineData("Nl-NL")]
+    public void A_regional_or_upper_case_Dutch_code_uses_the_Dutch_templates_and_display_names(string language)
+    {
+        var service = ViewService.CreateDefault();
+        var view = service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer, language);
+        string text = service.Render(view, "text");
+        Assert.StartsWith("Waarom we tot dit besluit kwamen", text, StringComparison.Ordinal);
+        var scientist = service.Render(service.Project(TestData.Credit(TestData.AgeDominates), Audiences.DataScientist, language), "text");
+        Assert.Contains("Loan duration (nl)", scientist, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_language_without_translation_falls_back_to_English()
+    {
+        Assert.Equal(["fr-be", "fr", "en"], LanguageFallback.Candidates("fr-BE"));
+        var service = ViewService.CreateDefault();
+        string text = service.Render(service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer, "fr-BE"), "text");
+        Assert.StartsWith("Why we reached this decision", text, StringComparison.Ordinal);
+    }
 }

@@ -42,13 +42,16 @@ public class OmissionPropertyTests
         var context = ExplanationContext.Create(TestData.Logistic(names, phi, baseMargin, residual), 0, 0, card, inputs, background);
 
         string[][] hiddenChoices = [[], ["protected"], ["internal"], ["protected", "internal"]];
+        string audience = Audiences.All[rng.Next(Audiences.All.Count)];
+        var hiddenTags = hiddenChoices[rng.Next(hiddenChoices.Length)];
         var policy = new AudiencePolicy
         {
-            Audience = Audiences.All[rng.Next(Audiences.All.Count)],
+            Audience = audience,
             Selection = (Selection)rng.Next(4),
             TopK = rng.Next(0, 6),
             TopLowering = rng.Next(0, 3),
-            HiddenTags = hiddenChoices[rng.Next(hiddenChoices.Length)],
+            // The customer always hides protected and internal features (AudiencePolicy.Validated refuses otherwise).
+            HiddenTags = audience == Audiences.Customer ? ["protected", "internal"] : hiddenTags,
             GroupByFeatureGroup = rng.Next(2) == 0,
             Scale = (OutputScale)rng.Next(2),
             Decimals = rng.Next(3) == 0 ? null : rng.Next(0, 4),
@@ -77,11 +80,16 @@ public class OmissionPropertyTests
         foreach (var (c, result) in Run(1))
         {
             double total = c.Phi.Sum(Math.Abs);
-            var shown = result.View.Items.SelectMany(i => i.Features).ToHashSet();
-            double shownAbs = c.Names.Select((name, f) => shown.Contains(name) ? Math.Abs(c.Phi[f]) : 0).Sum();
+            // Each shown item counts with the value the reader sees: a group its members' net sum, so cancellation inside it is not shown.
+            double shownAbs = result.View.Items.Sum(i => Math.Abs(i.Features.Sum(f => c.Phi[Array.IndexOf(c.Names, f)])));
             double expected = total > 0 ? 1 - (shownAbs / total) : 0;
             Assert.Equal(expected, result.View.Omissions.ShareOfAbsPhiNotShown, 12);
             Assert.Equal(result.Record.ShareOfAbsPhiNotShown, result.View.Omissions.ShareOfAbsPhiNotShown);
+            if (result.View.ValuesShown && result.View.Scale == "margin" && c.Policy.Decimals is null)
+            {
+                // Where the view prints exact log-odds, the printed values give the same share.
+                Assert.Equal(expected, total > 0 ? 1 - (result.View.Items.Sum(i => Math.Abs(i.Value!.Value)) / total) : 0, 12);
+            }
         }
     }
 
@@ -93,7 +101,13 @@ public class OmissionPropertyTests
             double entries = result.Record.Entries
                 .Where(e => e.Kind is OmissionKind.HiddenTagged or OmissionKind.NotInTopK)
                 .Sum(e => e.ShareOfAbsPhi!.Value);
-            Assert.Equal(result.Record.ShareOfAbsPhiNotShown, entries, 12);
+            // What is not dropped but cancels inside a shown group is not shown either; at most the grouped entry's share.
+            double cancelled = result.Record.Entries.Where(e => e.Kind == OmissionKind.Grouped).Sum(e => e.CancelledShareOfAbsPhi!.Value);
+            Assert.InRange(result.Record.ShareOfAbsPhiNotShown - entries, -1e-12, cancelled + 1e-12);
+            if (cancelled == 0)
+            {
+                Assert.Equal(result.Record.ShareOfAbsPhiNotShown, entries, 12);
+            }
         }
     }
 
@@ -139,7 +153,8 @@ public class OmissionPropertyTests
     {
         foreach (var (c, _) in Run(5))
         {
-            var policy = c.Policy with { Selection = Selection.All, HiddenTags = [], Scale = OutputScale.Probability, Decimals = null, ShowValues = true, ShowScore = true, ShowBaseValue = true };
+            // Every feature shown: an audience that may see them all (the customer always hides protected and internal ones).
+            var policy = c.Policy with { Audience = Audiences.DataScientist, Selection = Selection.All, HiddenTags = [], Scale = OutputScale.Probability, Decimals = null, ShowValues = true, ShowScore = true, ShowBaseValue = true };
             var view = Projector.Run(c.Context, policy).View;
             var e = c.Context.Explanation;
             double expected = 100 * (Link.Logistic(e.Output(0, 0)) - Link.Logistic(e.Base(0, 0)));

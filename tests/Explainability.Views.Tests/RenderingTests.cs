@@ -176,7 +176,11 @@ public partial class RenderingTests
             Assert.Equal(declined, text.Contains("the application is declined", StringComparison.Ordinal));
             Assert.Equal(!declined, text.Contains("the application is approved", StringComparison.Ordinal));
             Assert.All(view.Items, i => Assert.Equal(declined ? "raises" : "lowers", i.Direction));
-            Assert.Equal(view.HiddenFactorAmongTop, text.Contains(sentence, StringComparison.Ordinal));
+            string expected = view.HiddenFactorsAmongTop > 1
+                ? $"{view.HiddenFactorsAmongTop} other factors, which we cannot list here, also weighed toward this outcome."
+                : sentence;
+            Assert.Equal(view.HiddenFactorAmongTop, view.HiddenFactorsAmongTop > 0);
+            Assert.Equal(view.HiddenFactorAmongTop, text.Contains(expected, StringComparison.Ordinal));
             adverse += declined ? 1 : 0;
             favourable += declined ? 0 : 1;
             flagged += view.HiddenFactorAmongTop ? 1 : 0;
@@ -315,4 +319,97 @@ public partial class RenderingTests
 
     [GeneratedRegex(@"\d+(?:[.,]\d+)?")]
     private static partial Regex NumberPattern();
+    [Theory]
+    [InlineData("en", "text", "3 other factors, which we cannot list here, also weighed toward this outcome.", "Another factor, which we cannot list here, also weighed toward this outcome.")]
+    [InlineData("en", "md", "3 other factors, which we cannot list here, also weighed toward this outcome.", "Another factor, which we cannot list here, also weighed toward this outcome.")]
+    [InlineData("nl", "text", "3 andere factoren, die we hier niet kunnen noemen, droegen ook bij aan deze uitkomst.", "Een andere factor, die we hier niet kunnen noemen, droeg ook bij aan deze uitkomst.")]
+    [InlineData("nl", "md", "3 andere factoren, die we hier niet kunnen noemen, droegen ook bij aan deze uitkomst.", "Een andere factor, die we hier niet kunnen noemen, droeg ook bij aan deze uitkomst.")]
+    public void Customer_says_how_many_factors_it_cannot_list_weighed_without_naming_them(string language, string format, string several, string one)
+    {
+        var service = ViewService.CreateDefault();
+        // Age (0.60), bureau score (0.50) and sex (0.40) are the three strongest reasons toward "bad", all hidden; duration is fourth.
+        double[] threeHidden = [0.30, 0.10, 0.25, -0.20, 0.60, 0.40, 0.50];
+        var view = service.Project(TestData.Credit(threeHidden), Audiences.Customer, language);
+        Assert.Equal(3, view.HiddenFactorsAmongTop);
+        string text = service.Render(view, format);
+        Assert.Contains(several, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(one, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Age", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("bureau", text, StringComparison.OrdinalIgnoreCase);
+
+        var single = service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer, language);
+        Assert.Equal(1, single.HiddenFactorsAmongTop);
+        Assert.Contains(one, service.Render(single, format), StringComparison.Ordinal);
+    }
+    [Theory]
+    [InlineData("en", "text")]
+    [InlineData("en", "md")]
+    [InlineData("nl", "text")]
+    [InlineData("nl", "md")]
+    public void With_top_k_zero_the_customer_view_says_reasons_are_not_shown_by_policy_not_that_there_are_none(string language, string format)
+    {
+        var card = TestData.CreditCard() with
+        {
+            Policies = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>("""{ "customer": { "topK": 0 } }"""),
+        };
+        var ctx = ExplanationContext.Create(TestData.Logistic(TestData.Columns, TestData.NoHiddenOnTop, TestData.AdverseBaseMargin), 0, 0, card, TestData.CaseRow(), TestData.Background());
+        var view = Service.Project(ctx, Audiences.Customer, language);
+        Assert.Empty(view.TowardOutcome);
+        Assert.True(view.TowardOutcomeLeftOut);
+        string text = Service.Render(view, format);
+        Assert.Contains(language == "nl" ? "niet getoond (beleid)" : "not shown (policy)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("None of the factors", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Geen van de factoren", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    public void With_top_k_zero_the_fraud_view_says_signals_are_not_shown_by_policy_not_none(string format)
+    {
+        var card = TestData.CreditCard() with
+        {
+            Policies = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>("""{ "fraud-analyst": { "topK": 0, "topLowering": 0 } }"""),
+        };
+        var view = Service.Project(TestData.Credit(TestData.AgeDominates) with { Card = card }, Audiences.FraudAnalyst);
+        Assert.Empty(view.Items);
+        Assert.True(view.RaisingLeftOut && view.LoweringLeftOut);
+        string text = Service.Render(view, format);
+        Assert.Equal(2, Regex.Count(text, Regex.Escape("not shown (policy)")));
+        Assert.DoesNotMatch(@"(?m)^\s*none$", text);
+
+        // Where nothing pushes that way at all, "none" is the truth.
+        double[] allRaise = [0.30, 0.10, 0.25, 0.20, 0.60, 0.05, 0.15];
+        var raising = Service.Project(TestData.Credit(allRaise), Audiences.FraudAnalyst);
+        Assert.False(raising.LoweringLeftOut);
+        Assert.Contains(format == "md" ? "| none |" : "  none", Service.Render(raising, format), StringComparison.Ordinal);
+    }
+    [Fact]
+    public void Markdown_escapes_card_text_so_a_display_name_or_reason_cannot_inject_markup()
+    {
+        const string Evil = "<script>alert(1)</script> & <b>";
+        var card = TestData.CreditCard();
+        card = card with
+        {
+            Description = Evil,
+            Features = [.. card.Features.Select(f => f with
+            {
+                DisplayName = new Dictionary<string, string> { ["en"] = Evil + f.Name, ["nl"] = Evil + f.Name },
+                Reason = new Dictionary<string, string> { ["en"] = Evil + " reason", ["nl"] = Evil + " reden" },
+            })],
+        };
+        foreach (string audience in Audiences.All)
+        {
+            foreach (string language in (string[])["en", "nl"])
+            {
+                var view = Service.Project(TestData.Credit(TestData.AgeDominates) with { Card = card }, audience, language);
+                string md = Service.Render(view, "md");
+                Assert.DoesNotContain("<script", md, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("<b>", md, StringComparison.Ordinal);
+                Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;", md, StringComparison.Ordinal);
+                // Text output is for terminals and letters: shown as written.
+                Assert.Contains(Evil, Service.Render(view, "text"), StringComparison.Ordinal);
+            }
+        }
+    }
 }

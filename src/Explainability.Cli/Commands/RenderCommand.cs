@@ -8,7 +8,7 @@ using Explainability.Views.Policies;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>render --ledger PATH --id ID --audience A [--language CODE] [--format text|md] [--models DIR]</c>: re-renders an
+/// <c>render --ledger PATH --id ID --audience A [--language CODE] [--format text|md|html] [--models DIR]</c>: re-renders an
 /// explanation recorded in a ledger for another audience or language without recomputing it, through the same
 /// <see cref="LedgerService.Render"/> the <c>Render</c> RPC runs, and records the new view in the ledger (client
 /// <c>cli:&lt;user&gt;</c>). The ledger may be in use by a running server. Prints the rendered view.
@@ -21,7 +21,7 @@ internal sealed class RenderCommand(TextWriter output) : ICliCommand
         var id = new Option<string>("--id") { Description = "Explanation id (RowExplanation.explanation_id)", Required = true };
         var audience = new Option<string>("--audience") { Description = $"One of {string.Join(", ", Audiences.All)}", Required = true };
         var language = new Option<string?>("--language") { Description = "Language code such as en or nl (default: the audience policy's)" };
-        var format = new Option<string>("--format") { Description = "text or md", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "text, md, or html for the audiences with an HTML template (business-manager, data-scientist)", DefaultValueFactory = _ => "text" };
         var models = new Option<string?>("--models") { Description = "Models folder holding the explanation's model version (default: the shipped models/)" };
         var command = new Command("render", "Re-render a recorded explanation from the ledger for an audience and language") { ledger, id, audience, language, format, models };
         command.SetAction(parse => Run(
@@ -40,7 +40,8 @@ internal sealed class RenderCommand(TextWriter output) : ICliCommand
             format = "md";
         }
 
-        Views.Rendering.TemplateRenderer.RequireFormat(format);
+        var views = ViewService.CreateDefault();
+        views.Renderer.RequireFormatFor(audience, format);
         if (language is not null && !AudiencePolicy.IsLanguageCode(language))
         {
             throw new ArgumentException($"--language '{language}' is not a language code such as 'en', 'nl' or 'en-GB'");
@@ -53,7 +54,7 @@ internal sealed class RenderCommand(TextWriter output) : ICliCommand
 
         using var store = SqliteExplanationLedger.Open(ledgerPath);
         using var registry = ModelRegistry.LoadDirectory(modelsDir);
-        var service = new LedgerService(store, registry, new ExplanationService(ViewService.CreateDefault()));
+        var service = new LedgerService(store, registry, new ExplanationService(views));
         var recorded = service.Render(id, audience, language, format, LedgerCaller.CommandLine);
         output.Write(recorded.View.Rendered);
         if (!recorded.View.Rendered.EndsWith('\n'))

@@ -61,6 +61,8 @@ public sealed partial class ExplainerGrpcService(
         foreach (var audience in request.Audiences)
         {
             Audiences.Require(audience, "audiences");
+            // Checked before anything is computed: html only for the audiences that have an HTML template.
+            explanations.Views.Renderer.RequireFormatFor(audience, format);
         }
 
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
@@ -211,7 +213,7 @@ public sealed partial class ExplainerGrpcService(
     {
         "" => "text",
         "markdown" => "md",
-        _ when TemplateRenderer.Formats.Contains(format, StringComparer.Ordinal) => format,
-        _ => throw new ArgumentException($"unknown format {MessageText.Quote(format)}: expected one of {string.Join(", ", TemplateRenderer.Formats)}"),
+        _ when TemplateRenderer.ExplanationFormats.Contains(format, StringComparer.Ordinal) => format,
+        _ => throw new ArgumentException($"unknown format {MessageText.Quote(format)}: expected one of {string.Join(", ", TemplateRenderer.ExplanationFormats)}"),
     };
 }

@@ -144,7 +144,7 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
     {
         ArgumentNullException.ThrowIfNull(caller);
         Audiences.Require(audience, nameof(audience));
-        TemplateRenderer.RequireFormat(format);
+        explanations.Views.Renderer.RequireFormatFor(audience, format);
         var record = GetExplanation(id);
         var outcome = Rebuild(record);
         var view = explanations.Render(outcome, 0, audience, format, language);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Explainability.Core.Data;
+using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Ledger;
 using Explainability.Views.Policies;
@@ -73,8 +74,11 @@ public static partial class ViewerEndpoints
 
             var service = context.RequestServices.GetRequiredService<LedgerService>();
             var caller = new LedgerCaller("viewer", $"ipv4:{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}");
-            var (recorded, view) = service.RenderAndRecord(id, audience, language, "text", caller, LedgerService.ServedByViewer);
-            return ViewerPages.View(service.GetExplanation(id), recorded, view.View);
+            // The audience's own HTML page (inline SVG charts) when it has one; else the text view in the viewer's wrapper.
+            var renderer = context.RequestServices.GetRequiredService<ExplanationService>().Views.Renderer;
+            string format = renderer.HasTemplate(audience, "html") ? "html" : "text";
+            var (recorded, view) = service.RenderAndRecord(id, audience, language, format, caller, LedgerService.ServedByViewer);
+            return ViewerPages.View(service.GetExplanation(id), recorded, view.View, format == "html");
         }));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Explainability.Protos;
 using Explainability.Server.Ledger;
 using Explainability.Views;
@@ -12,7 +13,7 @@ namespace Explainability.Server.Viewer;
 /// The HTML pages of the analyst viewer: self-contained (inline CSS and SVG, no script, no external resource), every text
 /// from the ledger or a view HTML-encoded. Pure functions.
 /// </summary>
-public static class ViewerPages
+public static partial class ViewerPages
 {
     /// <summary>The list of recent explanations, newest first, with a link to each audience's view.</summary>
     /// <param name="records">Recorded explanations, newest first.</param>
@@ -50,7 +51,12 @@ public static class ViewerPages
     /// <param name="explanation">The recorded explanation (for the page header: id, model, time, client).</param>
     /// <param name="recorded">The view as recorded.</param>
     /// <param name="view">The view the template saw, for the chart.</param>
-    public static string View(RecordedExplanation explanation, RecordedView recorded, AudienceView view)
+    /// <param name="renderedIsHtml">Whether <paramref name="recorded"/> was rendered with the audience's HTML template: its
+    /// body (and style) is embedded as it is, with its element ids prefixed <c>view-</c> so they cannot collide with the
+    /// page's; else the text is shown preformatted beside the viewer's own chart.</param>
+    /// <exception cref="InvalidOperationException">The HTML rendering holds a script, a frame, an embedded object or a
+    /// reference to another resource, which the page may not carry.</exception>
+    public static string View(RecordedExplanation explanation, RecordedView recorded, AudienceView view, bool renderedIsHtml = false)
     {
         ArgumentNullException.ThrowIfNull(explanation);
         ArgumentNullException.ThrowIfNull(recorded);
@@ -67,12 +73,19 @@ public static class ViewerPages
         body.Append(" · <a href=\"/explanations\">all recent explanations</a></p></nav>\n");
 
         body.Append(CultureInfo.InvariantCulture, $"<section id=\"view\" data-audience=\"{E(shown.Audience)}\" data-language=\"{E(shown.Language)}\">\n<h2>What the {E(shown.Audience)} sees</h2>\n");
-        if (view.ValuesShown && view.Items.Any(i => i.Value is not null))
+        if (renderedIsHtml)
         {
-            body.Append(Chart(view));
+            body.Append(CultureInfo.InvariantCulture, $"<div id=\"rendered-html\">\n{EmbeddableBody(shown.Rendered)}</div>\n</section>\n");
         }
+        else
+        {
+            if (view.ValuesShown && view.Items.Any(i => i.Value is not null))
+            {
+                body.Append(Chart(view));
+            }
 
-        body.Append(CultureInfo.InvariantCulture, $"<pre id=\"rendered\">{E(shown.Rendered)}</pre>\n</section>\n");
+            body.Append(CultureInfo.InvariantCulture, $"<pre id=\"rendered\">{E(shown.Rendered)}</pre>\n</section>\n");
+        }
 
         body.Append("<section id=\"omissions\">\n<h2>What this view leaves out</h2>\n");
         body.Append(CultureInfo.InvariantCulture,
@@ -95,6 +108,37 @@ public static class ViewerPages
         body.Append("</section>\n");
         return Page($"{explanation.ModelId} {shown.Audience} view {explanation.ExplanationId}", body.ToString(), shown.Language);
     }
+
+    /// <summary>The style and body of a page rendered by an audience's HTML template, to embed in the viewer's page: the
+    /// templates escape every string of the view, so what is left to check is that the page carries nothing the viewer's
+    /// page may not (the Content-Security-Policy forbids them too; this refuses them before they are served).</summary>
+    /// <exception cref="InvalidOperationException">A script, frame, object, embed, link, base or meta element, an event
+    /// handler attribute, or a <c>src</c>/<c>href</c> to another resource.</exception>
+    public static string EmbeddableBody(string page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var style = StyleElement().Match(page);
+        var inner = BodyContent().Match(page);
+        string embedded = (style.Success ? style.Value + "\n" : "") + (inner.Success ? inner.Groups[1].Value : page);
+        if (Forbidden().Match(embedded) is { Success: true } bad)
+        {
+            throw new InvalidOperationException($"the HTML view holds '{bad.Value.Trim()}', which the viewer does not embed");
+        }
+
+        return IdAttribute().Replace(embedded, " id=\"view-");
+    }
+
+    [GeneratedRegex(@"<\s*(script|iframe|frame|object|embed|link|base|meta|img|image|use|foreignObject)\b|\son\w+\s*=|\s(src|href|xlink:href)\s*=\s*""(?!#)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Forbidden();
+
+    [GeneratedRegex(@"<style>.*?</style>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex StyleElement();
+
+    [GeneratedRegex(@"<body[^>]*>(.*)</body>", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex BodyContent();
+
+    [GeneratedRegex(@"\sid=""", RegexOptions.CultureInvariant)]
+    private static partial Regex IdAttribute();
 
     /// <summary>A page saying what went wrong, with the refusal's message (never a stack trace).</summary>
     public static string Error(int status, string message) =>

@@ -103,7 +103,7 @@ public static class ModelCardReader
 
             foreach (var tag in f.Tags)
             {
-                if (tag is not ("protected" or "internal" or "actionable"))
+                if (!Policies.AudiencePolicy.KnownTags.Contains(tag, StringComparer.Ordinal))
                 {
                     throw new InvalidDataException($"model card {path}: feature '{f.Name}' has unknown tag '{tag}' (expected protected, internal or actionable)");
                 }

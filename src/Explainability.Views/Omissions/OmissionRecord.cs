@@ -9,8 +9,9 @@ public sealed record OmissionRecord
     /// <summary>The entries, in the order the steps ran.</summary>
     public required IReadOnlyList<OmissionEntry> Entries { get; init; }
 
-    /// <summary><c>1 - sum(|phi_f| of features shown, directly or in a group) / sum(|phi_f| of all features)</c> for the
-    /// explained output; 0 when all phi are zero.</summary>
+    /// <summary><c>1 - sum over shown items |value| / sum(|phi_f| of all features)</c> for the explained output, each item's
+    /// value unrounded in the explanation's space (a group's is the net sum of its members' phi, so what cancels inside a
+    /// group counts as not shown; the <c>grouped</c> entry measures that part on its own); 0 when all phi are zero.</summary>
     public required double ShareOfAbsPhiNotShown { get; init; }
 
     /// <summary><c>(model output - base value) - sum(shown values) - shown offset</c> in <see cref="Unit"/>, as shown (after

@@ -64,8 +64,16 @@ public sealed partial record AudiencePolicy
     /// (<see cref="Projection.ProtectedShareAlert"/>); null for no check.</summary>
     public double? GovernanceThreshold { get; init; }
 
+    /// <summary>The feature tags a model card may carry (<see cref="ModelCards.FeatureCard.Tags"/>), and so the only values
+    /// <see cref="HiddenTags"/> may hold.</summary>
+    public static IReadOnlyList<string> KnownTags { get; } = ["protected", "internal", "actionable"];
+
+    /// <summary>The tags the customer's policy must always hide: no policy may show the customer a protected or internal feature.</summary>
+    public static IReadOnlyList<string> CustomerAlwaysHidden { get; } = ["protected", "internal"];
+
     /// <summary>Checks the settings.</summary>
-    /// <exception cref="ArgumentException">A count or the number of decimals is negative, the language is not a language
+    /// <exception cref="ArgumentException">A hidden tag is not one of <see cref="KnownTags"/>, the customer's hidden tags
+    /// lack one of <see cref="CustomerAlwaysHidden"/>, a count or the number of decimals is negative, the language is not a language
     /// code, or the governance threshold is outside 0..1; <see cref="ArgumentException.ParamName"/> is the setting.</exception>
     public AudiencePolicy Validated()
     {
@@ -78,6 +86,27 @@ public sealed partial record AudiencePolicy
         if (TopLowering < 0)
         {
             throw new ArgumentException($"policy for {Audience}: topLowering is {TopLowering}, expected 0 or more", nameof(TopLowering));
+        }
+
+        foreach (string tag in HiddenTags)
+        {
+            if (!KnownTags.Contains(tag, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"policy for {Audience}: hiddenTags has unknown tag '{tag}', expected any of {string.Join(", ", KnownTags)}", nameof(HiddenTags));
+            }
+        }
+
+        if (Audience == Audiences.Customer)
+        {
+            // The customer never sees protected or internal features, whatever a policy file or a model card says: a
+            // misspelt or dropped tag must fail at load, not show Age as a reason.
+            var missing = CustomerAlwaysHidden.Where(t => !HiddenTags.Contains(t, StringComparer.Ordinal)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new ArgumentException(
+                    $"policy for {Audience}: hiddenTags is [{string.Join(", ", HiddenTags)}] and lacks {string.Join(" and ", missing)}; the customer view always hides {string.Join(" and ", CustomerAlwaysHidden)}",
+                    nameof(HiddenTags));
+            }
         }
 
         if (Decimals is < 0 or > 15)

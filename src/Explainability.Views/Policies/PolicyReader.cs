@@ -86,7 +86,12 @@ public static class PolicyReader
         {
             RequireAudience(audience, source);
             // Every setting is checked on its own, so a valid placeholder stands in for the defaults.
-            Apply(new AudiencePolicy { Audience = audience }, element, source, audience);
+            var placeholder = new AudiencePolicy
+            {
+                Audience = audience,
+                HiddenTags = audience == Audiences.Customer ? AudiencePolicy.CustomerAlwaysHidden : [],
+            };
+            Apply(placeholder, element, source, audience);
         }
     }
 

@@ -115,7 +115,7 @@ public static class DraftBuilder
 
     /// <summary>The display name of <paramref name="card"/> in <paramref name="language"/>, falling back to English, then the raw name.</summary>
     public static string Label(FeatureCard card, string language) =>
-        card.DisplayName.TryGetValue(language, out var name) || card.DisplayName.TryGetValue("en", out name) ? name : card.Name;
+        LanguageFallback.TryGet(card.DisplayName, language, out var name) ? name : card.Name;
 
     private static double? ProbabilityOf(Explanation e, double[] outputs, int o)
     {
@@ -136,7 +136,7 @@ public static class DraftBuilder
 
     /// <summary>The reason statement of <paramref name="card"/> in <paramref name="language"/>, falling back to English; null when the card has none.</summary>
     public static string? ReasonOf(FeatureCard card, string language) =>
-        card.Reason is { } r && (r.TryGetValue(language, out var text) || r.TryGetValue("en", out text)) ? text : null;
+        LanguageFallback.TryGet(card.Reason, language, out var text) ? text : null;
 
     /// <summary>A raw value as a person reads it: the category's label (in <paramref name="language"/> when the card
     /// translates it, else English), or the number with the unit (translated likewise); <c>missing</c> for a missing value.</summary>
@@ -147,7 +147,8 @@ public static class DraftBuilder
             return "missing";
         }
 
-        var translation = card.Translations is { } t && t.TryGetValue(language, out var tr) ? tr : null;
+        // Category labels in English are the card's own; a translation is used for the language or its primary subtag.
+        var translation = LanguageFallback.TryGet(card.Translations, language, out var tr) ? tr : null;
         if (card.Type == "categorical")
         {
             string key = raw.ToString();

@@ -10,6 +10,13 @@ namespace Explainability.Views.Projection;
 /// </summary>
 public static class HideTagged
 {
+    /// <summary>The items of <paramref name="draft"/> that carry a tag <paramref name="policy"/> hides, have a non-zero value,
+    /// and that the policy's selection would have kept had they not been hidden, strongest first. Measured on the draft as
+    /// it reaches this step; <see cref="HiddenReasonAlert"/> uses the same measure for the customer's policy.</summary>
+    public static IReadOnlyList<DraftItem> HiddenAmongTop(ViewDraft draft, AudiencePolicy policy) =>
+        [.. TopK.Select(draft.Items, policy, draft.OutcomeSign)
+            .Where(i => i.Value != 0 && i.Tags.Any(t => policy.HiddenTags.Contains(t, StringComparer.Ordinal)))];
+
     /// <summary>Hides tagged items; no entry when none carries a hidden tag.</summary>
     public static StepResult Apply(ViewDraft draft, AudiencePolicy policy)
     {
@@ -25,7 +32,7 @@ public static class HideTagged
         }
 
         var hiddenKeys = hidden.Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
-        int amongTop = TopK.Select(draft.Items, policy, draft.OutcomeSign).Count(i => hiddenKeys.Contains(i.Key) && i.Value != 0);
+        int amongTop = HiddenAmongTop(draft, policy).Count;
         var features = hidden.SelectMany(i => i.Features).ToList();
         var entry = new OmissionEntry
         {

@@ -29,11 +29,21 @@ public static class Projector
     ];
 
     /// <summary>Projects <paramref name="context"/> under <paramref name="policy"/>.</summary>
-    /// <exception cref="ArgumentException">The policy is invalid.</exception>
-    public static ProjectionResult Run(ExplanationContext context, AudiencePolicy policy)
+    /// <param name="context">The explained row and its model card.</param>
+    /// <param name="policy">The audience's policy.</param>
+    /// <param name="customerPolicy">For a data-scientist view: the customer's policy for the same model, whose selection
+    /// <see cref="HiddenReasonAlert"/> recomputes; null for the default customer policy with the card's overrides.</param>
+    /// <exception cref="ArgumentException">A policy is invalid.</exception>
+    /// <exception cref="InvalidDataException">The card's customer override is invalid.</exception>
+    public static ProjectionResult Run(ExplanationContext context, AudiencePolicy policy, AudiencePolicy? customerPolicy = null)
     {
         policy.Validated();
         var draft = DraftBuilder.Start(context, policy);
+        if (policy.Audience == Audiences.DataScientist)
+        {
+            draft = HiddenReasonAlert.Apply(draft, context, customerPolicy ?? PolicyReader.ForModel(AudiencePolicies.Customer, context.Card));
+        }
+
         var entries = new List<OmissionEntry>();
         foreach (var step in Steps)
         {
@@ -47,14 +57,32 @@ public static class Projector
         return new ProjectionResult(view, record);
     }
 
-    /// <summary>The record of <paramref name="entries"/> with the overall loss measured on the final draft.</summary>
+    /// <summary>The draft of <paramref name="context"/> under <paramref name="policy"/> as it reaches <see cref="HideTagged"/>:
+    /// the same steps in the same order as <see cref="Run"/>, so a derived check sees what that audience's projection saw.</summary>
+    public static ViewDraft DraftBeforeHideTagged(ExplanationContext context, AudiencePolicy policy)
+    {
+        policy.Validated();
+        var draft = DraftBuilder.Start(context, policy);
+        foreach (var step in Steps.TakeWhile(s => s.Method.Name != nameof(HideTagged.Apply) || s.Method.DeclaringType != typeof(HideTagged)))
+        {
+            draft = step(draft, policy).Draft;
+        }
+
+        return draft;
+    }
+
+    /// <summary>The record of <paramref name="entries"/> with the overall loss measured on the final draft. The share of
+    /// |phi| not shown is <c>1 - sum over shown items |value| / sum over features |phi|</c>, each item's value taken
+    /// unrounded in the explanation's own space (the sum of its features' phi): what the reader sees, so a group whose
+    /// members cancel counts only its net value (the cancelled part is also its own <c>grouped</c> entry). Rescaling to
+    /// probability multiplies every value by one factor, so the share is the same in the shown unit.</summary>
     public static OmissionRecord Summarize(ViewDraft draft, IReadOnlyList<OmissionEntry> entries)
     {
-        var shown = draft.Items.SelectMany(i => i.Features).Distinct(StringComparer.Ordinal);
+        double shownAbs = draft.Items.Sum(i => Math.Abs(i.Features.Sum(f => draft.FeaturePhi[f])));
         return new OmissionRecord
         {
             Entries = entries,
-            ShareOfAbsPhiNotShown = draft.TotalAbsPhi > 0 ? Math.Max(0, 1 - draft.ShareOf(shown)) : 0,
+            ShareOfAbsPhiNotShown = draft.TotalAbsPhi > 0 ? Math.Max(0, 1 - (shownAbs / draft.TotalAbsPhi)) : 0,
             UnexplainedPart = draft.ModelOutput - draft.BaseValue - draft.ShownOffset - draft.Items.Sum(i => i.Value),
             Unit = draft.Unit,
         };
@@ -114,6 +142,8 @@ public static class Projector
             : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
         List<ViewItem> items = [.. ordered.Select(i => ToItem(i, draft.ValuesShown))];
         string explainedOutput = context.Explanation.OutputNames[context.Output];
+        var shownFeatures = draft.Items.SelectMany(i => i.Features).ToHashSet(StringComparer.Ordinal);
+        bool LeftOut(int sign) => draft.FeaturePhi.Any(p => Math.Sign(p.Value) == sign && !shownFeatures.Contains(p.Key) && !draft.WithheldFeatures.Contains(p.Key));
         return new AudienceView
         {
             Audience = policy.Audience,
@@ -130,6 +160,7 @@ public static class Projector
             OutcomeIsPositive = draft.OutcomeIsPositive,
             Scale = draft.Scale == OutputScale.Margin ? "margin" : "probability",
             Unit = draft.Unit,
+            Decimals = policy.Decimals is int d && (draft.ValuesShown || draft.BaseShown || draft.OutputShown) ? d : null,
             ScoreUnit = draft.ScoreUnit,
             ScaleMethod = draft.ScaleMethod,
             ModelOutput = draft.OutputShown ? draft.ModelOutput : null,
@@ -145,7 +176,10 @@ public static class Projector
             AdditivityResidual = draft.TechnicalShown ? draft.AdditivityResidual : null,
             ExplanationUnit = draft.ExplanationUnit,
             RescaledFromMargin = draft.RescaledFromMargin,
+            RaisingLeftOut = LeftOut(+1),
+            LoweringLeftOut = LeftOut(-1),
             HiddenFactorAmongTop = omissions.Entries.Any(e => e.Kind == OmissionKind.HiddenTagged && e.HiddenAmongTop > 0),
+            HiddenFactorsAmongTop = omissions.Entries.Where(e => e.Kind == OmissionKind.HiddenTagged).Sum(e => e.HiddenAmongTop ?? 0),
             RiskBand = draft.OutputShown && draft.Probability is double p ? card.Output.BandOf(p) : null,
             Counterfactuals = ContextProjection.Counterfactuals(context, policy, draft.WithheldFeatures),
             SimilarCases = ContextProjection.SimilarCases(context, policy),

@@ -74,14 +74,37 @@ public sealed class TemplateRenderer
     /// <exception cref="InvalidOperationException">The template failed while rendering (for example an undefined variable).</exception>
     public string Render(AudienceView view, string format, string name = "explanation")
     {
+        RequireFormatFor(view.Audience, format, name);
+        // Markdown passes raw HTML through: card-provided text (display names, reasons, categories) is escaped for it. The
+        // HTML templates escape on output themselves (html.escape), and text is shown as it is.
+        var model = format == "md" ? ViewScriptObject.From(view, ViewScriptObject.EscapeHtml) : ViewScriptObject.From(view);
+        return Render(view.Audience, name, view.Language, format, model);
+    }
+
+    /// <summary>The formats <paramref name="audience"/>'s template <paramref name="name"/> renders in: <see cref="Formats"/>,
+    /// and <c>html</c> when the audience has an <c>explanation.html.scriban</c>.</summary>
+    public IReadOnlyList<string> FormatsFor(string audience, string name = "explanation") =>
+        [.. ExplanationFormats.Where(f => Formats.Contains(f, StringComparer.Ordinal) || HasTemplate(audience, f, name))];
+
+    /// <summary>Whether <paramref name="audience"/> has a template <paramref name="name"/> in <paramref name="format"/> (in any language).</summary>
+    public bool HasTemplate(string audience, string format, string name = "explanation") =>
+        Audiences.All.Contains(audience, StringComparer.Ordinal)
+        && ExplanationFormats.Contains(format, StringComparer.Ordinal)
+        && File.Exists(Path.Combine(TemplatesDirectory, audience, $"{name}.{format}.scriban"));
+
+    /// <summary>Throws unless <paramref name="audience"/> renders in <paramref name="format"/> (<see cref="FormatsFor"/>).</summary>
+    /// <exception cref="ArgumentException">The format is unknown, or the audience has no template in it; the message names
+    /// the audience and the formats it has.</exception>
+    public string RequireFormatFor(string audience, string format, string name = "explanation")
+    {
         RequireFormat(format, ExplanationFormats);
-        if (!Formats.Contains(format, StringComparer.Ordinal) && !File.Exists(Path.Combine(TemplatesDirectory, view.Audience, $"{name}.{format}.scriban")))
+        if (!FormatsFor(audience, name).Contains(format, StringComparer.Ordinal))
         {
-            var has = ExplanationFormats.Where(f => File.Exists(Path.Combine(TemplatesDirectory, view.Audience, $"{name}.{f}.scriban")));
-            throw new ArgumentException($"audience '{view.Audience}' has no {format} template ({name}.{format}.scriban); expected one of: {string.Join(", ", has)}", nameof(format));
+            throw new ArgumentException(
+                $"audience '{audience}' has no {format} template ({name}.{format}.scriban); expected one of: {string.Join(", ", FormatsFor(audience, name))}", nameof(format));
         }
 
-        return Render(view.Audience, name, view.Language, format, ViewScriptObject.From(view));
+        return format;
     }
 
     /// <summary>Renders <paramref name="view"/> with the <c>comparison</c> template of its audience in <paramref name="format"/>.</summary>
@@ -136,8 +159,10 @@ public sealed class TemplateRenderer
     private Template Load(string audience, string name, string language, string format)
     {
         string folder = Path.Combine(TemplatesDirectory, audience);
-        string translated = Path.Combine(folder, $"{name}.{language}.{format}.scriban");
-        string path = File.Exists(translated) ? translated : Path.Combine(folder, $"{name}.{format}.scriban");
+        // The full code, then its primary subtag (nl-BE -> nl), case-insensitively; English is the untranslated file.
+        string path = LanguageFallback.Candidates(language)
+            .Select(code => Path.Combine(folder, $"{name}.{code}.{format}.scriban"))
+            .FirstOrDefault(File.Exists) ?? Path.Combine(folder, $"{name}.{format}.scriban");
         return _cache.GetOrAdd(path, p =>
         {
             if (!File.Exists(p))

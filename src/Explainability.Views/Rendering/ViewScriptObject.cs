@@ -17,13 +17,23 @@ public static class ViewScriptObject
 
     /// <summary>The script object of <paramref name="view"/>.</summary>
     /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
-    public static ScriptObject From(AudienceView view) => (ScriptObject)Convert(view, 0)!;
+    public static ScriptObject From(AudienceView view) => (ScriptObject)Convert(view, 0, null)!;
+
+    /// <summary>The script object of <paramref name="view"/> with every string passed through <paramref name="text"/>
+    /// (for Markdown: <see cref="EscapeHtml"/>, so card-provided text cannot inject markup).</summary>
+    /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
+    public static ScriptObject From(AudienceView view, Func<string, string>? text) => (ScriptObject)Convert(view, 0, text)!;
+
+    /// <summary><paramref name="value"/> with the HTML-significant characters <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> as
+    /// entities: Markdown passes raw HTML through, so a display name such as <c>&lt;script&gt;</c> must not reach it as markup.</summary>
+    public static string EscapeHtml(string value) =>
+        value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>The script object of a comparison <paramref name="view"/>.</summary>
     /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
-    public static ScriptObject From(Comparison.ComparisonView view) => (ScriptObject)Convert(view, 0)!;
+    public static ScriptObject From(Comparison.ComparisonView view) => (ScriptObject)Convert(view, 0, null)!;
 
-    private static object? Convert(object? value, int depth)
+    private static object? Convert(object? value, int depth, Func<string, string>? text)
     {
         if (depth > MaxDepth)
         {
@@ -32,8 +42,9 @@ public static class ViewScriptObject
 
         switch (value)
         {
+            case string s:
+                return text is null ? s : text(s);
             case null:
-            case string:
             case bool:
             case int:
             case long:
@@ -46,8 +57,8 @@ public static class ViewScriptObject
                 foreach (var p in pairs.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     var o = new ScriptObject();
-                    o.SetValue("key", p.Key, true);
-                    o.SetValue("value", p.Value, true);
+                    o.SetValue("key", text is null ? p.Key : text(p.Key), true);
+                    o.SetValue("value", text is null ? p.Value : text(p.Value), true);
                     kv.Add(o);
                 }
 
@@ -56,7 +67,7 @@ public static class ViewScriptObject
                 var array = new ScriptArray();
                 foreach (var item in list)
                 {
-                    array.Add(Convert(item, depth + 1));
+                    array.Add(Convert(item, depth + 1, text));
                 }
 
                 return array;
@@ -76,7 +87,7 @@ public static class ViewScriptObject
                 continue;
             }
 
-            obj.SetValue(StandardMemberRenamer.Rename(property), Convert(property.GetValue(value), depth + 1), true);
+            obj.SetValue(StandardMemberRenamer.Rename(property), Convert(property.GetValue(value), depth + 1, text), true);
         }
 
         return obj;

@@ -35,13 +35,21 @@ public sealed class ShippedModelPolicyPropertyTests
 
     public static TheoryData<string, int> Models => new() { { "credit-risk", 101 }, { "card-fraud", 202 } };
 
-    private static AudiencePolicy RandomPolicy(Random rng) => new AudiencePolicy
+    private static AudiencePolicy RandomPolicy(Random rng)
     {
-        Audience = Audiences.All[rng.Next(Audiences.All.Count)],
+        string audience = Audiences.All[rng.Next(Audiences.All.Count)];
+        string[] hiddenTags = [.. Tags.Where(_ => rng.Next(3) == 0)];
+        return RandomPolicy(rng, audience, hiddenTags);
+    }
+
+    private static AudiencePolicy RandomPolicy(Random rng, string audience, string[] hiddenTags) => new AudiencePolicy
+    {
+        Audience = audience,
         Selection = (Selection)rng.Next(4),
         TopK = rng.Next(0, 12),
         TopLowering = rng.Next(0, 4),
-        HiddenTags = [.. Tags.Where(_ => rng.Next(3) == 0)],
+        // The customer always hides protected and internal features (AudiencePolicy.Validated refuses otherwise).
+        HiddenTags = audience == Audiences.Customer ? [.. hiddenTags.Union(AudiencePolicy.CustomerAlwaysHidden, StringComparer.Ordinal)] : hiddenTags,
         GroupByFeatureGroup = rng.Next(2) == 0,
         Scale = (OutputScale)rng.Next(2),
         Decimals = rng.Next(3) == 0 ? null : rng.Next(0, 5),
@@ -78,19 +86,27 @@ public sealed class ShippedModelPolicyPropertyTests
             var result = Projector.Run(context, policy);
             var view = result.View;
 
-            // Share not shown, recomputed from the view's items and the full explanation.
-            var shown = view.Items.SelectMany(v => v.Features).ToHashSet(StringComparer.Ordinal);
-            double total = 0, shownAbs = 0;
-            for (int f = 0; f < explanation.FeatureCount; f++)
-            {
-                double a = Math.Abs(explanation.Phi(row, f, output));
-                total += a;
-                shownAbs += shown.Contains(explanation.FeatureNames[f]) ? a : 0;
-            }
-
+            // Share not shown, recomputed from the view's items and the full explanation: each shown item counts with the
+            // value the reader sees (a group's net sum of its members' phi, so what cancels inside a group is not shown).
+            var phi = Enumerable.Range(0, explanation.FeatureCount).ToDictionary(f => explanation.FeatureNames[f], f => explanation.Phi(row, f, output), StringComparer.Ordinal);
+            double total = phi.Values.Sum(Math.Abs);
+            double shownAbs = view.Items.Sum(v => Math.Abs(v.Features.Sum(f => phi[f])));
             double expected = total > 0 ? 1 - (shownAbs / total) : 0;
             Assert.Equal(expected, view.Omissions.ShareOfAbsPhiNotShown, 10);
             Assert.Equal(expected, result.Record.ShareOfAbsPhiNotShown, 10);
+            if (view.ValuesShown && view.Scale == "margin" && policy.Decimals is null)
+            {
+                // Where the view prints exact log-odds, the printed values themselves give the share.
+                Assert.Equal(expected, total > 0 ? 1 - (view.Items.Sum(v => Math.Abs(v.Value!.Value)) / total) : 0, 10);
+            }
+            else if (view.ValuesShown && policy.Decimals is null && view.ScaleMethod is not null && view.Items.Any(v => v.Value != 0))
+            {
+                // Rescaled to probability points, every value is multiplied by one factor: the shown values are proportional
+                // to the explanation-space values the share is measured on.
+                var item = view.Items.MaxBy(v => Math.Abs(v.Value!.Value))!;
+                double factor = item.Value!.Value / item.Features.Sum(f => phi[f]);
+                Assert.Equal(shownAbs * factor, view.Items.Sum(v => Math.Abs(v.Value!.Value)), 8);
+            }
 
             var hidden = model.Card.Features.Where(f => f.Tags.Any(t => policy.HiddenTags.Contains(t, StringComparer.Ordinal))).ToList();
             hiddenSeen += hidden.Count > 0 ? 1 : 0;

@@ -86,7 +86,7 @@ public class BusinessManagerViewTests
             Assert.Contains("These are rescaled shares of that difference, not the change in the score that changing", text, StringComparison.Ordinal);
             Assert.Contains("The model overall", text, StringComparison.Ordinal);
             Assert.Contains(new string('\u2588', 30), text, StringComparison.Ordinal);
-            Assert.Contains("average influence by area over 2 reference cases", text, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("average influence by area over 2 background rows", text, StringComparison.OrdinalIgnoreCase);
         }
 
         string html = Service.Render(view, "html");
@@ -104,5 +104,50 @@ public class BusinessManagerViewTests
         var scale = view.Record.Entries.Single(x => x.Kind == Omissions.OmissionKind.ScaleChanged).ScaleFactor!.Value;
         Assert.Equal(scale, reference.ProbabilityScale[0], 12);
         Assert.Equal(TestData.AgeDominates, reference.Phi);
+    }
+    [Theory]
+    [InlineData(Audiences.BusinessManager, 0)]
+    [InlineData(Audiences.BusinessManager, 4)]
+    [InlineData(Audiences.FraudAnalyst, 0)]
+    [InlineData(Audiences.FraudAnalyst, 4)]
+    public void Templates_print_values_and_score_with_the_policy_decimals_the_record_states(string audience, int decimals)
+    {
+        var card = CardWith($$"""{ "{{audience}}": { "decimals": {{decimals}}, "showBaseValue": true } }""");
+        var view = Service.Project(Case(card), audience);
+        Assert.Equal(decimals, view.Decimals);
+        Assert.Contains(view.Omissions.Entries, e => e.Kind == Omissions.OmissionKind.Rounded && e.Rule == $"decimals = {decimals}");
+        string format = decimals == 0 ? "0" : "0." + new string('0', decimals);
+        foreach (string f in (string[])["text", "md"])
+        {
+            string text = Service.Render(view, f);
+            foreach (var item in view.Items)
+            {
+                string printed = item.Value!.Value.ToString("+" + format + ";-" + format + ";" + format, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Contains(printed + " ", text, StringComparison.Ordinal);
+            }
+
+            Assert.Contains(view.ModelOutput!.Value.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + view.ScoreUnit, text, StringComparison.Ordinal);
+            // No value is printed with a different number of decimals than the record states.
+            var signed = System.Text.RegularExpressions.Regex.Matches(text, @"(?<![\w.])[+-]\d+(\.\d+)?(?= )");
+            Assert.NotEmpty(signed);
+            Assert.All(signed, m => Assert.Equal(decimals, m.Groups[1].Success ? m.Groups[1].Value.Length - 1 : 0));
+        }
+    }
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    [InlineData("html")]
+    public void The_base_value_is_named_for_what_it_is_and_the_portfolio_for_the_rows_it_averages(string format)
+    {
+        var view = Service.Project(Case(), Audiences.BusinessManager);
+        string text = Service.Render(view, format);
+        string baseValue = view.BaseValue!.Value.ToString(view.NumberFormat, System.Globalization.CultureInfo.InvariantCulture);
+        // logistic(-0.85) = 29.9%: the probability at the average log-odds, which is not the average predicted probability.
+        Assert.Equal("29.9", baseValue);
+        Assert.Contains($"against the model's base value, {baseValue}%", text, StringComparison.Ordinal);
+        Assert.Contains("the probability at the average log-odds over the background rows, not the average predicted probability", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("typical case", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("reference cases", text, StringComparison.Ordinal);
+        Assert.Contains("over 2 background rows", text, StringComparison.Ordinal);
     }
 }

@@ -41,8 +41,7 @@ public class DataScientistViewTests
     public void A_protected_feature_above_the_threshold_raises_one_alert_naming_it_and_its_share()
     {
         var view = Service.Project(Case(), Audiences.DataScientist);
-        var alert = Assert.Single(view.Alerts);
-        Assert.Equal(ProtectedShareAlert.Kind, alert.Kind);
+        var alert = Assert.Single(view.Alerts, a => a.Kind == ProtectedShareAlert.Kind);
         Assert.Equal(["age"], alert.Features);
         Assert.Equal(["Age"], alert.FeatureLabels);
         Assert.Equal(0.60 / Total, alert.Share!.Value, 12);
@@ -63,12 +62,13 @@ public class DataScientistViewTests
     public void The_threshold_comes_from_the_policy_and_a_share_must_exceed_it()
     {
         // personal_status carries 0.05 / 1.65 = 3.03%: alerted at 3%, not at 3.5%; none at all without a threshold.
+        static IEnumerable<GovernanceAlert> Shares(AudienceView view) => view.Alerts.Where(a => a.Kind == ProtectedShareAlert.Kind);
         var low = Service.Project(Case(CardWith("""{ "data-scientist": { "governanceThreshold": 0.03 } }""")), Audiences.DataScientist);
-        Assert.Equal(["age", "personal_status"], low.Alerts.SelectMany(a => a.Features));
-        Assert.Empty(Service.Project(Case(CardWith("""{ "data-scientist": { "governanceThreshold": null } }""")), Audiences.DataScientist).Alerts);
-        Assert.Single(Service.Project(Case(CardWith("""{ "data-scientist": { "governanceThreshold": 0.035 } }""")), Audiences.DataScientist).Alerts);
+        Assert.Equal(["age", "personal_status"], Shares(low).SelectMany(a => a.Features));
+        Assert.Empty(Shares(Service.Project(Case(CardWith("""{ "data-scientist": { "governanceThreshold": null } }""")), Audiences.DataScientist)));
+        Assert.Single(Shares(Service.Project(Case(CardWith("""{ "data-scientist": { "governanceThreshold": 0.035 } }""")), Audiences.DataScientist)));
         var exact = AudiencePolicies.DataScientist with { GovernanceThreshold = 0.60 / Total };
-        Assert.Empty(Projector.Run(Case(), exact).View.Alerts);
+        Assert.Empty(Shares(Projector.Run(Case(), exact).View));
     }
 
     [Fact]
@@ -83,6 +83,33 @@ public class DataScientistViewTests
         Assert.DoesNotContain("\"age\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("Age", json, StringComparison.Ordinal);
         Assert.Contains("a protected feature that cannot be named here carries 36.4%", alert.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hidden_feature_among_the_customer_reasons_raises_an_alert_whatever_the_share_threshold()
+    {
+        // Age dominates against the applicant: the customer view says another factor weighed, so the data scientist is told.
+        Assert.True(Service.Project(Case(), Audiences.Customer).HiddenFactorAmongTop);
+        var view = Service.Project(Case(CardWith("""{ "data-scientist": { "governanceThreshold": null } }""")), Audiences.DataScientist);
+        var alert = Assert.Single(view.Alerts);
+        Assert.Equal(HiddenReasonAlert.Kind, alert.Kind);
+        Assert.Equal(["age"], alert.Features);
+        Assert.Equal(0.60 / Total, alert.Share!.Value, 12);
+        Assert.Null(alert.Threshold);
+        Assert.Equal("customer policy: hiddenTags = protected, internal; selection = top-by-decision, topK = 4, topLowering = 0", alert.Rule);
+        Assert.StartsWith("hidden feature 'Age' (age) is among the customer's principal reasons", alert.Message, StringComparison.Ordinal);
+        Assert.Contains(alert.Message, Service.Render(view, "text"), StringComparison.Ordinal);
+
+        // A data scientist who may not see protected features is told that one weighed, not which.
+        var blind = Projector.Run(Case(), AudiencePolicies.DataScientist with { HiddenTags = ["protected"], GovernanceThreshold = null }).View;
+        var counted = Assert.Single(blind.Alerts);
+        Assert.Empty(counted.Features);
+        Assert.Equal(1, counted.WithheldFeatureCount);
+        Assert.DoesNotContain("Age", counted.Message, StringComparison.Ordinal);
+
+        // No alert when no hidden feature is among the customer's reasons.
+        var plain = Projector.Run(TestData.Credit(TestData.NoHiddenOnTop, TestData.AdverseBaseMargin), AudiencePolicies.DataScientist with { GovernanceThreshold = null }).View;
+        Assert.Empty(plain.Alerts);
     }
 
     [Fact]

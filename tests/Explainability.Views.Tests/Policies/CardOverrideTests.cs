@@ -97,4 +97,36 @@ public class CardOverrideTests
             File.Delete(path);
         }
     }
+    [Theory]
+    [InlineData("""{ "customer": { "hiddenTags": ["protcted", "internal"] } }""", "customer", "unknown tag 'protcted'")]
+    [InlineData("""{ "customer": { "hiddenTags": ["protected"] } }""", "customer", "lacks internal; the customer view always hides protected and internal")]
+    [InlineData("""{ "customer": { "hiddenTags": [] } }""", "customer", "lacks protected and internal")]
+    [InlineData("""{ "business-manager": { "hiddenTags": ["secret"] } }""", "business-manager", "unknown tag 'secret', expected any of protected, internal, actionable")]
+    public void A_card_cannot_show_the_customer_protected_or_internal_features_nor_hide_an_unknown_tag(string policies, string audience, string expected)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "model-card-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(path, JsonSerializer.Serialize(CardWith(policies), ModelCardReader.JsonOptions));
+        try
+        {
+            var ex = Assert.Throws<InvalidDataException>(() => ModelCardReader.Read(path));
+            Assert.StartsWith($"model card {path}: policy '{audience}', field 'hiddenTags': ", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        // A card built in code is refused when projecting, before any view exists.
+        Assert.Throws<InvalidDataException>(() => Service.Project(Context(CardWith(policies)), audience));
+    }
+
+    [Fact]
+    public void A_customer_override_of_other_settings_keeps_the_hidden_tags()
+    {
+        var card = CardWith("""{ "customer": { "topK": 2 } }""");
+        PolicyReader.CheckOverrides(card.Policies, "card");
+        Assert.Equal(["protected", "internal"], Service.PolicyFor(Audiences.Customer, card).HiddenTags);
+        Assert.Equal(["protected", "internal", "actionable"], Service.PolicyFor(Audiences.Customer, CardWith("""{ "customer": { "hiddenTags": ["protected", "internal", "actionable"] } }""")).HiddenTags);
+    }
 }

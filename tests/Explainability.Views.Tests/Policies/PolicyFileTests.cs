@@ -76,6 +76,9 @@ public class PolicyFileTests
     [InlineData("data-scientist", "governanceThreshold", "1.5", "governanceThreshold is 1.5")]
     [InlineData("customer", "hiddenTags", "[\"protected\", 3]", "is not an array of strings")]
     [InlineData("customer", "hiddenTag", "[\"protected\"]", "unknown setting")]
+    [InlineData("customer", "hiddenTags", "[\"protected\"]", "lacks internal")]
+    [InlineData("customer", "hiddenTags", "[\"protected\", \"intern\"]", "unknown tag 'intern'")]
+    [InlineData("fraud-analyst", "hiddenTags", "[\"Protected\"]", "unknown tag 'Protected'")]
     public void Invalid_setting_in_the_file_is_rejected_naming_file_audience_field_and_value(string audience, string field, string raw, string expected)
     {
         string json = WithSetting(audience, field, raw);
