@@ -247,7 +247,8 @@ public sealed class ExplanationService(ViewService views)
         // so every method over the same background records the same value.
         if (background is not null && parameters.ContainsKey("background_sha256"))
         {
-            parameters["background_sha256"] = BackgroundHash.Of(background);
+            // The model's own background is hashed once per loaded model; an override per request.
+            parameters["background_sha256"] = ReferenceEquals(background, model.Background) ? model.BackgroundSha256! : BackgroundHash.Of(background);
         }
 
         return new ExplainOutcome(model, rows, explanation with { Parameters = parameters, OutputNames = outputNames }, maxError);

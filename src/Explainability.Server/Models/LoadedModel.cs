@@ -16,6 +16,7 @@ namespace Explainability.Server.Models;
 public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<double[]?> _backgroundColumns;
+    private readonly Lazy<string?> _backgroundSha256;
     private readonly Lazy<PreparedTreeShap>[] _preparedTreeShap;
     private readonly Lazy<ReferenceAttributions?> _referenceAttributions;
     private readonly Lazy<FeatureTable?> _reference;
@@ -29,6 +30,7 @@ public sealed class LoadedModel : IDisposable
         Onnx = onnx;
         Background = background;
         CardIsDerived = cardIsDerived;
+        _backgroundSha256 = new Lazy<string?>(() => background is null ? null : BackgroundHash.Of(background));
         _backgroundColumns = new Lazy<double[]?>(() =>
             background is null || onnx.TreeModel is null ? null : onnx.ComputeColumns(background, allowExtraColumns: true));
         _preparedTreeShap =
@@ -85,6 +87,9 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The file <see cref="Background"/> was read from (the card's background, or the one passed to
     /// <see cref="Load"/>), or null without one; messages about the background name it.</summary>
     public string? BackgroundPath { get; }
+
+    /// <summary>The canonical SHA-256 of <see cref="Background"/> (<see cref="BackgroundHash"/>), computed once; null without a background.</summary>
+    public string? BackgroundSha256 => _backgroundSha256.Value;
 
     /// <summary>The background as the ensemble's input columns <c>[rows, columns]</c>, or null.</summary>
     public double[]? BackgroundColumns => _backgroundColumns.Value;
