@@ -15,6 +15,8 @@ public static class ViewScriptObject
 {
     private const int MaxDepth = 8;
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Name, PropertyInfo Property)[]> Properties = new();
+
     /// <summary>The script object of <paramref name="view"/>.</summary>
     /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
     public static ScriptObject From(AudienceView view) => (ScriptObject)Convert(view, 0, null)!;
@@ -80,18 +82,19 @@ public static class ViewScriptObject
         }
 
         var obj = new ScriptObject();
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var (name, property) in Properties.GetOrAdd(type, ReadProperties))
         {
-            if (property.GetIndexParameters().Length > 0)
-            {
-                continue;
-            }
-
-            obj.SetValue(StandardMemberRenamer.Rename(property), Convert(property.GetValue(value), depth + 1, text), true);
+            obj.SetValue(name, Convert(property.GetValue(value), depth + 1, text), true);
         }
 
         return obj;
     }
+
+    /// <summary>A view type's public instance properties (no indexers) with their template names, looked up once per type.</summary>
+    private static (string Name, PropertyInfo Property)[] ReadProperties(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0)
+            .Select(p => (StandardMemberRenamer.Rename(p), p))];
 
     private static string Kebab(string name)
     {
