@@ -38,7 +38,7 @@ internal static class ServiceLatency
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ExplainabilityServer.BoundPort(app)}");
             var client = new Explainer.ExplainerClient(channel);
             var model = registry.Get("credit-risk");
-            var rows = Enumerable.Range(0, model.Background!.RowCount).Select(r => ToRow(model.Background, r, model)).ToList();
+            var rows = Enumerable.Range(0, model.Background!.RowCount).Select(r => Server.Grpc.RowConverter.FromTable(model.Background, r, model.Card)).ToList();
             output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores");
             output.WriteLine();
             output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
@@ -107,18 +107,6 @@ internal static class ServiceLatency
         request.Rows.Add(row);
         request.Audiences.Add(audiences);
         return request;
-    }
-
-    private static Row ToRow(FeatureTable table, int r, LoadedModel model)
-    {
-        var row = new Row();
-        foreach (var feature in model.Card.Features)
-        {
-            var cell = table[r, table.IndexOf(feature.Name)];
-            row.Values[feature.Name] = cell.IsText ? new Protos.FeatureValue { Text = cell.Text } : new Protos.FeatureValue { Number = cell.Number };
-        }
-
-        return row;
     }
 
     private static string RepoRoot()

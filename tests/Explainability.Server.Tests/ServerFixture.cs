@@ -114,23 +114,11 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         var model = Registry.Get(modelId);
         var background = model.Background!;
-        return [.. rows.Select(r => ToRow(background, r, model))];
+        return [.. rows.Select(r => Grpc.RowConverter.FromTable(background, r, model.Card))];
     }
 
     /// <summary>The same background rows as a table, for in-process comparison.</summary>
     public FeatureTable BackgroundTable(string modelId, IEnumerable<int> rows) => Registry.Get(modelId).Background!.SelectRows(rows);
-
-    private static Row ToRow(FeatureTable table, int r, LoadedModel model)
-    {
-        var row = new Row();
-        foreach (var feature in model.Card.Features)
-        {
-            var cell = table[r, table.IndexOf(feature.Name)];
-            row.Values[feature.Name] = cell.IsText ? new Protos.FeatureValue { Text = cell.Text } : new Protos.FeatureValue { Number = cell.Number };
-        }
-
-        return row;
-    }
 
     private static string FindRepoRoot()
     {

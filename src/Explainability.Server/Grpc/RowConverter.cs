@@ -65,4 +65,28 @@ public static class RowConverter
 
         return new FeatureTable(columns, cells);
     }
+
+    /// <summary>
+    /// The inverse of <see cref="ToTable"/> for one row: row <paramref name="row"/> of <paramref name="table"/> as a request
+    /// row holding the model card's features (a text cell as text, any other cell as a number; other columns are left out).
+    /// For clients and tests that send rows they hold as a table.
+    /// </summary>
+    /// <exception cref="ArgumentException">The table lacks one of the card's features.</exception>
+    public static ProtoRow FromTable(FeatureTable table, int row, ModelCard card)
+    {
+        var result = new ProtoRow();
+        foreach (var feature in card.Features)
+        {
+            int column = table.IndexOf(feature.Name);
+            if (column < 0)
+            {
+                throw new ArgumentException($"the table has no column '{feature.Name}' of model '{card.Id}'", nameof(table));
+            }
+
+            var cell = table[row, column];
+            result.Values[feature.Name] = cell.IsText ? new ProtoValue { Text = cell.Text } : new ProtoValue { Number = cell.Number };
+        }
+
+        return result;
+    }
 }
