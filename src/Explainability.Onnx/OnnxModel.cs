@@ -90,7 +90,11 @@ public sealed class OnnxModel : IDisposable
 
         // Warnings off: converters declare shapes ONNX Runtime infers differently (ML.NET's OneHotEncoder [N, k] vs [N, 1, k])
         // and the runtime says so on every load; errors still surface as exceptions.
+        // No spinning: after a run ONNX Runtime's intra-op threads otherwise busy-wait for the next one, taking the cores
+        // the server's own threads (Kestrel, TreeSHAP, rendering) need between two calls; on few cores that is the latency tail.
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         _session = new InferenceSession(model.ToByteArray(), options);
         Inputs = inputs;
         _binder = new InputBinder(inputs);
