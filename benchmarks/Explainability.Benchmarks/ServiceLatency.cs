@@ -2,11 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using Explainability.Core.Data;
 using Explainability.Protos;
+using Explainability.Server.Explaining;
 using Explainability.Server.Hosting;
+using Explainability.Server.Ledger;
 using Explainability.Server.Models;
 using Grpc.Core;
 using Grpc.Net.Client;
 using MathNet.Numerics.Statistics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Explainability.Benchmarks;
@@ -43,6 +46,9 @@ internal static class ServiceLatency
             output.WriteLine();
             output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
             output.WriteLine("|---|---:|---:|---:|---:|");
+            var floor = await Timed(() => client.GetModelAsync(new GetModelRequest { ModelId = "credit-risk" }).ResponseAsync, calls);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| GetModel (gRPC on loopback, no work: the transport's floor) | {floor.Median():F3} | {floor.Quantile(0.99):F3} | {floor.Maximum():F3} | |"));
             foreach (var (name, audiences) in new[] { ("Explain, 1 row, no view (SHAP values only)", Array.Empty<string>()), ("Explain, 1 row, data-scientist view", new[] { "data-scientist" }), ("Explain, 1 row, all four views", new[] { "data-scientist", "business-manager", "fraud-analyst", "customer" }) })
             {
                 var samples = await Unary(client, rows, audiences, calls);
@@ -52,6 +58,8 @@ internal static class ServiceLatency
 
             double rate = await Stream(client, rows, calls);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ExplainStream, 1 row per message, data-scientist view | | | | {rate:F0} |"));
+            output.WriteLine();
+            Phases(output, app.Services, model, rows, calls);
             return 0;
         }
         finally
@@ -62,14 +70,60 @@ internal static class ServiceLatency
         }
     }
 
-    private static async Task<double[]> Unary(Explainer.ExplainerClient client, List<Row> rows, string[] audiences, int calls)
+    /// <summary>The server's own phases of a single-row data-scientist <c>Explain</c>, in process (no gRPC): rows to a
+    /// table, the explanation (ONNX Runtime and TreeSHAP), the view (projection and Scriban), the ledger append.</summary>
+    private static void Phases(TextWriter output, IServiceProvider services, LoadedModel model, List<Row> rows, int calls)
+    {
+        var explanations = services.GetRequiredService<ExplanationService>();
+        var ledger = services.GetRequiredService<LedgerService>();
+        var caller = new LedgerCaller("latency", "in-process");
+        var phases = new[] { "rows to table", "explanation (ONNX Runtime + TreeSHAP)", "data-scientist view (projection + Scriban)", "ledger append (SQLite, synchronous=FULL)" };
+        var samples = phases.Select(_ => new double[calls]).ToArray();
+        for (int i = -calls / 10; i < calls; i++)
+        {
+            var row = rows[((i % rows.Count) + rows.Count) % rows.Count];
+            long t0 = Stopwatch.GetTimestamp();
+            var table = Server.Grpc.RowConverter.ToTable([row], model.Card, model.Onnx.OffsetColumnNames);
+            long t1 = Stopwatch.GetTimestamp();
+            var outcome = ExplanationService.Explain(model, table, new ExplainOptions("tree_path_dependent", "", AllowExtraColumns: false, 1));
+            long t2 = Stopwatch.GetTimestamp();
+            var view = explanations.Render(outcome, 0, "data-scientist");
+            long t3 = Stopwatch.GetTimestamp();
+            ledger.RecordExplain(outcome, [[view]], withStandardErrors: false, caller);
+            long t4 = Stopwatch.GetTimestamp();
+            if (i >= 0)
+            {
+                long[] stamps = [t0, t1, t2, t3, t4];
+                for (int p = 0; p < phases.Length; p++)
+                {
+                    samples[p][i] = Stopwatch.GetElapsedTime(stamps[p], stamps[p + 1]).TotalMilliseconds;
+                }
+            }
+        }
+
+        output.WriteLine("| phase, in process | p50 (ms) | p99 (ms) | max (ms) |");
+        output.WriteLine("|---|---:|---:|---:|");
+        for (int p = 0; p < phases.Length; p++)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {phases[p]} | {samples[p].Median():F3} | {samples[p].Quantile(0.99):F3} | {samples[p].Maximum():F3} |"));
+        }
+    }
+
+    private static Task<double[]> Unary(Explainer.ExplainerClient client, List<Row> rows, string[] audiences, int calls)
+    {
+        int i = -calls / 10;
+        return Timed(() => client.ExplainAsync(Request(rows[((i++ % rows.Count) + rows.Count) % rows.Count], audiences)).ResponseAsync, calls);
+    }
+
+    /// <summary>Milliseconds of <paramref name="calls"/> calls, one after another, after a tenth as many warm-up calls.</summary>
+    private static async Task<double[]> Timed<T>(Func<Task<T>> call, int calls)
     {
         var samples = new double[calls];
         for (int i = -calls / 10; i < calls; i++)
         {
-            var request = Request(rows[((i % rows.Count) + rows.Count) % rows.Count], audiences);
             long start = Stopwatch.GetTimestamp();
-            await client.ExplainAsync(request);
+            await call();
             if (i >= 0)
             {
                 samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;

@@ -55,6 +55,40 @@ public sealed class SqliteExplanationLedgerTests : IDisposable
     }
 
     [Fact]
+    public void Checkpoints_run_in_the_background_and_closing_empties_the_log_into_the_file()
+    {
+        string path = NewLedgerPath();
+        int appends = (2 * SqliteExplanationLedger.CheckpointEveryAppends) + 7;
+        var ids = new List<string>();
+        using (var ledger = SqliteExplanationLedger.Open(path))
+        {
+            long schemaOnly = new FileInfo(path).Length;
+            for (int i = 0; i < appends; i++)
+            {
+                var record = Record(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(i));
+                ids.Add(record.Id);
+                ledger.Append([record], [View(record.Id, "customer", (byte)i)]);
+            }
+
+            // Automatic checkpoints are off, so the rows reach the database file (beyond its schema pages) only through
+            // the background checkpoint, while the ledger is open.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (new FileInfo(path).Length <= schemaOnly && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.True(new FileInfo(path).Length > schemaOnly, $"the database file is still {schemaOnly} bytes: no checkpoint ran while the ledger was open");
+        }
+
+        Assert.Equal(0L, new FileInfo(path + "-wal").Exists ? new FileInfo(path + "-wal").Length : 0L);
+        using var reopened = SqliteExplanationLedger.Open(path);
+        Assert.Equal(appends, reopened.Count());
+        Assert.All(ids, id => Assert.NotNull(reopened.Find(id)));
+        Assert.Equal((byte)(appends - 1), reopened.ViewsOf(ids[^1]).Single().Record[0]);
+    }
+
+    [Fact]
     public void A_failed_append_stores_nothing_of_it_and_the_ledger_keeps_working()
     {
         string path = NewLedgerPath();
