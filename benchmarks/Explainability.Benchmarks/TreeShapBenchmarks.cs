@@ -20,6 +20,8 @@ public class TreeShapBenchmarks
     private const int Features = 50;
     private TreeShapPathDependent _pathDependent = null!;
     private TreeShapInterventional _interventional = null!;
+    private TreeShapInterventional _sparse = null!;
+    private TreeShapInterventional.Workspace _sparseWorkspace = null!;
     private TreeShapPathDependent.Workspace _pdWorkspace = null!;
     private TreeShapInterventional.Workspace _ivWorkspace = null!;
     private PreparedTreeShap _prepared = null!;
@@ -52,6 +54,8 @@ public class TreeShapBenchmarks
         var withCovers = ensemble.WithCovers(CoverCounter.Count(ensemble, reference), "benchmark");
         _pathDependent = new TreeShapPathDependent(withCovers);
         _interventional = new TreeShapInterventional(ensemble, reference.AsSpan(0, 100 * Features));
+        _sparse = new TreeShapInterventional(ensemble, reference.AsSpan(0, 100 * Features), tableBudgetBytes: 0);
+        _sparseWorkspace = _sparse.CreateWorkspace();
         _pdWorkspace = _pathDependent.CreateWorkspace();
         _ivWorkspace = _interventional.CreateWorkspace();
         _row = Enumerable.Range(0, Features).Select(_ => rng.NextDouble()).ToArray();
@@ -60,7 +64,7 @@ public class TreeShapBenchmarks
         var map = FeatureMap.Identity([.. Enumerable.Range(0, Features).Select(f => $"f{f}")]);
         _prepared = TreeShapExplainer.Prepare(withCovers, map, [], TreeShapMethod.PathDependent);
         _outputs = ["y"];
-        Console.WriteLine($"// interventional leaf tables: {_interventional.TabledTrees} of {Trees} trees, {_interventional.TableBytes / (1 << 20)} MiB");
+        Console.WriteLine($"// interventional leaf tables: {_interventional.DenseTrees} of {Trees} trees dense ({_interventional.TableBytes / (1 << 20)} MiB), the rest sparse; sparse only: {_sparse.SparseTableBytes / (1 << 20)} MiB");
     }
 
     /// <summary>Path-dependent TreeSHAP, one row, one thread.</summary>
@@ -70,6 +74,10 @@ public class TreeShapBenchmarks
     /// <summary>Interventional TreeSHAP over 100 background rows, one row, one thread.</summary>
     [Benchmark]
     public void Interventional100() => _interventional.Explain(_row, _phi, _ivWorkspace);
+
+    /// <summary>Interventional TreeSHAP over 100 background rows with sparse leaf tables only (no dense ones), one row, one thread.</summary>
+    [Benchmark]
+    public void Interventional100Sparse() => _sparse.Explain(_row, _phi, _sparseWorkspace);
 
     /// <summary>Path-dependent TreeSHAP through the batch entry point (explanation record included), one thread, per row.</summary>
     [Benchmark(OperationsPerInvoke = BatchRows)]

@@ -4,12 +4,21 @@ using Explainability.Core.Trees;
 namespace Explainability.Core.Shap;
 
 /// <summary>
-/// The leaf tables of <see cref="TreeShapInterventional"/>: per leaf of a tabled tree, its path (node, direction, local
-/// player index), its distinct players, and a table <c>[2^d, d]</c> of the weight each player's SHAP value gets from the
-/// leaf's value when x fails exactly the players of subset <c>s</c>, averaged over the background rows.
+/// The leaf tables of <see cref="TreeShapInterventional"/>, per leaf of a tree explained from tables: its path (node,
+/// direction, local player index), its distinct players, and one of two stores of what the background contributes.
+/// <list type="bullet">
+/// <item><b>Dense</b> (when the tree fits the memory budget): three arrays over the <c>2^d</c> subsets <c>s</c> of the
+/// leaf's players whose splits x fails: <c>Z[s]</c> (the weight every player in s gets, negated), <c>F[s]</c> and
+/// <c>G[s]</c>, with the weight of player k outside s equal to <c>F[s] - G[s ∪ {k}]</c>. Stored as
+/// <c>(Z[s], F[s])</c> pairs, then <c>G</c>: <c>3 · 2^d</c> doubles per leaf.</item>
+/// <item><b>Sparse</b> (every other tree): the distinct subsets <c>m</c> of players whose splits a background row
+/// satisfies, with the share of background rows having each; a row sums over those with <c>m ⊇ s</c>. At most
+/// <c>min(R, 2^d)</c> entries per leaf, so any tree fits.</item>
+/// </list>
 /// </summary>
 internal sealed record InterventionalLeafTables(
     bool[] Tabled,
+    bool[] Dense,
     int[] TreeLeafStart,
     int[] TreeInternalStart,
     int[] InternalNodes,
@@ -17,23 +26,34 @@ internal sealed record InterventionalLeafTables(
     int[] LeafPathStart,
     int[] LeafPlayerStart,
     int[] LeafTableStart,
+    int[] LeafMaskStart,
     int[] PathNode,
     bool[] PathTrue,
     byte[] PathLocal,
     int[] LeafPlayers,
-    double[] Table)
+    double[] Table,
+    int[] Masks,
+    double[] MaskShare)
 {
-    /// <summary>Builds tables for the trees that fit <paramref name="budgetBytes"/>, in tree order.</summary>
+    /// <summary>Most distinct players on one path of a tree explained from tables (masks are 32-bit).</summary>
+    public const int MaxPlayers = 30;
+
+    /// <summary>Builds the tables: dense for the trees that fit <paramref name="budgetBytes"/> (in tree order), sparse for
+    /// the others; a tree with a path of more than <see cref="MaxPlayers"/> distinct players, or every tree when
+    /// <paramref name="leafTables"/> is false, is left to the recursion.</summary>
     /// <param name="e">The ensemble.</param>
     /// <param name="nodePlayer">The player of each node's split, <c>[nodes]</c>.</param>
     /// <param name="background">Background rows, <c>[rows, columns]</c>.</param>
     /// <param name="backgroundRows">Number of background rows.</param>
     /// <param name="weight"><c>weight[p, n] = p! n! / (p + n + 1)!</c> for <c>p + n</c> up to the deepest path.</param>
-    /// <param name="budgetBytes">Memory the tables may take; a tree whose tables do not fit is left untabled.</param>
-    public static InterventionalLeafTables Build(TreeEnsemble e, int[] nodePlayer, double[] background, int backgroundRows, double[,] weight, long budgetBytes)
+    /// <param name="budgetBytes">Memory the dense tables may take.</param>
+    /// <param name="leafTables">False: no tables at all (the reference recursion for every tree).</param>
+    public static InterventionalLeafTables Build(
+        TreeEnsemble e, int[] nodePlayer, double[] background, int backgroundRows, double[,] weight, long budgetBytes, bool leafTables)
     {
         int trees = e.TreeCount, m = e.FeatureCount;
         var tabled = new bool[trees];
+        var dense = new bool[trees];
         var treeLeafStart = new int[trees + 1];
         var treeInternalStart = new int[trees + 1];
         var internalNodes = new List<int>();
@@ -41,18 +61,22 @@ internal sealed record InterventionalLeafTables(
         var leafPathStart = new List<int> { 0 };
         var leafPlayerStart = new List<int> { 0 };
         var leafTableStart = new List<int>();
+        var leafMaskStart = new List<int> { 0 };
         var pathNode = new List<int>();
         var pathTrue = new List<bool>();
         var pathLocal = new List<byte>();
         var leafPlayers = new List<int>();
         var table = new List<double>();
+        var masks = new List<int>();
+        var maskShare = new List<double>();
         long budget = budgetBytes / sizeof(double);
         var treeLeaves = new List<(int Leaf, List<(int Node, bool True)> Path)>();
         var stack = new Stack<(int Node, List<(int, bool)> Path)>();
         var local = new Dictionary<int, byte>();
-        double[] counts = [];
+        var distinct = new Dictionary<int, int>();
         double[] superset = [];
-        for (int t = 0; t < trees; t++)
+        double scale = 1.0 / backgroundRows;
+        for (int t = 0; t < trees && leafTables; t++)
         {
             treeLeafStart[t] = leafNode.Count;
             treeInternalStart[t] = internalNodes.Count;
@@ -74,25 +98,21 @@ internal sealed record InterventionalLeafTables(
             }
 
             long size = 0;
-            bool fits = true;
+            int deepest = 0;
             foreach (var (_, path) in treeLeaves)
             {
                 int d = path.Select(p => nodePlayer[p.Node]).Distinct().Count();
-                if (d > TreeShapInterventional.MaxTablePlayers)
-                {
-                    fits = false;
-                    break;
-                }
-
-                size += (long)d << d;
+                deepest = Math.Max(deepest, d);
+                size += d == 0 ? 0 : 3L << d;
             }
 
-            if (!fits || budget == 0 || table.Count + size > budget || table.Count + size > Array.MaxLength)
+            if (deepest > MaxPlayers)
             {
                 continue;
             }
 
             tabled[t] = true;
+            dense[t] = budget > 0 && deepest <= TreeShapInterventional.MaxTablePlayers && table.Count + size <= budget && table.Count + size <= Array.MaxLength;
             internalNodes.AddRange(internals);
 
             // The background rows' routing at every internal node of this tree, computed once.
@@ -129,42 +149,53 @@ internal sealed record InterventionalLeafTables(
                 leafNode.Add(leaf);
                 leafPathStart.Add(pathNode.Count);
                 leafPlayerStart.Add(leafPlayers.Count);
-                leafTableStart.Add(table.Count);
-                if (d == 0)
+                leafTableStart.Add(dense[t] ? table.Count : -1);
+                if (d > 0)
                 {
-                    continue;
+                    Histogram(path, local, nodePlayer, bgTrue, backgroundRows, distinct);
+                    if (dense[t])
+                    {
+                        int subsets = 1 << d;
+                        if (superset.Length < subsets * (d + 1))
+                        {
+                            superset = new double[subsets * (d + 1)];
+                        }
+
+                        SupersetSums(distinct, superset.AsSpan(0, subsets * (d + 1)), d);
+                        AppendDense(superset, d, weight, scale, table);
+                    }
+                    else
+                    {
+                        foreach (var (mask, count) in distinct.OrderBy(p => p.Key))
+                        {
+                            masks.Add(mask);
+                            maskShare.Add(count * scale);
+                        }
+                    }
                 }
 
-                int subsets = 1 << d;
-                if (counts.Length < subsets)
-                {
-                    counts = new double[subsets];
-                }
-
-                if (superset.Length < subsets * (d + 1))
-                {
-                    superset = new double[subsets * (d + 1)];
-                }
-
-                Histogram(path, local, nodePlayer, bgTrue, backgroundRows, counts.AsSpan(0, subsets));
-                SupersetSums(counts.AsSpan(0, subsets), superset.AsSpan(0, subsets * (d + 1)), d);
-                AppendTable(superset, d, weight, 1.0 / backgroundRows, table);
+                leafMaskStart.Add(masks.Count);
             }
         }
 
-        treeLeafStart[trees] = leafNode.Count;
-        treeInternalStart[trees] = internalNodes.Count;
+        for (int t = leafTables ? trees : 0; t <= trees; t++)
+        {
+            treeLeafStart[t] = leafNode.Count;
+            treeInternalStart[t] = internalNodes.Count;
+        }
+
         return new InterventionalLeafTables(
-            tabled, treeLeafStart, treeInternalStart, [.. internalNodes], [.. leafNode], [.. leafPathStart], [.. leafPlayerStart],
-            [.. leafTableStart], [.. pathNode], [.. pathTrue], [.. pathLocal], [.. leafPlayers], [.. table]);
+            tabled, dense, treeLeafStart, treeInternalStart, [.. internalNodes], [.. leafNode], [.. leafPathStart], [.. leafPlayerStart],
+            [.. leafTableStart], [.. leafMaskStart], [.. pathNode], [.. pathTrue], [.. pathLocal], [.. leafPlayers], [.. table], [.. masks], [.. maskShare]);
     }
 
     /// <summary>counts[m] = number of background rows satisfying exactly the splits of the local players in m (a player
-    /// satisfies the path when the row follows the path at every node splitting on that player).</summary>
-    private static void Histogram(List<(int Node, bool True)> path, Dictionary<int, byte> local, int[] nodePlayer, Dictionary<int, bool[]> bgTrue, int rows, Span<double> counts)
+    /// satisfies the path when the row follows the path at every node splitting on that player); masks with no row are
+    /// absent.</summary>
+    private static void Histogram(List<(int Node, bool True)> path, Dictionary<int, byte> local, int[] nodePlayer, Dictionary<int, bool[]> bgTrue, int rows, Dictionary<int, int> counts)
     {
         counts.Clear();
-        int full = counts.Length - 1;
+        int full = (int)((1u << local.Count) - 1);
         for (int r = 0; r < rows; r++)
         {
             int mask = full;
@@ -176,24 +207,24 @@ internal sealed record InterventionalLeafTables(
                 }
             }
 
-            counts[mask]++;
+            counts[mask] = counts.GetValueOrDefault(mask) + 1;
         }
     }
 
     /// <summary>superset[s, k] = sum of counts[m] over m ⊇ s with |m| = k, <c>[2^d, d + 1]</c> (sum-over-subsets transform per popcount).</summary>
-    private static void SupersetSums(ReadOnlySpan<double> counts, Span<double> superset, int d)
+    private static void SupersetSums(Dictionary<int, int> counts, Span<double> superset, int d)
     {
-        int stride = d + 1;
+        int stride = d + 1, subsets = 1 << d;
         superset.Clear();
-        for (int mask = 0; mask < counts.Length; mask++)
+        foreach (var (mask, count) in counts)
         {
-            superset[(mask * stride) + BitOperations.PopCount((uint)mask)] = counts[mask];
+            superset[(mask * stride) + BitOperations.PopCount((uint)mask)] = count;
         }
 
         for (int i = 0; i < d; i++)
         {
             int bit = 1 << i;
-            for (int s = 0; s < counts.Length; s++)
+            for (int s = 0; s < subsets; s++)
             {
                 if ((s & bit) != 0)
                 {
@@ -211,42 +242,48 @@ internal sealed record InterventionalLeafTables(
     }
 
     /// <summary>
-    /// Appends the table <c>[2^d, d]</c>: for x failing the players in s (<c>b = |s|</c>), a background row satisfying
-    /// m ⊇ s has <c>a = d - |m|</c> players on the x side. Player k in s gets <c>-a! (b-1)! / (a+b)!</c> from every such
-    /// row; player k outside s gets <c>(a-1)! b! / (a+b)!</c> from those with k outside m. Both divided by the rows.
+    /// Appends a dense leaf table. For x failing the players in s (<c>b = |s|</c>), a background row satisfying m ⊇ s has
+    /// <c>a = d - |m|</c> players on the x side. Player k in s gets <c>-a! (b-1)! / (a+b)!</c> from every such row: summed,
+    /// <c>Z[s]</c>. Player k outside s gets <c>(a-1)! b! / (a+b)!</c> from those with k outside m: the sum over all
+    /// m ⊇ s with <c>|m| &lt; d</c>, <c>F[s]</c>, less the sum over m ⊇ s ∪ {k}, which is <c>G[s ∪ {k}]</c> with
+    /// <c>G[t] = Σ_{m ⊇ t, |m| &lt; d} count(m) w(d - |m| - 1, |t| - 1)</c>. All divided by the rows. Layout: the pairs
+    /// <c>(Z[s], F[s])</c> for every s, then <c>G[t]</c> for every t.
     /// </summary>
-    private static void AppendTable(double[] superset, int d, double[,] weight, double scale, List<double> table)
+    private static void AppendDense(double[] superset, int d, double[,] weight, double scale, List<double> table)
     {
-        int stride = d + 1;
-        for (int s = 0; s < 1 << d; s++)
+        int stride = d + 1, subsets = 1 << d;
+        for (int s = 0; s < subsets; s++)
         {
             int b = BitOperations.PopCount((uint)s);
-            double zSide = 0;
-            if (b > 0)
+            double z = 0, f = 0;
+            for (int size = b; size <= d; size++)
             {
-                for (int size = b; size <= d; size++)
+                double count = superset[(s * stride) + size];
+                if (b > 0)
                 {
-                    zSide += superset[(s * stride) + size] * weight[d - size, b - 1];
+                    z += count * weight[d - size, b - 1];
+                }
+
+                if (size < d)
+                {
+                    f += count * weight[d - size - 1, b];
                 }
             }
 
-            for (int k = 0; k < d; k++)
+            table.Add(z * scale);
+            table.Add(f * scale);
+        }
+
+        for (int t = 0; t < subsets; t++)
+        {
+            int b = BitOperations.PopCount((uint)t);
+            double g = 0;
+            for (int size = Math.Max(b, 1); size < d && b > 0; size++)
             {
-                if ((s & (1 << k)) != 0)
-                {
-                    table.Add(-zSide * scale);
-                    continue;
-                }
-
-                int with = s | (1 << k);
-                double xSide = 0;
-                for (int size = b; size < d; size++)
-                {
-                    xSide += (superset[(s * stride) + size] - superset[(with * stride) + size]) * weight[d - size - 1, b];
-                }
-
-                table.Add(xSide * scale);
+                g += superset[(t * stride) + size] * weight[d - size - 1, b - 1];
             }
+
+            table.Add(g * scale);
         }
     }
 }

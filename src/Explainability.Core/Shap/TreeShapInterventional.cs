@@ -1,3 +1,4 @@
+using System.Numerics;
 using Explainability.Core.Trees;
 
 namespace Explainability.Core.Shap;
@@ -22,9 +23,12 @@ namespace Explainability.Core.Shap;
 /// sums per <c>|m|</c> (a sum-over-subsets transform). A row then costs one routing decision per node and
 /// <c>O(d)</c> per leaf, independent of the number of background rows: O(T L D) instead of O(T L R). The same
 /// decomposition of interventional TreeSHAP by leaf and by which side each split's player takes is described by
-/// Laberge and Pequignot, "Understanding Interventional TreeSHAP: How and Why it Works" (2022). Tables take
-/// <c>8 d 2^d</c> bytes per leaf; trees whose tables would exceed the memory budget keep the per-background-row
-/// recursion above, which gives the same values.</para>
+/// Laberge and Pequignot, "Understanding Interventional TreeSHAP: How and Why it Works" (2022). A dense table takes
+/// <c>3 · 8 · 2^d</c> bytes per leaf (<see cref="InterventionalLeafTables"/> shows how <c>d</c> weights per subset reduce
+/// to three numbers); trees whose dense tables would exceed the memory budget get sparse ones instead: the distinct
+/// background masks <c>m</c> of each leaf with their shares, summed over <c>m ⊇ s</c> per row, O(T L min(R, 2^D) D) at
+/// worst and usually far less, in memory that no longer grows as <c>4^D</c> per tree. The per-background-row recursion
+/// above is kept as the reference the tables are tested against.</para>
 /// <para>Routing uses the model's own thresholds and NaN directions, so the explained margin is exactly the
 /// model's (casebook C01, C02, C03).</para>
 /// <para>Thread-safe: each call works in the caller's <see cref="Workspace"/>; the instance is immutable.</para>
@@ -41,10 +45,12 @@ public sealed class TreeShapInterventional
     private readonly InterventionalLeafTables _tables;
     private readonly bool _anyRecursive;
 
-    /// <summary>Default memory for leaf tables: 256 MiB.</summary>
-    public const long DefaultTableBudgetBytes = 256L << 20;
+    /// <summary>Default memory for dense leaf tables: 16 MiB. A dense table is read at random, one entry per player per
+    /// leaf, so it pays while the tables stay in the processor's last-level cache; beyond that the sparse tables, a few
+    /// times smaller, were faster (benchmarks: TreeShapBenchmarks, Interventional100 against Interventional100Sparse).</summary>
+    public const long DefaultTableBudgetBytes = 16L << 20;
 
-    /// <summary>Most distinct players on one path for which a leaf table is built (a table has <c>2^d</c> rows).</summary>
+    /// <summary>Most distinct players on one path for which a dense leaf table is built (it has <c>3 · 2^d</c> entries).</summary>
     public const int MaxTablePlayers = 16;
 
     /// <summary>Prepares the explainer.</summary>
@@ -54,11 +60,13 @@ public sealed class TreeShapInterventional
     /// player are taken together from the row or from the background row (a one-hot group is one player). Null: each
     /// column is its own player.</param>
     /// <param name="playerCount">Number of players; required with <paramref name="columnToPlayer"/>.</param>
-    /// <param name="tableBudgetBytes">Memory for leaf tables; trees are tabled in order while their tables fit, the rest
-    /// use the per-background-row recursion. 0 turns tables off (the reference path, used by tests).</param>
+    /// <param name="tableBudgetBytes">Memory for dense leaf tables; trees get them in order while they fit, the rest get
+    /// sparse ones (the background's distinct masks per leaf).</param>
+    /// <param name="leafTables">False: no leaf tables, every tree by the per-background-row recursion (the reference path
+    /// the tables are tested against).</param>
     /// <exception cref="ArgumentException">The background is empty or not a whole number of rows, or a column maps
     /// outside <c>0..playerCount-1</c>, or the budget is negative.</exception>
-    public TreeShapInterventional(TreeEnsemble ensemble, ReadOnlySpan<double> background, int[]? columnToPlayer = null, int playerCount = -1, long tableBudgetBytes = DefaultTableBudgetBytes)
+    public TreeShapInterventional(TreeEnsemble ensemble, ReadOnlySpan<double> background, int[]? columnToPlayer = null, int playerCount = -1, long tableBudgetBytes = DefaultTableBudgetBytes, bool leafTables = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tableBudgetBytes);
         int m = ensemble.FeatureCount;
@@ -83,9 +91,10 @@ public sealed class TreeShapInterventional
             }
         }
 
-        _tables = InterventionalLeafTables.Build(ensemble, _nodePlayer, _background, _backgroundRows, _weight, tableBudgetBytes);
+        _tables = InterventionalLeafTables.Build(ensemble, _nodePlayer, _background, _backgroundRows, _weight, tableBudgetBytes, leafTables);
         _anyRecursive = Array.IndexOf(_tables.Tabled, false) >= 0;
         TabledTrees = _tables.Tabled.Count(t => t);
+        DenseTrees = _tables.Dense.Count(t => t);
 
         ExpectedValue = new double[ensemble.OutputCount];
         var margin = new double[ensemble.OutputCount];
@@ -108,11 +117,17 @@ public sealed class TreeShapInterventional
     /// <summary>Number of background rows.</summary>
     public int BackgroundRows => _backgroundRows;
 
-    /// <summary>Trees explained from leaf tables (the others by the per-background-row recursion).</summary>
+    /// <summary>Trees explained from leaf tables, dense or sparse (the others by the per-background-row recursion).</summary>
     public int TabledTrees { get; }
 
-    /// <summary>Bytes held by the leaf tables.</summary>
+    /// <summary>Trees explained from dense leaf tables (within the memory budget).</summary>
+    public int DenseTrees { get; }
+
+    /// <summary>Bytes held by the dense leaf tables.</summary>
     public long TableBytes => _tables.Table.LongLength * sizeof(double);
+
+    /// <summary>Bytes held by the sparse leaf tables (masks and their shares of the background).</summary>
+    public long SparseTableBytes => _tables.Masks.LongLength * (sizeof(int) + sizeof(double));
 
     /// <summary>Scratch memory for one thread; reuse it across rows so the hot path allocates nothing.</summary>
     public sealed class Workspace
@@ -123,7 +138,11 @@ public sealed class TreeShapInterventional
             Positive = new int[maxDepth + 1];
             Negative = new int[maxDepth + 1];
             XGoesTrue = new bool[nodes];
+            Weights = new double[InterventionalLeafTables.MaxPlayers];
         }
+
+        /// <summary>One leaf's weights per local player.</summary>
+        internal double[] Weights { get; }
 
         /// <summary>Per node: whether the row goes to the true child (filled for the tabled trees' internal nodes).</summary>
         internal bool[] XGoesTrue { get; }
@@ -181,7 +200,8 @@ public sealed class TreeShapInterventional
     }
 
     /// <summary>Adds tree <paramref name="t"/>'s SHAP values from its leaf tables: one routing decision per internal node,
-    /// then per leaf the subset <c>s</c> of its players whose splits x fails selects a table row of <c>d</c> weights.</summary>
+    /// then per leaf the subset <c>s</c> of its players whose splits x fails gives each player's weight, from the dense
+    /// arrays (<c>-Z[s]</c> inside s, <c>F[s] - G[s ∪ {k}]</c> outside) or by summing the background masks <c>m ⊇ s</c>.</summary>
     private void ExplainTabled(int t, ReadOnlySpan<double> x, Span<double> phi, Workspace ws)
     {
         var e = _ensemble;
@@ -195,10 +215,13 @@ public sealed class TreeShapInterventional
             goesTrue[node] = e.GoesTrue(node, x[feature[node]]);
         }
 
+        bool dense = tb.Dense[t];
         int outputs = e.OutputCount;
         var leafValues = e.LeafValues;
         var (pathStart, playerStart, pathNode, pathTrue, pathLocal) = (tb.LeafPathStart, tb.LeafPlayerStart, tb.PathNode, tb.PathTrue, tb.PathLocal);
         var (players, table, tableStart, leafNode) = (tb.LeafPlayers, tb.Table, tb.LeafTableStart, tb.LeafNode);
+        var (maskStart, masks, shares) = (tb.LeafMaskStart, tb.Masks, tb.MaskShare);
+        var weights = ws.Weights;
         for (int leaf = tb.TreeLeafStart[t]; leaf < tb.TreeLeafStart[t + 1]; leaf++)
         {
             int first = playerStart[leaf], d = playerStart[leaf + 1] - first;
@@ -216,12 +239,27 @@ public sealed class TreeShapInterventional
                 }
             }
 
-            var row = table.AsSpan(tableStart[leaf] + (s * d), d);
+            var w = weights.AsSpan(0, d);
+            if (dense)
+            {
+                int start = tableStart[leaf], subsets = 1 << d;
+                double z = table[start + (2 * s)], f = table[start + (2 * s) + 1];
+                var g = table.AsSpan(start + (2 * subsets), subsets);
+                for (int k = 0; k < d; k++)
+                {
+                    w[k] = (s & (1 << k)) != 0 ? -z : f - g[s | (1 << k)];
+                }
+            }
+            else if (!SparseWeights(masks.AsSpan(maskStart[leaf], maskStart[leaf + 1] - maskStart[leaf]), shares.AsSpan(maskStart[leaf]), s, d, w))
+            {
+                continue;
+            }
+
             var values = leafValues.AsSpan(leafNode[leaf] * outputs, outputs);
             for (int k = 0; k < d; k++)
             {
-                double w = row[k];
-                if (w == 0)
+                double wk = w[k];
+                if (wk == 0)
                 {
                     continue;
                 }
@@ -229,10 +267,56 @@ public sealed class TreeShapInterventional
                 int offset = players[first + k] * outputs;
                 for (int o = 0; o < outputs; o++)
                 {
-                    phi[offset + o] += w * values[o];
+                    phi[offset + o] += wk * values[o];
                 }
             }
         }
+    }
+
+    /// <summary>A sparse leaf's weights for x failing the players in <paramref name="s"/>: each background mask
+    /// <c>m ⊇ s</c> (share <c>c</c> of the rows, <c>a = d - |m|</c> players on x's side, <c>b = |s|</c>) gives
+    /// <c>-c a! (b-1)! / (a+b)!</c> to every player in s and <c>c (a-1)! b! / (a+b)!</c> to every player outside m.</summary>
+    /// <returns>False when no background row pairs with x at this leaf (all weights zero).</returns>
+    private bool SparseWeights(ReadOnlySpan<int> masks, ReadOnlySpan<double> shares, int s, int d, Span<double> w)
+    {
+        int b = BitOperations.PopCount((uint)s), full = (int)((1u << d) - 1);
+        double z = 0;
+        bool any = false;
+        w.Clear();
+        for (int j = 0; j < masks.Length; j++)
+        {
+            int mask = masks[j];
+            if ((mask & s) != s)
+            {
+                continue;
+            }
+
+            any = true;
+            int a = d - BitOperations.PopCount((uint)mask);
+            if (b > 0)
+            {
+                z += shares[j] * _weight[a, b - 1];
+            }
+
+            if (a > 0)
+            {
+                double wx = shares[j] * _weight[a - 1, b];
+                for (int rest = ~mask & full; rest != 0; rest &= rest - 1)
+                {
+                    w[BitOperations.TrailingZeroCount(rest)] += wx;
+                }
+            }
+        }
+
+        if (b > 0)
+        {
+            for (int rest = s; rest != 0; rest &= rest - 1)
+            {
+                w[BitOperations.TrailingZeroCount(rest)] = -z;
+            }
+        }
+
+        return any;
     }
 
     private void Recurse(int node, ReadOnlySpan<double> x, ReadOnlySpan<double> b, Span<double> phi, Workspace ws, int positives, int negatives, double scale)

@@ -38,9 +38,17 @@ public class TreeShapBruteForceTests
         {
             var (e, m, _) = RandomModel(rng);
             var background = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => RandomEnsembles.Row(rng, m)).ToArray();
-            var explainer = new TreeShapInterventional(e, background.SelectMany(b => b).ToArray());
-            var ws = explainer.CreateWorkspace();
-            AssertMatchesBruteForce(rng, e, m, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.Interventional(e, x, background, s, o));
+            // Dense leaf tables (the default budget), sparse ones (no budget) and the recursion, each against brute force.
+            foreach (var explainer in new[]
+            {
+                new TreeShapInterventional(e, background.SelectMany(b => b).ToArray()),
+                new TreeShapInterventional(e, background.SelectMany(b => b).ToArray(), tableBudgetBytes: 0),
+                new TreeShapInterventional(e, background.SelectMany(b => b).ToArray(), leafTables: false),
+            })
+            {
+                var ws = explainer.CreateWorkspace();
+                AssertMatchesBruteForce(rng, e, m, explainer.ExpectedValue, (x, phi) => explainer.Explain(x, phi, ws), (x, s, o) => BruteForce.Interventional(e, x, background, s, o));
+            }
         }
     }
 

@@ -3,7 +3,7 @@ using Explainability.Core.Trees;
 
 namespace Explainability.Core.Tests.Shap;
 
-/// <summary>The leaf-table path of interventional TreeSHAP against its per-background-row recursion (table budget 0).</summary>
+/// <summary>The leaf-table paths of interventional TreeSHAP (dense and sparse) against its per-background-row recursion.</summary>
 public class TreeShapInterventionalTablesTests
 {
     [Theory]
@@ -17,25 +17,30 @@ public class TreeShapInterventionalTablesTests
         foreach (var (maxDepth, trial, e, m, outputs, background, player, players) in RandomEnsembles.Trials(rng, trialsPerDepth: 6, maxReferenceRows: 40))
         {
             var tabled = new TreeShapInterventional(e, background, player, player is null ? -1 : players);
-            var recursive = new TreeShapInterventional(e, background, player, player is null ? -1 : players, tableBudgetBytes: 0);
-            Assert.Equal(e.TreeCount, tabled.TabledTrees);
+            var sparse = new TreeShapInterventional(e, background, player, player is null ? -1 : players, tableBudgetBytes: 0);
+            var recursive = new TreeShapInterventional(e, background, player, player is null ? -1 : players, leafTables: false);
+            Assert.Equal((e.TreeCount, e.TreeCount), (tabled.TabledTrees, tabled.DenseTrees));
+            Assert.Equal((e.TreeCount, 0), (sparse.TabledTrees, sparse.DenseTrees));
             Assert.Equal(0, recursive.TabledTrees);
-            AssertAgree(rng, tabled, recursive, m, players * outputs, $"depth {maxDepth} trial {trial}");
+            AssertAgree(rng, tabled, recursive, m, players * outputs, $"dense, depth {maxDepth} trial {trial}");
+            AssertAgree(rng, sparse, recursive, m, players * outputs, $"sparse, depth {maxDepth} trial {trial}");
         }
     }
 
-    /// <summary>A budget that holds some trees' tables but not all: the rest use the recursion, and the sum is the same.</summary>
+    /// <summary>A budget that holds some trees' dense tables but not all: the rest get sparse ones, and the sum is the same.</summary>
     [Fact]
-    public void A_partial_budget_tables_the_trees_that_fit_and_recurses_on_the_rest()
+    public void A_partial_budget_gives_dense_tables_to_the_trees_that_fit_and_sparse_ones_to_the_rest()
     {
         var rng = new Random(45);
         var e = RandomEnsembles.Create(rng, 6, 2, 8, 5);
         var background = Enumerable.Range(0, 25).SelectMany(_ => RandomEnsembles.Row(rng, 6)).ToArray();
         var full = new TreeShapInterventional(e, background);
         var partial = new TreeShapInterventional(e, background, tableBudgetBytes: full.TableBytes / 2);
-        var recursive = new TreeShapInterventional(e, background, tableBudgetBytes: 0);
+        var recursive = new TreeShapInterventional(e, background, leafTables: false);
 
-        Assert.InRange(partial.TabledTrees, 1, e.TreeCount - 1);
+        Assert.Equal(e.TreeCount, partial.TabledTrees);
+        Assert.InRange(partial.DenseTrees, 1, e.TreeCount - 1);
+        Assert.True(partial.SparseTableBytes > 0);
         Assert.True(partial.TableBytes <= full.TableBytes / 2);
         AssertAgree(rng, partial, recursive, 6, 6 * 2, "partial");
     }
