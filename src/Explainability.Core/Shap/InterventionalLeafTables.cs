@@ -12,8 +12,10 @@ namespace Explainability.Core.Shap;
 /// <c>G[s]</c>, with the weight of player k outside s equal to <c>F[s] - G[s ∪ {k}]</c>. Stored as
 /// <c>(Z[s], F[s])</c> pairs, then <c>G</c>: <c>3 · 2^d</c> doubles per leaf.</item>
 /// <item><b>Sparse</b> (every other tree): the distinct subsets <c>m</c> of players whose splits a background row
-/// satisfies, with the share of background rows having each; a row sums over those with <c>m ⊇ s</c>. At most
-/// <c>min(R, 2^d)</c> entries per leaf, so any tree fits.</item>
+/// satisfies, with the share of background rows having each, ordered by <c>|m|</c> descending; a row sums over those
+/// with <c>m ⊇ s</c>, which needs <c>|m| ≥ |s|</c>: <c>MasksAtLeast[first + leaf + b]</c> (first: the leaf's first
+/// player index) counts the leaf's masks with at least b players, so only those are read. At most <c>min(R, 2^d)</c>
+/// masks per leaf, so any tree fits.</item>
 /// </list>
 /// </summary>
 internal sealed record InterventionalLeafTables(
@@ -33,7 +35,8 @@ internal sealed record InterventionalLeafTables(
     int[] LeafPlayers,
     double[] Table,
     int[] Masks,
-    double[] MaskShare)
+    double[] MaskShare,
+    int[] MasksAtLeast)
 {
     /// <summary>Most distinct players on one path of a tree explained from tables (masks are 32-bit).</summary>
     public const int MaxPlayers = 30;
@@ -69,6 +72,7 @@ internal sealed record InterventionalLeafTables(
         var table = new List<double>();
         var masks = new List<int>();
         var maskShare = new List<double>();
+        var masksAtLeast = new List<int>();
         long budget = budgetBytes / sizeof(double);
         var treeLeaves = new List<(int Leaf, List<(int Node, bool True)> Path)>();
         var stack = new Stack<(int Node, List<(int, bool)> Path)>();
@@ -166,12 +170,17 @@ internal sealed record InterventionalLeafTables(
                     }
                     else
                     {
-                        foreach (var (mask, count) in distinct.OrderBy(p => p.Key))
+                        foreach (var (mask, count) in distinct.OrderByDescending(p => BitOperations.PopCount((uint)p.Key)).ThenBy(p => p.Key))
                         {
                             masks.Add(mask);
                             maskShare.Add(count * scale);
                         }
                     }
+                }
+
+                for (int b = 0; b <= d; b++)
+                {
+                    masksAtLeast.Add(dense[t] || d == 0 ? 0 : distinct.Keys.Count(mask => BitOperations.PopCount((uint)mask) >= b));
                 }
 
                 leafMaskStart.Add(masks.Count);
@@ -186,7 +195,7 @@ internal sealed record InterventionalLeafTables(
 
         return new InterventionalLeafTables(
             tabled, dense, treeLeafStart, treeInternalStart, [.. internalNodes], [.. leafNode], [.. leafPathStart], [.. leafPlayerStart],
-            [.. leafTableStart], [.. leafMaskStart], [.. pathNode], [.. pathTrue], [.. pathLocal], [.. leafPlayers], [.. table], [.. masks], [.. maskShare]);
+            [.. leafTableStart], [.. leafMaskStart], [.. pathNode], [.. pathTrue], [.. pathLocal], [.. leafPlayers], [.. table], [.. masks], [.. maskShare], [.. masksAtLeast]);
     }
 
     /// <summary>counts[m] = number of background rows satisfying exactly the splits of the local players in m (a player

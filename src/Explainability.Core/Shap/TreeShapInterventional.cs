@@ -220,7 +220,7 @@ public sealed class TreeShapInterventional
         var leafValues = e.LeafValues;
         var (pathStart, playerStart, pathNode, pathTrue, pathLocal) = (tb.LeafPathStart, tb.LeafPlayerStart, tb.PathNode, tb.PathTrue, tb.PathLocal);
         var (players, table, tableStart, leafNode) = (tb.LeafPlayers, tb.Table, tb.LeafTableStart, tb.LeafNode);
-        var (maskStart, masks, shares) = (tb.LeafMaskStart, tb.Masks, tb.MaskShare);
+        var (maskStart, masks, shares, atLeast) = (tb.LeafMaskStart, tb.Masks, tb.MaskShare, tb.MasksAtLeast);
         var weights = ws.Weights;
         for (int leaf = tb.TreeLeafStart[t]; leaf < tb.TreeLeafStart[t + 1]; leaf++)
         {
@@ -250,7 +250,7 @@ public sealed class TreeShapInterventional
                     w[k] = (s & (1 << k)) != 0 ? -z : f - g[s | (1 << k)];
                 }
             }
-            else if (!SparseWeights(masks.AsSpan(maskStart[leaf], maskStart[leaf + 1] - maskStart[leaf]), shares.AsSpan(maskStart[leaf]), s, d, w))
+            else if (!SparseWeights(masks.AsSpan(maskStart[leaf], atLeast[first + leaf + BitOperations.PopCount((uint)s)]), shares.AsSpan(maskStart[leaf]), s, d, w))
             {
                 continue;
             }
@@ -273,7 +273,8 @@ public sealed class TreeShapInterventional
         }
     }
 
-    /// <summary>A sparse leaf's weights for x failing the players in <paramref name="s"/>: each background mask
+    /// <summary>A sparse leaf's weights for x failing the players in <paramref name="s"/>, from its masks with at least
+    /// <c>|s|</c> players (the only ones that can contain s): each background mask
     /// <c>m ⊇ s</c> (share <c>c</c> of the rows, <c>a = d - |m|</c> players on x's side, <c>b = |s|</c>) gives
     /// <c>-c a! (b-1)! / (a+b)!</c> to every player in s and <c>c (a-1)! b! / (a+b)!</c> to every player outside m.</summary>
     /// <returns>False when no background row pairs with x at this leaf (all weights zero).</returns>
