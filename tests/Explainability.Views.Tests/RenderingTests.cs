@@ -266,6 +266,34 @@ public partial class RenderingTests
         }
     }
 
+    /// <summary>The built-in functions are shared by every render, so a template that tries to change one must fail and
+    /// leave them as they were for the next.</summary>
+    [Fact]
+    public void A_template_cannot_change_the_shared_builtins_for_the_next_render()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "views-templates-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, Audiences.Customer));
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, Audiences.Customer, "tamper.text.scriban"), "{{ math.format = 1 }}");
+            File.WriteAllText(Path.Combine(dir, Audiences.Customer, "tamper2.text.scriban"), "{{ string.pi = 3 }}");
+            File.WriteAllText(Path.Combine(dir, Audiences.Customer, "use.text.scriban"), "{{ 0.5 | math.format \"0.00\" }}");
+            File.WriteAllText(Path.Combine(dir, Audiences.Customer, "probe.text.scriban"), "{{ string.pi }}");
+            var renderer = new TemplateRenderer(dir);
+            var view = Service.Project(TestData.Credit(TestData.AgeDominates), Audiences.Customer);
+
+            Assert.Throws<InvalidOperationException>(() => renderer.Render(view, "text", "tamper"));
+            Assert.Throws<InvalidOperationException>(() => renderer.Render(view, "text", "tamper2"));
+            Assert.Equal("0.50", renderer.Render(view, "text", "use"));
+            var probe = Assert.Throws<InvalidOperationException>(() => renderer.Render(view, "text", "probe"));
+            Assert.Contains("pi", probe.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Requested_language_falls_back_to_the_English_template()
     {

@@ -9,8 +9,9 @@ namespace Explainability.Views.Rendering;
 /// <summary>
 /// Renders views through Scriban templates stored as <c>templates/&lt;audience&gt;/&lt;name&gt;[.&lt;language&gt;].&lt;format&gt;.scriban</c>.
 /// A template sees only <see cref="ViewScriptObject"/> of the view and Scriban's built-in functions; includes are
-/// disabled, undefined variables are errors, and numbers format with the invariant culture. Parsed templates are cached;
-/// the class is thread-safe.
+/// disabled, undefined variables are errors, and numbers format with the invariant culture. Parsed templates, which file
+/// serves a language and which formats an audience has are looked up once (templates are read when first used, not
+/// watched); Scriban's built-in functions are one read-only object shared by every render. The class is thread-safe.
 /// </summary>
 public sealed class TemplateRenderer
 {
@@ -29,6 +30,12 @@ public sealed class TemplateRenderer
     public const string ComparisonTemplate = "comparison";
 
     private readonly ConcurrentDictionary<string, Template> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Audience, string Name, string Language, string Format), string> _paths = new();
+    private readonly ConcurrentDictionary<(string Audience, string Name), IReadOnlyList<string>> _formats = new();
+
+    // Scriban's built-ins (string, math, array, html, ...), made once and shared: building them for every render was a
+    // measurable part of a view's latency. Read-only, so no template can change them for the next one.
+    private static readonly ScriptObject Builtins = ReadOnlyBuiltins();
 
     /// <summary>A renderer reading templates from <paramref name="templatesDirectory"/> (the folder holding one folder per audience).</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
@@ -84,7 +91,8 @@ public sealed class TemplateRenderer
     /// <summary>The formats <paramref name="audience"/>'s template <paramref name="name"/> renders in: <see cref="Formats"/>,
     /// and <c>html</c> when the audience has an <c>explanation.html.scriban</c>.</summary>
     public IReadOnlyList<string> FormatsFor(string audience, string name = "explanation") =>
-        [.. ExplanationFormats.Where(f => Formats.Contains(f, StringComparer.Ordinal) || HasTemplate(audience, f, name))];
+        _formats.GetOrAdd((audience, name), key =>
+            [.. ExplanationFormats.Where(f => Formats.Contains(f, StringComparer.Ordinal) || HasTemplate(key.Audience, f, key.Name))]);
 
     /// <summary>Whether <paramref name="audience"/> has a template <paramref name="name"/> in <paramref name="format"/> (in any language).</summary>
     public bool HasTemplate(string audience, string format, string name = "explanation") =>
@@ -121,7 +129,7 @@ public sealed class TemplateRenderer
     private string Render(string audience, string name, string language, string format, ScriptObject model)
     {
         var template = Load(audience, name, language, format);
-        var context = new TemplateContext
+        var context = new TemplateContext(Builtins)
         {
             StrictVariables = true,
             EnableRelaxedMemberAccess = false,
@@ -156,13 +164,28 @@ public sealed class TemplateRenderer
         return format;
     }
 
+    private static ScriptObject ReadOnlyBuiltins()
+    {
+        var builtins = TemplateContext.GetDefaultBuiltinObject();
+        foreach (var value in builtins.Values)
+        {
+            if (value is ScriptObject nested)
+            {
+                nested.IsReadOnly = true;
+            }
+        }
+
+        builtins.IsReadOnly = true;
+        return builtins;
+    }
+
     private Template Load(string audience, string name, string language, string format)
     {
         string folder = Path.Combine(TemplatesDirectory, audience);
         // The full code, then its primary subtag (nl-BE -> nl), case-insensitively; English is the untranslated file.
-        string path = LanguageFallback.Candidates(language)
-            .Select(code => Path.Combine(folder, $"{name}.{code}.{format}.scriban"))
-            .FirstOrDefault(File.Exists) ?? Path.Combine(folder, $"{name}.{format}.scriban");
+        string path = _paths.GetOrAdd((audience, name, language, format), key => LanguageFallback.Candidates(key.Language)
+            .Select(code => Path.Combine(folder, $"{key.Name}.{code}.{key.Format}.scriban"))
+            .FirstOrDefault(File.Exists) ?? Path.Combine(folder, $"{key.Name}.{key.Format}.scriban"));
         return _cache.GetOrAdd(path, p =>
         {
             if (!File.Exists(p))
