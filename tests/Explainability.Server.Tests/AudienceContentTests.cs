@@ -126,6 +126,43 @@ public sealed partial class AudienceContentTests(ServerFixture server)
         }
     }
 
+    /// <summary>card-fraud's V1..V28 have no published meaning: the customer reads them as one group with the card's
+    /// plain reason for it, never as "component N", and the group's value is the sum of its members' SHAP values.</summary>
+    [Fact]
+    public void Card_fraud_customer_reads_the_anonymised_components_as_one_plainly_worded_reason()
+    {
+        var model = server.Registry.Get("card-fraud");
+        var components = model.Card.Features.Where(f => f.Group == "Behaviour components").Select(f => f.Name).ToList();
+        Assert.Equal(28, components.Count);
+        int[] picked = [.. Enumerable.Range(0, 20)];
+        var outcome = ExplanationService.Explain(model, server.BackgroundTable("card-fraud", picked), new ExplainOptions(AllowExtraColumns: true));
+        int output = model.ExplainedOutput(outcome.Explanation);
+        int groupShown = 0;
+        foreach (string language in Languages)
+        {
+            foreach (int r in picked)
+            {
+                var view = Service.Render(outcome, r, Audiences.Customer, "text", language);
+                Assert.DoesNotContain("component 1", view.Rendered, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("componenten 1", view.Rendered, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotMatch(@"(component|Gedragscomponent) \d", view.Rendered);
+                var group = view.View.Items.SingleOrDefault(i => i.Key == "group:Behaviour components");
+                if (group is null)
+                {
+                    continue;
+                }
+
+                groupShown++;
+                Assert.Equal(model.Card.Features.Single(f => f.Name == "V1").Reason![language], group.Reason);
+                Assert.Contains(group.Reason!, view.Rendered, StringComparison.Ordinal);
+                Assert.Equal(components, group.Features);
+            }
+        }
+
+        // The components together weigh most in nearly every case; a test that never saw the group would prove nothing.
+        Assert.True(groupShown >= 30, $"the group was a reason in only {groupShown} of 40 views");
+    }
+
     [Fact]
     public void Every_counterfactual_shown_flips_the_decision_when_rescored_independently_with_ONNX_Runtime()
     {

@@ -15,6 +15,15 @@ internal static class CardFraudSample
     private const string Behaviour = "Behaviour components";
     private const string Standardised = "standard deviations from the mean";
 
+    // V1..V28 have no published meaning, so no component can be a reason a customer understands. They share one reason
+    // statement that says what they are without pretending more, and the customer's view sums them into their group
+    // (the card's customer policy below), so a customer reads it once, not as four "components".
+    private static readonly Dictionary<string, string> BehaviourReason = new(StringComparer.Ordinal)
+    {
+        ["en"] = "How this transaction compares with patterns of card use in our data (the model sees these patterns only as anonymised components that have no plain description)",
+        ["nl"] = "Hoe deze transactie zich verhoudt tot patronen van kaartgebruik in onze gegevens (het model kent die patronen alleen als geanonimiseerde componenten zonder gewone beschrijving)",
+    };
+
     public static SampleModelSpec Spec { get; } = new(
         Card: new ModelCard
         {
@@ -40,10 +49,13 @@ internal static class CardFraudSample
                     "Gedragscomponent " + i.ToString(CultureInfo.InvariantCulture),
                     "Anonymised principal component " + i.ToString(CultureInfo.InvariantCulture)
                     + " of the original transaction features (PCA by the data publisher); its business meaning is not published.",
-                    "", Behaviour)),
+                    "", Behaviour) with { Reason = BehaviourReason }),
                 Numeric("Amount", "Transaction amount (standardised)", "Transactiebedrag (gestandaardiseerd)",
                     "Transaction amount in EUR, standardised by the data publisher (mean about 0).",
-                    Standardised, Transaction),
+                    Standardised, Transaction) with
+                {
+                    Reason = new Dictionary<string, string>(StringComparer.Ordinal) { ["en"] = "The amount of the transaction", ["nl"] = "Het bedrag van de transactie" },
+                },
             ],
             Output = new OutputCard
             {
@@ -64,10 +76,12 @@ internal static class CardFraudSample
                 Description = SampleModelSpec.ReferenceDescription,
             },
             // Time is a position in the publisher's two-day collection window, not a property of a transaction: the
-            // portfolio view leaves it out (and its omission record says how much of |SHAP| that hides).
+            // portfolio view leaves it out (and its omission record says how much of |SHAP| that hides). The customer
+            // reads the behaviour components as one group with one plain reason (see BehaviourReason).
             Policies = new Dictionary<string, JsonElement>(StringComparer.Ordinal)
             {
                 [Views.Audiences.BusinessManager] = JsonDocument.Parse("""{ "hiddenTags": ["internal"] }""").RootElement.Clone(),
+                [Views.Audiences.Customer] = JsonDocument.Parse("""{ "groupByFeatureGroup": true }""").RootElement.Clone(),
             },
         },
         LabelColumn: "Class",

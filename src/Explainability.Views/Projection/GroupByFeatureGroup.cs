@@ -46,6 +46,11 @@ public static class GroupByFeatureGroup
                 Value = members.Sum(i => i.Value),
                 Tags = [.. members.SelectMany(i => i.Tags).Distinct(StringComparer.Ordinal)],
                 Group = group.Key,
+
+                // A reason statement or description every member shares (a card may give a group's features one) speaks
+                // for the group; otherwise the group has none rather than one member's.
+                Reason = Shared(members, i => i.Reason),
+                Description = Shared(members, i => i.Description),
             });
         }
 
@@ -65,5 +70,11 @@ public static class GroupByFeatureGroup
             Unit = draft.Unit,
         };
         return new StepResult(draft with { Items = items }, [entry]);
+    }
+
+    private static string? Shared(List<DraftItem> members, Func<DraftItem, string?> text)
+    {
+        string? first = text(members[0]);
+        return first is not null && members.All(m => string.Equals(text(m), first, StringComparison.Ordinal)) ? first : null;
     }
 }
