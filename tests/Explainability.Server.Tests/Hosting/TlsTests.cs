@@ -65,6 +65,24 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public void A_PEM_certificate_is_read_with_its_key_file()
+    {
+        using var made = SelfSigned();
+        string folder = Path.GetDirectoryName(ServerFixture.NewLedgerPath())!;
+        string cert = Path.Combine(folder, "server.crt"), key = Path.Combine(folder, "server.key");
+        File.WriteAllText(cert, made.ExportCertificatePem());
+        File.WriteAllText(key, made.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+
+        using var loaded = TlsCertificate.Load(cert, key, password: null);
+
+        Assert.True(loaded.HasPrivateKey);
+        Assert.Equal(made.Thumbprint, loaded.Thumbprint);
+        var keyless = Assert.Throws<InvalidDataException>(() => TlsCertificate.Load(cert, keyPath: null, null));
+        Assert.Contains("a PEM certificate needs its key file too", keyless.Message, StringComparison.Ordinal);
+        ServerFixture.DeleteFolder(folder);
+    }
+
+    [Fact]
     public void A_non_loopback_address_without_a_token_store_needs_an_explicit_choice()
     {
         var open = new ExplainabilityServerOptions { Address = IPAddress.Any };
