@@ -79,6 +79,14 @@ public sealed class TokenStore
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
+
+            // A file with tables but no token table (the ledger given by mistake) is refused before anything is added to it.
+            if (Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table';"), CultureInfo.InvariantCulture) > 0
+                && Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tokens';"), CultureInfo.InvariantCulture) == 0)
+            {
+                throw new InvalidDataException($"{full} is a SQLite database but not a token store (it has no tokens table); is it the ledger?");
+            }
+
             if (!string.Equals(Scalar(connection, "PRAGMA journal_mode=WAL;") as string, "wal", StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidDataException($"token store {full} cannot use a write-ahead log; put it on a local file system");
