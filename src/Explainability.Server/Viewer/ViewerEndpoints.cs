@@ -20,8 +20,8 @@ namespace Explainability.Server.Viewer;
 /// ledger without recomputing it, and records it like every view served (<c>served_by</c> <c>Viewer</c>). Refusals are
 /// classified by <see cref="ErrorInterceptor.ToStatus"/>, the same as in gRPC, and shown as an HTML page with the HTTP code
 /// of that status. With authentication on, every page needs <c>Authorization: Bearer &lt;token&gt;</c> of a token with the
-/// ledger-read right (401 without a valid one, 403 without the right); the list shows only the models in the token's
-/// scope, and a view page needs its model and audience in scope. A browser sends that header only through a proxy or an
+/// ledger-read right (401 without a valid one, 403 without the right); the list shows those of the N most recent
+/// explanations whose model is in the token's scope, and a view page needs its model and audience in scope. A browser sends that header only through a proxy or an
 /// extension that adds it; without authentication the viewer is for a trusted network.
 /// </summary>
 public static partial class ViewerEndpoints
@@ -59,6 +59,8 @@ public static partial class ViewerEndpoints
         });
         app.MapGet(ListPath, context => Respond(context, () =>
         {
+            // Who asks comes first: a caller without a valid token learns nothing, not even that a parameter is wrong.
+            var access = Access(context);
             int limit = DefaultLimit;
             if (context.Request.Query["limit"] is { Count: > 0 } text
                 && (!int.TryParse(text[0], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
@@ -66,7 +68,6 @@ public static partial class ViewerEndpoints
                 throw new ArgumentException($"limit {MessageText.Quote(text[0])} is not a whole number from 1 to {MaxLimit}");
             }
 
-            var access = Access(context);
             var ledger = context.RequestServices.GetRequiredService<LedgerService>().Ledger;
             return ViewerPages.List([.. ledger.Recent(limit).Where(r => access.Scope.AllowsModel(r.ModelId))]);
         }));

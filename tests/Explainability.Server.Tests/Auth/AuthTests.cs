@@ -164,6 +164,8 @@ public sealed class AuthTests(AuthServerFixture server)
         using var anonymous = await http.GetAsync("/explanations");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        using var badLimit = await http.GetAsync("/explanations?limit=0");
+        Assert.Equal(HttpStatusCode.Unauthorized, badLimit.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Get(http, "/explanations", server.LoanAppToken)).StatusCode);
 
         using var list = await Get(http, "/explanations?limit=1000", reader);
