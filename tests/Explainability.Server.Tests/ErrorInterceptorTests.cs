@@ -1,4 +1,5 @@
 using Explainability.Onnx;
+using Explainability.Server.Auth;
 using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Ledger;
@@ -27,6 +28,8 @@ public sealed class ErrorInterceptorTests
         { new ExplanationNotFoundException("no explanation '0123456789abcdef0123456789abcdef' in the ledger"), StatusCode.NotFound },
         { new ModelVersionUnavailableException("model 'credit-risk' version 0.9 is no longer loaded"), StatusCode.FailedPrecondition },
         { new LedgerUnavailableException("the ledger could not record the call, so it was not answered: database is locked"), StatusCode.Unavailable },
+        { new UnauthenticatedException("the bearer token is not known to this server"), StatusCode.Unauthenticated },
+        { new PermissionDeniedException("client 'a' may not use model 'card-fraud'", "a"), StatusCode.PermissionDenied },
     };
 
     [Theory]

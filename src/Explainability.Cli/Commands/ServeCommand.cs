@@ -6,10 +6,13 @@ using Microsoft.Extensions.Hosting;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>serve [--models DIR] [--port N] [--max-rows N] [--ledger PATH] [--viewer-port N]</c>: serves the <c>Explainer</c> gRPC service
-/// (<c>protos/explainability.proto</c>) over HTTP/2 without TLS on 127.0.0.1 only, recording every explanation served in
-/// the SQLite ledger at PATH (default <c>data/ledger.db</c> under the current directory), and with <c>--viewer-port</c> the
-/// analysts' HTML viewer on a second port of 127.0.0.1. Ctrl+C (or SIGTERM) stops it.
+/// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--ledger PATH] [--viewer-port N] [--tokens PATH | --no-auth]
+/// [--tls-cert FILE [--tls-key FILE] [--tls-password-env VAR]]</c>: serves the <c>Explainer</c> gRPC service
+/// (<c>protos/explainability.proto</c>) over HTTP/2 on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>),
+/// recording every explanation served in the SQLite ledger at PATH (default <c>data/ledger.db</c> under the current
+/// directory), and with <c>--viewer-port</c> the analysts' HTML viewer on a second port of 127.0.0.1. With <c>--tokens</c>
+/// every call needs a bearer token of that store (<c>tokens issue</c>); without it authentication is off, which a
+/// non-loopback <c>--address</c> allows only with <c>--no-auth</c>. Ctrl+C (or SIGTERM) stops it.
 /// Port 0 picks a free port; the line printed on start names the port and the ledger.
 /// </summary>
 internal sealed class ServeCommand(TextWriter output) : ICliCommand
@@ -24,15 +27,63 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest }.WholeNumber();
         var ledger = new Option<string?>("--ledger") { Description = "The ledger's SQLite file (default: data/ledger.db under the current directory)" };
         var viewerPort = new Option<int?>("--viewer-port") { Description = "Also serve the HTML viewer for analysts on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: no viewer" }.WholeNumber();
-        var command = new Command("serve", "Serve the gRPC Explainer service on 127.0.0.1 (HTTP/2, no TLS)") { models, port, maxRows, ledger, viewerPort };
-        command.SetAction((parse, cancellation) => Run(
-            parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), parse.GetValue(maxRows),
-            parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath, parse.GetValue(viewerPort), cancellation));
+        var address = new Option<string>("--address") { Description = "IP address of the gRPC endpoint (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
+        var tokens = new Option<string?>("--tokens") { Description = "Token store (made by 'tokens issue'): every call needs a bearer token of it; default: authentication off" };
+        var noAuth = new Option<bool>("--no-auth") { Description = "Serve without authentication on a non-loopback address: every caller may use every model and read the ledger" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "HTTPS with this certificate: a PKCS#12 file (.pfx), or a PEM certificate with --tls-key" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of a PEM --tls-cert" };
+        var tlsPasswordEnv = new Option<string?>("--tls-password-env") { Description = "Name of the environment variable holding the certificate's (or PEM key's) password" };
+        var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens)")
+        {
+            models, port, address, maxRows, ledger, viewerPort, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            var options = new ExplainabilityServerOptions
+            {
+                MaxRowsPerRequest = parse.GetValue(maxRows),
+                LedgerPath = parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath,
+                ViewerPort = parse.GetValue(viewerPort),
+                Address = ParseAddress(parse.GetValue(address)!),
+                TokenStorePath = parse.GetValue(tokens),
+                AllowUnauthenticated = parse.GetValue(noAuth),
+                TlsCertificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(tlsPasswordEnv)),
+            };
+            return Run(parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), options, cancellation);
+        });
         return command;
     }
 
-    private async Task<int> Run(string modelsDir, int port, int maxRows, string ledgerPath, int? viewerPort, CancellationToken cancellation)
+    private static System.Net.IPAddress ParseAddress(string text) =>
+        System.Net.IPAddress.TryParse(text, out var parsed)
+            ? parsed
+            : throw new ArgumentException($"--address '{text}' is not an IP address such as 127.0.0.1, 0.0.0.0 or ::1");
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadCertificate(string? certificate, string? key, string? passwordVariable)
     {
+        if (certificate is null)
+        {
+            return key is null && passwordVariable is null
+                ? null
+                : throw new ArgumentException("--tls-key and --tls-password-env need --tls-cert");
+        }
+
+        string? password = null;
+        if (passwordVariable is not null)
+        {
+            // The password never appears on the command line (where `ps` shows it), only in the environment.
+            password = Environment.GetEnvironmentVariable(passwordVariable)
+                ?? throw new ArgumentException($"--tls-password-env: the environment variable {passwordVariable} is not set");
+        }
+
+        return TlsCertificate.Load(certificate, key, password);
+    }
+
+    private async Task<int> Run(string modelsDir, int port, ExplainabilityServerOptions options, CancellationToken cancellation)
+    {
+        using var certificate = options.TlsCertificate;
+        int? viewerPort = options.ViewerPort;
+        string host = options.Address.ToString();
         if (port is < 0 or > 65535)
         {
             throw new ArgumentException($"--port must be between 0 and 65535, got {port}");
@@ -49,8 +100,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             throw new CliException($"no model folders (with model-card.json) under {modelsDir}");
         }
 
-        await using var app = ExplainabilityServer.Build(
-            registry, port, new ExplainabilityServerOptions { MaxRowsPerRequest = maxRows, LedgerPath = ledgerPath, ViewerPort = viewerPort });
+        await using var app = ExplainabilityServer.Build(registry, port, options);
         try
         {
             await app.StartAsync(cancellation).ConfigureAwait(false);
@@ -63,12 +113,15 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 throw new CliException($"viewer port {viewerPort} on 127.0.0.1 is in use; pick another with --viewer-port (0 picks a free one)", e);
             }
 
-            throw new CliException($"port {port} on 127.0.0.1 is in use; pick another with --port (0 picks a free one)", e);
+            throw new CliException($"port {port} on {host} is in use; pick another with --port (0 picks a free one)", e);
         }
 
-        string viewer = viewerPort is null ? "" : $"; viewer http://127.0.0.1:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
+        string scheme = options.TlsCertificate is null ? "http" : "https";
+        string hostInUrl = options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
+        string viewer = viewerPort is null ? "" : $"; viewer {scheme}://127.0.0.1:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
+        string auth = options.TokenStorePath is { } store ? $"tokens {Path.GetFullPath(store)}" : "authentication off";
         await output.WriteLineAsync(
-            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on http://127.0.0.1:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(ledgerPath)}; Ctrl+C stops.").ConfigureAwait(false);
+            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(options.LedgerPath)}; {auth}; Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellation).ConfigureAwait(false);
         try
         {

@@ -1,4 +1,5 @@
 using Explainability.Onnx;
+using Explainability.Server.Auth;
 using Explainability.Server.Explaining;
 using Explainability.Server.Ledger;
 using Explainability.Server.Models;
@@ -76,7 +77,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// client: <see cref="ModelNotFoundException"/> and <see cref="ExplanationNotFoundException"/> -> <c>NotFound</c>;
     /// <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
     /// <c>Unavailable</c>; <see cref="RequestLimitException"/> ->
-    /// <c>ResourceExhausted</c>; <see cref="StreamedRequestException"/> -> its inner exception's status, the message prefixed
+    /// <c>ResourceExhausted</c>; <see cref="UnauthenticatedException"/> -> <c>Unauthenticated</c>;
+    /// <see cref="PermissionDeniedException"/> -> <c>PermissionDenied</c>; <see cref="StreamedRequestException"/> -> its inner exception's status, the message prefixed
     /// with the request's position; <see cref="Onnx.InputException"/>, and a plain <see cref="ArgumentException"/> or
     /// <see cref="FormatException"/> thrown by the service's own validation (see <see cref="RequestErrors.IsOwnValidation"/>)
     /// -> <c>InvalidArgument</c>; <see cref="Onnx.UnsupportedModelException"/> and <see cref="RuntimeDisagreementException"/>
@@ -91,6 +93,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             ? new Status(status.StatusCode, $"request {streamed.Position}: {status.Detail}")
             : status,
         ModelNotFoundException or ExplanationNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
+        UnauthenticatedException => new Status(StatusCode.Unauthenticated, MessageOf(exception)),
+        PermissionDeniedException => new Status(StatusCode.PermissionDenied, MessageOf(exception)),
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
         UnsupportedModelException or RuntimeDisagreementException or ModelVersionUnavailableException =>
             new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
@@ -103,9 +107,14 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     private RpcException Translate(Exception exception, ServerCallContext context)
     {
         var status = ToStatus(exception);
+        var cause = exception is StreamedRequestException { InnerException: { } inner } ? inner : exception;
         if (status.StatusCode == StatusCode.Internal)
         {
-            LogInternal(exception is StreamedRequestException { InnerException: { } inner } ? inner : exception, context.Method);
+            LogInternal(cause, context.Method);
+        }
+        else if (ClientRefused(cause) is { } client)
+        {
+            LogAccessRefused(context.Method, client, status.StatusCode, status.Detail);
         }
         else
         {
@@ -114,6 +123,15 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
         return new RpcException(status);
     }
+
+    /// <summary>The client an authentication or authorization refusal names (<c>unknown</c> without a valid token), or
+    /// null for any other exception. Logs say who was refused, and never the token: the exceptions carry no token text.</summary>
+    public static string? ClientRefused(Exception exception) => exception switch
+    {
+        UnauthenticatedException e => e.Client,
+        PermissionDeniedException e => e.Client,
+        _ => null,
+    };
 
     // An ArgumentException with a parameter name appends " (Parameter 'name')" to its message: the client never sent a
     // parameter of that name, so the suffix is dropped.
@@ -134,6 +152,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed with an unexpected error")]
     private partial void LogInternal(Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} refused to client {Client}: {StatusCode} {Detail}")]
+    private partial void LogAccessRefused(string method, string client, StatusCode statusCode, string detail);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Detail}")]
     private partial void LogRefused(string method, StatusCode statusCode, string detail);

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Explainability.Core.Data;
 using Explainability.Core.Shap;
 using Explainability.Protos;
+using Explainability.Server.Auth;
 using Explainability.Server.Explaining;
 using Explainability.Server.Hosting;
 using Explainability.Server.Ledger;
@@ -14,33 +15,43 @@ namespace Explainability.Server.Grpc;
 
 /// <summary>
 /// The <c>Explainer</c> service of <c>protos/explainability.proto</c>. Validates a request before computing anything, runs
-/// the same <see cref="ExplanationService"/> the CLI runs, and maps the result to messages. Throws the domain's exceptions;
+/// the same <see cref="ExplanationService"/> the CLI runs, and maps the result to messages. Every call's caller was
+/// authenticated by <see cref="AuthInterceptor"/>; each method checks the models, audiences and ledger access it touches
+/// against the caller's scope before anything else (<see cref="CallerAccess"/>). Throws the domain's exceptions;
 /// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
 /// </summary>
 public sealed partial class ExplainerGrpcService(
     ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options, LedgerService ledger)
     : Explainer.ExplainerBase
 {
-    /// <summary>The request header naming the consuming system, recorded in the ledger (<c>anonymous</c> without it).</summary>
+    /// <summary>The request header naming the consuming system, recorded in the ledger (<c>anonymous</c> without it) when
+    /// authentication is off; with authentication on the token's client is recorded and the header is ignored.</summary>
     public const string ClientHeader = "client";
 
     /// <summary>Longest client name recorded; a longer header is cut.</summary>
-    public const int MaxClientLength = 200;
+    public const int MaxClientLength = BearerAuthenticator.MaxClientLength;
 
     /// <inheritdoc />
+    /// <remarks>Only the models in the caller's scope.</remarks>
     public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
+        var scope = AuthInterceptor.Of(context).Scope;
         var response = new ListModelsResponse();
-        response.Models.Add(registry.Models.Select(ProtoMapping.ToModelInfo));
+        response.Models.Add(registry.Models.Where(m => scope.AllowsModel(m.Id)).Select(ProtoMapping.ToModelInfo));
         return Task.FromResult(response);
     }
 
     /// <inheritdoc />
+    /// <exception cref="PermissionDeniedException">The model is outside the caller's scope (known or not).</exception>
     /// <exception cref="ModelNotFoundException">No model has the id.</exception>
-    public override Task<ModelInfo> GetModel(GetModelRequest request, ServerCallContext context) =>
-        Task.FromResult(ProtoMapping.ToModelInfo(registry.Get(request.ModelId)));
+    public override Task<ModelInfo> GetModel(GetModelRequest request, ServerCallContext context)
+    {
+        AuthInterceptor.Of(context).RequireModel(request.ModelId);
+        return Task.FromResult(ProtoMapping.ToModelInfo(registry.Get(request.ModelId)));
+    }
 
     /// <inheritdoc />
+    /// <exception cref="PermissionDeniedException">The model or an audience is outside the caller's scope.</exception>
     /// <exception cref="RequestLimitException">More rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
     /// <exception cref="ModelNotFoundException">No model has the id.</exception>
     /// <exception cref="ArgumentException">Unknown method, output space, audience or format; or bad rows (<see cref="Onnx.InputException"/>).</exception>
@@ -48,6 +59,13 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="LedgerUnavailableException">The ledger could not record the explanations; nothing is answered.</exception>
     public override Task<ExplainResponse> Explain(ExplainRequest request, ServerCallContext context)
     {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireModel(request.ModelId);
+        foreach (var audience in request.Audiences)
+        {
+            caller.RequireAudience(audience);
+        }
+
         if (request.Rows.Count > options.MaxRowsPerRequest)
         {
             throw new RequestLimitException(
@@ -119,21 +137,34 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="ArgumentException">The id is malformed.</exception>
     /// <exception cref="ExplanationNotFoundException">No explanation has the id.</exception>
     /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
-    public override Task<GetExplanationResponse> GetExplanation(GetExplanationRequest request, ServerCallContext context) =>
-        Task.FromResult(ledger.Get(request.ExplanationId));
+    /// <exception cref="PermissionDeniedException">The caller has no ledger-read right, or the explanation's model is outside its scope.</exception>
+    public override Task<GetExplanationResponse> GetExplanation(GetExplanationRequest request, ServerCallContext context)
+    {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireLedgerRead("GetExplanation");
+        var response = ledger.Get(request.ExplanationId);
+        caller.RequireModel(response.Explanation.ModelId);
+        return Task.FromResult(response);
+    }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The id is malformed; the audience is missing or unknown; the format or language is invalid.</exception>
     /// <exception cref="ExplanationNotFoundException">No explanation has the id.</exception>
     /// <exception cref="ModelVersionUnavailableException">The model version it was computed with is no longer loaded.</exception>
     /// <exception cref="LedgerUnavailableException">The new view could not be recorded; it is not answered.</exception>
+    /// <exception cref="PermissionDeniedException">The caller has no ledger-read right, or the audience or the explanation's model is outside its scope.</exception>
     public override Task<RenderResponse> Render(RenderRequest request, ServerCallContext context)
     {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireLedgerRead("Render");
         ExplanationIds.Require(request.ExplanationId);
         if (request.Audience.Length == 0)
         {
             throw new ArgumentException($"audience is required: one of {string.Join(", ", Audiences.All)}");
         }
+
+        caller.RequireAudience(request.Audience);
+        caller.RequireModel(ledger.GetExplanation(request.ExplanationId).ModelId);
 
         string format = NormalizeFormat(request.Format);
         string? language = request.Language.Length == 0 ? null : RequireLanguageCode(request.Language);
@@ -141,20 +172,12 @@ public sealed partial class ExplainerGrpcService(
         return Task.FromResult(new RenderResponse { ExplanationId = recorded.ExplanationId, View = recorded.View, Sequence = recorded.Sequence });
     }
 
-    /// <summary>The caller as the ledger records it: the <see cref="ClientHeader"/> header (cut to
-    /// <see cref="MaxClientLength"/> characters) or <c>anonymous</c>, and the gRPC peer.</summary>
-    private static LedgerCaller Caller(ServerCallContext context)
-    {
-        string? client = context.RequestHeaders.GetValue(ClientHeader)?.Trim();
-        if (string.IsNullOrEmpty(client))
-        {
-            client = LedgerCaller.Anonymous;
-        }
-
-        return new LedgerCaller(client.Length > MaxClientLength ? client[..MaxClientLength] : client, context.Peer ?? "");
-    }
+    /// <summary>The caller as the ledger records it: the authenticated client (with authentication off the
+    /// <see cref="ClientHeader"/> header, cut to <see cref="MaxClientLength"/> characters, or <c>anonymous</c>), and the gRPC peer.</summary>
+    private static LedgerCaller Caller(ServerCallContext context) => new(AuthInterceptor.Of(context).Client, context.Peer ?? "");
 
     /// <inheritdoc />
+    /// <exception cref="PermissionDeniedException">The model is outside the caller's scope.</exception>
     /// <exception cref="RequestLimitException">More rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
     /// <exception cref="ModelNotFoundException">No model has the id.</exception>
     /// <exception cref="ArgumentException">Fewer than two methods, an unknown or repeated method, a reference not among them,
@@ -162,6 +185,7 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="Onnx.UnsupportedModelException">A method the model cannot do.</exception>
     public override Task<CompareResponse> Compare(CompareRequest request, ServerCallContext context)
     {
+        AuthInterceptor.Of(context).RequireModel(request.ModelId);
         if (request.Rows.Count > options.MaxRowsPerRequest)
         {
             throw new RequestLimitException(

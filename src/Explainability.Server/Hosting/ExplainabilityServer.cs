@@ -1,4 +1,5 @@
 using System.Net;
+using Explainability.Server.Auth;
 using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Ledger;
@@ -16,14 +17,16 @@ using Microsoft.Extensions.Logging;
 namespace Explainability.Server.Hosting;
 
 /// <summary>
-/// Builds the gRPC host: Kestrel on the IPv4 loopback only, HTTP/2 without TLS (h2c), the <c>Explainer</c> service and the
-/// <see cref="ErrorInterceptor"/>, the ledger, and optionally the analysts' HTML viewer on a second endpoint (HTTP/1.1).
+/// Builds the gRPC host: Kestrel on the IPv4 loopback by default, HTTP/2 without TLS (h2c) or over TLS with a configured
+/// certificate, the <c>Explainer</c> service behind the <see cref="ErrorInterceptor"/> and the <see cref="AuthInterceptor"/>,
+/// the ledger, and optionally the analysts' HTML viewer on a second endpoint (HTTP/1.1).
 /// Used by <c>explainability serve</c> and by the integration tests.
 /// </summary>
-public static class ExplainabilityServer
+public static partial class ExplainabilityServer
 {
     /// <summary>
-    /// A host serving <paramref name="registry"/> on <c>127.0.0.1:<paramref name="port"/></c>; port 0 picks a free port,
+    /// A host serving <paramref name="registry"/> on <see cref="ExplainabilityServerOptions.Address"/> (default
+    /// <c>127.0.0.1</c>) port <paramref name="port"/>; port 0 picks a free port,
     /// readable with <see cref="BoundPort"/> once started. The caller owns <paramref name="registry"/> and disposes it
     /// after the host stops.
     /// </summary>
@@ -38,6 +41,7 @@ public static class ExplainabilityServer
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     /// <exception cref="InvalidDataException">The ledger file is not a ledger this server can read.</exception>
     /// <exception cref="LedgerUnavailableException">The ledger file cannot be opened or created.</exception>
+    /// <exception cref="FileNotFoundException">The token store does not exist.</exception>
     public static WebApplication Build(
         ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null, IExplanationLedger? ledger = null)
     {
@@ -45,6 +49,8 @@ public static class ExplainabilityServer
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         var settings = (options ?? new ExplainabilityServerOptions()).Validated();
+        // Opened before the host, so a missing or foreign token store fails the start and not the first call.
+        var authenticator = new BearerAuthenticator(settings.TokenStorePath is { } tokens ? TokenStore.Open(tokens, create: false) : null);
 
         // No command-line arguments and the binaries' folder as content root: the host reads nothing the caller did not pass.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -55,9 +61,14 @@ public static class ExplainabilityServer
         var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            kestrel.Listen(settings.Address, port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
+                if (settings.TlsCertificate is { } certificate)
+                {
+                    listen.UseHttps(certificate);
+                }
+
                 endpoints.Grpc = listen;
             });
             if (settings.ViewerPort is int viewerPort)
@@ -65,6 +76,11 @@ public static class ExplainabilityServer
                 kestrel.Listen(settings.ViewerAddress, viewerPort, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1;
+                    if (settings.TlsCertificate is { } certificate)
+                    {
+                        listen.UseHttps(certificate);
+                    }
+
                     endpoints.Viewer = listen;
                 });
             }
@@ -74,6 +90,7 @@ public static class ExplainabilityServer
         builder.Services.AddSingleton(endpoints);
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(authenticator);
         builder.Services.AddSingleton(new ExplanationService(views ?? ViewService.CreateDefault()));
         if (ledger is null)
         {
@@ -88,13 +105,20 @@ public static class ExplainabilityServer
         builder.Services.AddSingleton<LedgerService>();
         builder.Services.AddGrpc(grpc =>
         {
+            // In this order: the error interceptor wraps authentication, so its refusals become status codes and are logged.
             grpc.Interceptors.Add<ErrorInterceptor>();
+            grpc.Interceptors.Add<AuthInterceptor>();
             grpc.MaxReceiveMessageSize = settings.MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<IExplanationLedger>();
+        if (!authenticator.Enabled)
+        {
+            LogAuthenticationOff(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExplainabilityServer)), settings.AllowUnauthenticated);
+        }
+
         if (settings.ViewerPort is not null)
         {
             ViewerEndpoints.Map(app);
@@ -103,6 +127,9 @@ public static class ExplainabilityServer
         app.MapGrpcService<ExplainerGrpcService>();
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "authentication is off (no token store; explicitly allowed: {Allowed}): every caller may use every model and read the ledger; start with a token store to require tokens")]
+    private static partial void LogAuthenticationOff(ILogger logger, bool allowed);
 
     /// <summary>The port the started host's HTML viewer listens on (the one picked when it was built with viewer port 0).</summary>
     /// <exception cref="InvalidOperationException">The host has no viewer (<see cref="ExplainabilityServerOptions.ViewerPort"/>

@@ -45,11 +45,30 @@ public sealed record ExplainabilityServerOptions
     /// <summary>Address the viewer listens on; the IPv4 loopback by default, so only this machine reaches it.</summary>
     public System.Net.IPAddress ViewerAddress { get; init; } = System.Net.IPAddress.Loopback;
 
+    /// <summary>Address the gRPC endpoint listens on; the IPv4 loopback by default, so only this machine reaches it.</summary>
+    public System.Net.IPAddress Address { get; init; } = System.Net.IPAddress.Loopback;
+
+    /// <summary>
+    /// The token store (<see cref="Auth.TokenStore"/>, a file <c>tokens issue</c> created): when set, every gRPC call and
+    /// every viewer page needs a bearer token of it, within its scope. Null (the default): authentication is off, which
+    /// is allowed on loopback addresses only (a warning is logged) unless <see cref="AllowUnauthenticated"/> says so.
+    /// </summary>
+    public string? TokenStorePath { get; init; }
+
+    /// <summary>Serve without authentication on a non-loopback address (<c>serve --no-auth</c>): every caller on the network
+    /// may use every model and read the ledger. Cannot be combined with <see cref="TokenStorePath"/>.</summary>
+    public bool AllowUnauthenticated { get; init; }
+
+    /// <summary>The certificate (with its private key) of HTTPS on the gRPC endpoint and the viewer's; null (the default)
+    /// for plain HTTP/2 (h2c) and HTTP/1.1.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; init; }
+
     /// <summary>Least severe log level written to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>Throws unless every limit is positive and the ledger path is set.</summary>
-    /// <exception cref="ArgumentException">A limit is zero or negative; the message names it.</exception>
+    /// <summary>Throws unless every limit is positive, the ledger path is set, and a non-loopback address has a token store
+    /// or <see cref="AllowUnauthenticated"/>.</summary>
+    /// <exception cref="ArgumentException">A limit is zero or negative, or the authentication settings conflict; the message names it.</exception>
     public ExplainabilityServerOptions Validated()
     {
         if (MaxModelEvaluationsPerRequest < 1)
@@ -85,6 +104,24 @@ public sealed record ExplainabilityServerOptions
         if (LedgerBusyTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"LedgerBusyTimeout must be positive, got {LedgerBusyTimeout}");
+        }
+
+        if (TokenStorePath is not null && AllowUnauthenticated)
+        {
+            throw new ArgumentException("a token store (--tokens) and serving without authentication (--no-auth) exclude each other");
+        }
+
+        if (TokenStorePath is null && !AllowUnauthenticated
+            && (!System.Net.IPAddress.IsLoopback(Address) || (ViewerPort is not null && !System.Net.IPAddress.IsLoopback(ViewerAddress))))
+        {
+            var exposed = System.Net.IPAddress.IsLoopback(Address) ? ViewerAddress : Address;
+            throw new ArgumentException(
+                $"listening on {exposed}, which is not a loopback address, without a token store: give one (--tokens PATH, made by 'tokens issue'), or --no-auth to let every caller on the network in");
+        }
+
+        if (TlsCertificate is { HasPrivateKey: false })
+        {
+            throw new ArgumentException($"the TLS certificate {TlsCertificate.Subject} has no private key");
         }
 
         return this;

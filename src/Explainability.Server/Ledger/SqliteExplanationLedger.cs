@@ -298,10 +298,7 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
         reader.GetString(0), ParseTimestamp(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
         reader.GetString(5), (byte[])reader.GetValue(6));
 
-    private static void CreateOrCheckSchema(SqliteConnection connection, string path)
-    {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        Execute(connection, """
+    private static void CreateOrCheckSchema(SqliteConnection connection, string path) => SqliteSchema.CreateOrCheck(connection, """
             CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS explanations (
                 id TEXT PRIMARY KEY NOT NULL,
@@ -320,51 +317,15 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
                 recorded_at TEXT NOT NULL,
                 record BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS views_by_explanation ON views(explanation_id, seq);
-            """, transaction);
-        var versions = new List<long>();
-        using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT version FROM schema_version;";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                versions.Add(reader.GetInt64(0));
-            }
-        }
+            """, SchemaVersion, "ledger", path);
 
-        if (versions.Count == 0)
-        {
-            Execute(connection, $"INSERT INTO schema_version (version) VALUES ({SchemaVersion});", transaction);
-        }
-        else if (versions.Count > 1 || versions[0] != SchemaVersion)
-        {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"ledger {path} has schema version {string.Join(", ", versions)}; this server reads version {SchemaVersion}"));
-        }
+    private static void Execute(SqliteConnection connection, string sql) => SqliteSchema.Execute(connection, sql);
 
-        transaction.Commit();
-    }
+    private static object? Scalar(SqliteConnection connection, string sql) => SqliteSchema.Scalar(connection, sql);
 
-    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static string Timestamp(DateTimeOffset at) => SqliteSchema.Timestamp(at);
 
-    private static object? Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTimestamp(string text) =>
-        DateTimeOffset.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static DateTimeOffset ParseTimestamp(string text) => SqliteSchema.ParseTimestamp(text);
 
     /// <summary>The timestamp text the ledger writes: UTC, ISO 8601 with 100 ns precision.</summary>
     public static string FormatTimestamp(DateTimeOffset at) => Timestamp(at);
