@@ -81,6 +81,48 @@ public sealed class RenderCommandTests
         Assert.Empty(customer.Output);
     }
 
+    /// <summary>A view's percentiles, portfolio and similar cases come from the model's background and reference rows:
+    /// a copy of the same model version whose background has changed must not re-render an old explanation with them,
+    /// while an unchanged copy elsewhere renders as the original.</summary>
+    [Fact]
+    public void Render_refuses_when_the_models_background_changed_since_the_explanation_was_recorded()
+    {
+        using var temp = new TempFolder();
+        string ledger = Path.Combine(temp.Path, "ledger.db");
+        var (id, customer, _) = RecordOne(ledger, "credit-risk", 3);
+        string same = CopyModel(temp.Path, "same", keepBackgroundRows: null);
+        string trimmed = CopyModel(temp.Path, "trimmed", keepBackgroundRows: 100);
+
+        var unchanged = CliRun.Of("render", "--ledger", ledger, "--id", id, "--audience", "customer", "--models", same);
+        var changed = CliRun.Of("render", "--ledger", ledger, "--id", id, "--audience", "fraud-analyst", "--models", trimmed);
+
+        Assert.Equal((0, "", customer), (unchanged.Code, unchanged.Error, unchanged.Output));
+        Assert.Equal(2, changed.Code);
+        Assert.Contains("had other background or reference rows", changed.Error, StringComparison.Ordinal);
+        Assert.Empty(changed.Output);
+        using var store = SqliteExplanationLedger.Open(ledger);
+        Assert.Equal(2, store.ViewsOf(id).Count);
+    }
+
+    private static string CopyModel(string root, string name, int? keepBackgroundRows)
+    {
+        string source = Path.Combine(RepoRoot.Path, "models", "credit-risk");
+        string target = Path.Combine(root, name, "credit-risk");
+        Directory.CreateDirectory(target);
+        foreach (string file in Directory.GetFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        if (keepBackgroundRows is int keep)
+        {
+            string background = Path.Combine(target, "background.csv");
+            File.WriteAllLines(background, File.ReadLines(background).Take(keep + 1).ToList());
+        }
+
+        return Path.GetDirectoryName(target)!;
+    }
+
     /// <summary>Explains one background row in process and records it with its customer view, as the Explain RPC does.</summary>
     private static (string Id, string CustomerText, string TopFeature) RecordOne(string ledgerPath, string modelId, int row)
     {

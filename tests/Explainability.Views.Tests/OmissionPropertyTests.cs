@@ -55,10 +55,13 @@ public class OmissionPropertyTests
             GroupByFeatureGroup = rng.Next(2) == 0,
             Scale = (OutputScale)rng.Next(2),
             Decimals = rng.Next(3) == 0 ? null : rng.Next(0, 4),
-            ShowScore = rng.Next(2) == 0,
-            ShowBaseValue = rng.Next(2) == 0,
-            ShowValues = rng.Next(3) != 0,
-            ShowTechnicalDetails = rng.Next(2) == 0,
+            // The customer never sees numbers (AudiencePolicy.Validated refuses otherwise).
+            ShowScore = audience != Audiences.Customer && rng.Next(2) == 0,
+            ShowBaseValue = audience != Audiences.Customer && rng.Next(2) == 0,
+            ShowValues = audience != Audiences.Customer && rng.Next(3) != 0,
+            ShowTechnicalDetails = audience != Audiences.Customer && rng.Next(2) == 0,
+            ShowUncertainty = false,
+            ShowOffset = false,
             Context = (ContextBlocks)rng.Next(16),
         };
         return new Case(context, policy, phi, names);

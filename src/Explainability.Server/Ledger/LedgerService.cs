@@ -75,6 +75,7 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
                 Client = caller.Client,
                 Peer = caller.Peer,
                 RecordedAt = stamp,
+                ViewDataSha256 = model.ViewDataSha256,
             };
             foreach (var (key, value) in e.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
@@ -212,6 +213,12 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
             string now = loaded is null ? "no model with that id is loaded" : $"the loaded one is version {loaded.Version} (sha256 {loaded.Sha256})";
             throw new ModelVersionUnavailableException(
                 $"explanation '{record.ExplanationId}' was computed with model '{record.ModelId}' version {record.ModelVersion} (sha256 {record.ModelSha256}), which this server no longer has loaded ({now}); load that version to render it");
+        }
+
+        if (record.ViewDataSha256.Length > 0 && record.ViewDataSha256 != loaded.ViewDataSha256)
+        {
+            throw new ModelVersionUnavailableException(
+                $"explanation '{record.ExplanationId}' was recorded when model '{record.ModelId}' version {record.ModelVersion} had other background or reference rows (view data sha256 {record.ViewDataSha256}, loaded {loaded.ViewDataSha256}); its views' percentiles, portfolio and similar cases would come from other data, so it is not re-rendered: load the model folder it was recorded with");
         }
 
         return loaded;

@@ -17,6 +17,7 @@ public sealed class LoadedModel : IDisposable
 {
     private readonly Lazy<double[]?> _backgroundColumns;
     private readonly Lazy<string?> _backgroundSha256;
+    private readonly Lazy<string> _viewDataSha256;
     private readonly Lazy<PreparedTreeShap>[] _preparedTreeShap;
     private readonly Lazy<ReferenceAttributions?> _referenceAttributions;
     private readonly Lazy<FeatureTable?> _reference;
@@ -31,6 +32,7 @@ public sealed class LoadedModel : IDisposable
         Background = background;
         CardIsDerived = cardIsDerived;
         _backgroundSha256 = new Lazy<string?>(() => background is null ? null : BackgroundHash.Of(background));
+        _viewDataSha256 = new Lazy<string>(ViewDataHash);
         _backgroundColumns = new Lazy<double[]?>(() =>
             background is null || onnx.TreeModel is null ? null : onnx.ComputeColumns(background, allowExtraColumns: true));
         _preparedTreeShap =
@@ -41,6 +43,28 @@ public sealed class LoadedModel : IDisposable
         _referenceAttributions = new Lazy<ReferenceAttributions?>(() => ReferenceImportance.Compute(this));
         _reference = new Lazy<FeatureTable?>(() =>
             card.Reference is { } r && Directory.Exists(source) ? ReadTable(Path.Combine(source, r.File), card with { Features = [.. card.Features, LabelColumn(r)] }) : null);
+    }
+
+    /// <summary>SHA-256 (lower-case hex) over the data a view's numbers come from besides the explanation itself: the
+    /// background rows (percentiles, the portfolio picture, counterfactual candidates) and the labelled reference rows
+    /// (similar cases), each by <see cref="BackgroundHash"/>. Recorded with every explanation, so that re-rendering it
+    /// later is refused when that data has changed instead of showing numbers from other data.</summary>
+    public string ViewDataSha256 => _viewDataSha256.Value;
+
+    private string ViewDataHash()
+    {
+        string reference;
+        try
+        {
+            reference = Reference is { } r ? BackgroundHash.Of(r) : "none";
+        }
+        catch (FileNotFoundException)
+        {
+            reference = "missing";
+        }
+
+        string text = $"background {BackgroundSha256 ?? "none"}\nreference {reference}\n";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>The labelled reference rows named by the card (<see cref="ModelCard.Reference"/>; raw features and the label

@@ -73,7 +73,8 @@ public sealed partial record AudiencePolicy
 
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A hidden tag is not one of <see cref="KnownTags"/>, the customer's hidden tags
-    /// lack one of <see cref="CustomerAlwaysHidden"/>, a count or the number of decimals is negative, the language is not a language
+    /// lack one of <see cref="CustomerAlwaysHidden"/>, the customer's policy shows a score, base value, values, technical
+    /// details, uncertainty or offset, a count or the number of decimals is negative, the language is not a language
     /// code, or the governance threshold is outside 0..1; <see cref="ArgumentException.ParamName"/> is the setting.</exception>
     public AudiencePolicy Validated()
     {
@@ -107,6 +108,19 @@ public sealed partial record AudiencePolicy
                     $"policy for {Audience}: hiddenTags is [{string.Join(", ", HiddenTags)}] and lacks {string.Join(" and ", missing)}; the customer view always hides {string.Join(" and ", CustomerAlwaysHidden)}",
                     nameof(HiddenTags));
             }
+
+            // Nor a score, a base value, attribution values, technical details, uncertainty or an offset: the customer
+            // templates print none of them, so a policy that "showed" one would make the omission record claim the
+            // customer saw what they did not.
+            foreach (var (name, shown) in CustomerNeverShown())
+            {
+                if (shown)
+                {
+                    throw new ArgumentException(
+                        $"policy for {Audience}: {name} is true; the customer view never shows the score, base value, attribution values, technical details, uncertainty or offset (no numbers a customer cannot use)",
+                        name);
+                }
+            }
         }
 
         if (Decimals is < 0 or > 15)
@@ -129,6 +143,12 @@ public sealed partial record AudiencePolicy
 
         return this;
     }
+
+    private IEnumerable<(string Name, bool Shown)> CustomerNeverShown() =>
+    [
+        ("showScore", ShowScore), ("showBaseValue", ShowBaseValue), ("showValues", ShowValues),
+        ("showTechnicalDetails", ShowTechnicalDetails), ("showUncertainty", ShowUncertainty), ("showOffset", ShowOffset),
+    ];
 
     /// <summary>Whether <paramref name="language"/> is a language code (<c>en</c>, <c>nl</c>, <c>en-GB</c>), safe to put in a template file name.</summary>
     public static bool IsLanguageCode(string? language) => language is not null && LanguageCode().IsMatch(language);

@@ -86,10 +86,17 @@ public static class PolicyReader
         {
             RequireAudience(audience, source);
             // Every setting is checked on its own, so a valid placeholder stands in for the defaults.
+            bool customer = audience == Audiences.Customer;
             var placeholder = new AudiencePolicy
             {
                 Audience = audience,
-                HiddenTags = audience == Audiences.Customer ? AudiencePolicy.CustomerAlwaysHidden : [],
+                HiddenTags = customer ? AudiencePolicy.CustomerAlwaysHidden : [],
+                ShowScore = !customer,
+                ShowBaseValue = !customer,
+                ShowValues = !customer,
+                ShowTechnicalDetails = !customer,
+                ShowUncertainty = !customer,
+                ShowOffset = !customer,
             };
             Apply(placeholder, element, source, audience);
         }

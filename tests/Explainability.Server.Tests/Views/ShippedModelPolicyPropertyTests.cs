@@ -55,12 +55,13 @@ public sealed class ShippedModelPolicyPropertyTests
         Decimals = rng.Next(3) == 0 ? null : rng.Next(0, 5),
         Language = "en",
         Context = (ContextBlocks)rng.Next(64),
-        ShowScore = rng.Next(2) == 0,
-        ShowBaseValue = rng.Next(2) == 0,
-        ShowValues = rng.Next(3) != 0,
-        ShowTechnicalDetails = rng.Next(2) == 0,
-        ShowOffset = rng.Next(2) == 0,
-        ShowUncertainty = rng.Next(2) == 0,
+        // The customer never sees numbers (AudiencePolicy.Validated refuses otherwise).
+        ShowScore = audience != Audiences.Customer && rng.Next(2) == 0,
+        ShowBaseValue = audience != Audiences.Customer && rng.Next(2) == 0,
+        ShowValues = audience != Audiences.Customer && rng.Next(3) != 0,
+        ShowTechnicalDetails = audience != Audiences.Customer && rng.Next(2) == 0,
+        ShowOffset = audience != Audiences.Customer && rng.Next(2) == 0,
+        ShowUncertainty = audience != Audiences.Customer && rng.Next(2) == 0,
         GovernanceThreshold = rng.Next(2) == 0 ? null : Math.Round(rng.NextDouble() * 0.2, 3),
     }.Validated();
 

@@ -78,6 +78,9 @@ public class PolicyFileTests
     [InlineData("customer", "hiddenTag", "[\"protected\"]", "unknown setting")]
     [InlineData("customer", "hiddenTags", "[\"protected\"]", "lacks internal")]
     [InlineData("customer", "hiddenTags", "[\"protected\", \"intern\"]", "unknown tag 'intern'")]
+    [InlineData("customer", "showScore", "true", "showScore is true; the customer view never shows the score")]
+    [InlineData("customer", "showValues", "true", "showValues is true; the customer view never shows")]
+    [InlineData("customer", "showTechnicalDetails", "true", "showTechnicalDetails is true; the customer view never shows")]
     [InlineData("fraud-analyst", "hiddenTags", "[\"Protected\"]", "unknown tag 'Protected'")]
     public void Invalid_setting_in_the_file_is_rejected_naming_file_audience_field_and_value(string audience, string field, string raw, string expected)
     {
@@ -130,6 +133,8 @@ public class PolicyFileTests
         {
             ("""{ "customer": { "topK": -3 } }""", "policy 'customer', field 'topK': topK is -3, expected 0 or more"),
             ("""{ "customer": { "topk": 3 } }""", "policy 'customer', field 'topk': unknown setting"),
+            ("""{ "customer": { "showScore": true } }""", "policy 'customer', field 'showScore': showScore is true; the customer view never shows the score"),
+            ("""{ "customer": { "showBaseValue": true, "showUncertainty": false } }""", "policy 'customer', field 'showBaseValue': showBaseValue is true"),
             ("""{ "customer": { "language": "x y" } }""", "policy 'customer', field 'language': language 'x y' is not a language code"),
             ("""{ "auditor": { "topK": 3 } }""", "policy 'auditor': unknown audience"),
             ("""{ "business-manager": { "scale": "log-odds" } }""", "policy 'business-manager', field 'scale': \"log-odds\" is not one of \"margin\", \"probability\""),
