@@ -113,6 +113,37 @@ public sealed class TreeShapPathDependent
     /// <remarks>Additivity: <c>ExpectedValue[o] + sum over p of phi[p, o]</c> equals the margin of <paramref name="x"/>.</remarks>
     public void Explain(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace)
     {
+        Run(x, phi, workspace, new Condition(NoPlayer, false));
+    }
+
+    /// <summary>
+    /// SHAP values of one row in margin space for the game in which one player is held fixed: always present
+    /// (<paramref name="present"/>) or always absent. The fixed player gets 0 and is no player of the game; the others'
+    /// values are their Shapley values in the game over the remaining players.
+    /// </summary>
+    /// <param name="x">The row, <c>[columns]</c>; NaN is missing.</param>
+    /// <param name="phi">Destination, <c>[players, outputs]</c>, overwritten.</param>
+    /// <param name="workspace">Scratch memory from <see cref="CreateWorkspace"/>.</param>
+    /// <param name="player">The player held fixed, <c>0..PlayerCount-1</c> (all its columns).</param>
+    /// <param name="present">True: the player always follows the row's value; false: it always follows the covers.</param>
+    /// <remarks>Source: the conditioned recursion of the shap library's <c>tree_shap_recursive</c> (<c>condition</c>,
+    /// <c>condition_feature</c>, <c>condition_fraction</c>), used for SHAP interaction values, Lundberg et al. 2020
+    /// (Nature Machine Intelligence), Methods, "SHAP interaction values".</remarks>
+    internal void ExplainConditioned(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace, int player, bool present)
+    {
+        if ((uint)player >= (uint)PlayerCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(player), player, $"expected a player in 0..{PlayerCount - 1}");
+        }
+
+        Run(x, phi, workspace, new Condition(player, present));
+    }
+
+    // The root's parent feature; never a player, so the unconditioned run never matches it.
+    private const int NoPlayer = -2;
+
+    private void Run(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace, Condition condition)
+    {
         int outputs = _ensemble.OutputCount;
         if (x.Length != _ensemble.FeatureCount || phi.Length != PlayerCount * outputs)
         {
@@ -123,20 +154,25 @@ public sealed class TreeShapPathDependent
         var path = workspace.Path.AsSpan();
         foreach (int root in _roots)
         {
-            Recurse(root, x, phi, path, 0, 1, 1, -1);
+            Recurse(root, x, phi, path, 0, 1, 1, -1, condition, 1);
         }
     }
 
-    private void Recurse(int node, ReadOnlySpan<double> x, Span<double> phi, Span<PathElement> parentPath, int depth, double zero, double one, int feature)
+    private void Recurse(int node, ReadOnlySpan<double> x, Span<double> phi, Span<PathElement> parentPath, int depth, double zero, double one, int feature, Condition condition, double conditionFraction)
     {
         // Each level works on its own copy of the path, placed after the parent's segment, so that both children
         // of a node see the same path (Lundberg et al. 2018, Algorithm 2, as laid out in the reference implementation).
+        // A split on the fixed player of a conditioned run is not a path element: it only scales the branches' weight.
         var path = parentPath[(depth + 1)..];
         parentPath[..(depth + 1)].CopyTo(path);
-        Extend(path, depth, zero, one, feature);
+        if (feature != condition.Player)
+        {
+            Extend(path, depth, zero, one, feature);
+        }
+
         if (_mode[node] == NodeMode.Leaf)
         {
-            AddLeaf(node, phi, path, depth);
+            AddLeaf(node, phi, path, depth, conditionFraction);
             return;
         }
 
@@ -172,26 +208,35 @@ public sealed class TreeShapPathDependent
 
         double hotZero = incomingZero * hotFraction;
         double coldZero = incomingZero * coldFraction;
-
-        // A branch whose zero and one fractions are both 0 carries no weight in any coalition: skipping it avoids 0/0.
-        if (hotZero != 0 || incomingOne != 0)
+        double hotCondition = conditionFraction, coldCondition = conditionFraction;
+        int childDepth = pathDepth + 1;
+        if (split == condition.Player)
         {
-            Recurse(hot, x, phi, path, pathDepth + 1, hotZero, incomingOne, split);
+            // The fixed player present follows the row; absent, both branches in proportion to their covers. Its split
+            // adds no path element, so the children keep this node's path and depth.
+            (hotCondition, coldCondition) = condition.Present ? (conditionFraction, 0) : (conditionFraction * hotFraction, conditionFraction * coldFraction);
+            childDepth = pathDepth;
         }
 
-        if (coldZero != 0)
+        // A branch whose zero and one fractions are both 0 carries no weight in any coalition: skipping it avoids 0/0.
+        if ((hotZero != 0 || incomingOne != 0) && hotCondition != 0)
         {
-            Recurse(cold, x, phi, path, pathDepth + 1, coldZero, 0, split);
+            Recurse(hot, x, phi, path, childDepth, hotZero, incomingOne, split, condition, hotCondition);
+        }
+
+        if (coldZero != 0 && coldCondition != 0)
+        {
+            Recurse(cold, x, phi, path, childDepth, coldZero, 0, split, condition, coldCondition);
         }
     }
 
-    private void AddLeaf(int node, Span<double> phi, Span<PathElement> path, int depth)
+    private void AddLeaf(int node, Span<double> phi, Span<PathElement> path, int depth, double conditionFraction)
     {
         int outputs = _ensemble.OutputCount;
         if (outputs == 1)
         {
             // The common single-output case: no inner loop over outputs.
-            double leaf = _leafValues[node];
+            double leaf = _leafValues[node] * conditionFraction;
             for (int i = 1; i <= depth; i++)
             {
                 phi[path[i].Feature] += UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero) * leaf;
@@ -203,7 +248,7 @@ public sealed class TreeShapPathDependent
         var values = _leafValues.AsSpan(node * outputs, outputs);
         for (int i = 1; i <= depth; i++)
         {
-            double w = UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero);
+            double w = UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero) * conditionFraction;
             var target = phi.Slice(path[i].Feature * outputs, outputs);
             for (int o = 0; o < outputs; o++)
             {
@@ -312,6 +357,9 @@ public sealed class TreeShapPathDependent
 
         return expected;
     }
+
+    /// <summary>The player a conditioned run holds fixed (<see cref="NoPlayer"/> for none) and whether it is present.</summary>
+    private readonly record struct Condition(int Player, bool Present);
 
     internal struct PathElement(int feature, double zero, double one, double weight)
     {
