@@ -8,18 +8,7 @@ internal static class BruteForce
     /// <summary>Shapley values phi[f] for value function v over coalitions given as bit masks of M players.</summary>
     public static double[] Shapley(int m, Func<int, double> v)
     {
-        var values = new double[1 << m];
-        for (int s = 0; s < values.Length; s++)
-        {
-            values[s] = v(s);
-        }
-
-        var fact = new double[m + 1];
-        fact[0] = 1;
-        for (int i = 1; i <= m; i++)
-        {
-            fact[i] = fact[i - 1] * i;
-        }
+        var (values, fact) = Tabulate(m, v);
 
         var phi = new double[m];
         for (int i = 0; i < m; i++)
@@ -46,18 +35,7 @@ internal static class BruteForce
     /// </summary>
     public static double[,] ShapleyInteractions(int m, Func<int, double> v)
     {
-        var values = new double[1 << m];
-        for (int s = 0; s < values.Length; s++)
-        {
-            values[s] = v(s);
-        }
-
-        var fact = new double[m + 1];
-        fact[0] = 1;
-        for (int i = 1; i <= m; i++)
-        {
-            fact[i] = fact[i - 1] * i;
-        }
+        var (values, fact) = Tabulate(m, v);
 
         var phi = Shapley(m, s => values[s]);
         var result = new double[m, m];
@@ -92,6 +70,25 @@ internal static class BruteForce
         }
 
         return result;
+    }
+
+    /// <summary>v of every coalition <c>[2^m]</c> and the factorials <c>0!..m!</c>.</summary>
+    private static (double[] Values, double[] Factorials) Tabulate(int m, Func<int, double> v)
+    {
+        var values = new double[1 << m];
+        for (int s = 0; s < values.Length; s++)
+        {
+            values[s] = v(s);
+        }
+
+        var fact = new double[m + 1];
+        fact[0] = 1;
+        for (int i = 1; i <= m; i++)
+        {
+            fact[i] = fact[i - 1] * i;
+        }
+
+        return (values, fact);
     }
 
     /// <summary>Interventional value function: mean over background rows of f(x_S, b_rest), output o; column f belongs to player <c>player[f]</c> (itself when null).</summary>
