@@ -113,7 +113,7 @@ public sealed class TreeShapPathDependent
     /// <remarks>Additivity: <c>ExpectedValue[o] + sum over p of phi[p, o]</c> equals the margin of <paramref name="x"/>.</remarks>
     public void Explain(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace)
     {
-        Run(x, phi, workspace, new Condition(NoPlayer, false));
+        Run(x, phi, workspace, default(Unconditioned));
     }
 
     /// <summary>
@@ -136,13 +136,13 @@ public sealed class TreeShapPathDependent
             throw new ArgumentOutOfRangeException(nameof(player), player, $"expected a player in 0..{PlayerCount - 1}");
         }
 
-        Run(x, phi, workspace, new Condition(player, present));
+        Run(x, phi, workspace, new Conditioned(player, present));
     }
 
-    // The root's parent feature; never a player, so the unconditioned run never matches it.
-    private const int NoPlayer = -2;
-
-    private void Run(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace, Condition condition)
+    // Generic over the condition so that the JIT compiles the unconditioned recursion without any of the conditioned
+    // run's tests and multiplications (a struct type argument gets its own code).
+    private void Run<TCondition>(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace, TCondition condition)
+        where TCondition : struct, ICondition
     {
         int outputs = _ensemble.OutputCount;
         if (x.Length != _ensemble.FeatureCount || phi.Length != PlayerCount * outputs)
@@ -158,21 +158,22 @@ public sealed class TreeShapPathDependent
         }
     }
 
-    private void Recurse(int node, ReadOnlySpan<double> x, Span<double> phi, Span<PathElement> parentPath, int depth, double zero, double one, int feature, Condition condition, double conditionFraction)
+    private void Recurse<TCondition>(int node, ReadOnlySpan<double> x, Span<double> phi, Span<PathElement> parentPath, int depth, double zero, double one, int feature, TCondition condition, double conditionFraction)
+        where TCondition : struct, ICondition
     {
         // Each level works on its own copy of the path, placed after the parent's segment, so that both children
         // of a node see the same path (Lundberg et al. 2018, Algorithm 2, as laid out in the reference implementation).
         // A split on the fixed player of a conditioned run is not a path element: it only scales the branches' weight.
         var path = parentPath[(depth + 1)..];
         parentPath[..(depth + 1)].CopyTo(path);
-        if (feature != condition.Player)
+        if (!condition.IsActive || feature != condition.Player)
         {
             Extend(path, depth, zero, one, feature);
         }
 
         if (_mode[node] == NodeMode.Leaf)
         {
-            AddLeaf(node, phi, path, depth, conditionFraction);
+            AddLeaf(node, phi, path, depth, condition.IsActive ? conditionFraction : 1);
             return;
         }
 
@@ -210,7 +211,7 @@ public sealed class TreeShapPathDependent
         double coldZero = incomingZero * coldFraction;
         double hotCondition = conditionFraction, coldCondition = conditionFraction;
         int childDepth = pathDepth + 1;
-        if (split == condition.Player)
+        if (condition.IsActive && split == condition.Player)
         {
             // The fixed player present follows the row; absent, both branches in proportion to their covers. Its split
             // adds no path element, so the children keep this node's path and depth.
@@ -219,12 +220,12 @@ public sealed class TreeShapPathDependent
         }
 
         // A branch whose zero and one fractions are both 0 carries no weight in any coalition: skipping it avoids 0/0.
-        if ((hotZero != 0 || incomingOne != 0) && hotCondition != 0)
+        if ((hotZero != 0 || incomingOne != 0) && (!condition.IsActive || hotCondition != 0))
         {
             Recurse(hot, x, phi, path, childDepth, hotZero, incomingOne, split, condition, hotCondition);
         }
 
-        if (coldZero != 0 && coldCondition != 0)
+        if (coldZero != 0 && (!condition.IsActive || coldCondition != 0))
         {
             Recurse(cold, x, phi, path, childDepth, coldZero, 0, split, condition, coldCondition);
         }
@@ -358,8 +359,38 @@ public sealed class TreeShapPathDependent
         return expected;
     }
 
-    /// <summary>The player a conditioned run holds fixed (<see cref="NoPlayer"/> for none) and whether it is present.</summary>
-    private readonly record struct Condition(int Player, bool Present);
+    /// <summary>Which player a run holds fixed, if any, and whether it is present.</summary>
+    private interface ICondition
+    {
+        /// <summary>Whether a player is held fixed.</summary>
+        bool IsActive { get; }
+
+        /// <summary>The player held fixed.</summary>
+        int Player { get; }
+
+        /// <summary>Whether it is held present (else absent).</summary>
+        bool Present { get; }
+    }
+
+    /// <summary>No player held fixed: plain TreeSHAP.</summary>
+    private readonly struct Unconditioned : ICondition
+    {
+        public bool IsActive => false;
+
+        public int Player => -1;
+
+        public bool Present => false;
+    }
+
+    /// <summary>One player held present or absent.</summary>
+    private readonly struct Conditioned(int player, bool present) : ICondition
+    {
+        public bool IsActive => true;
+
+        public int Player { get; } = player;
+
+        public bool Present { get; } = present;
+    }
 
     internal struct PathElement(int feature, double zero, double one, double weight)
     {
