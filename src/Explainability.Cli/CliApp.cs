@@ -31,6 +31,7 @@ internal static class CliApp
         new ExplainCommand(output),
         new RenderCommand(output),
         new ServeCommand(output),
+        new SummarizeCommand(output),
         new TokensCommand(output),
         new TrainSamplesCommand(output),
     ];

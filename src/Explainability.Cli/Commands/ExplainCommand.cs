@@ -250,8 +250,11 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
 
     /// <summary>For a bare ONNX file (whatever its graph: tree, linear or neither), every input column must be a model input:
     /// no card says which columns to ignore, and an ignored column would be reported as a feature with SHAP value 0.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="rows">The input rows.</param>
+    /// <param name="allowed">One more column that may be there (the summarize command's cohort column), or null.</param>
     /// <exception cref="InputException">A column is not a model input; the message names it and lists the inputs.</exception>
-    internal static void RequireOnlyModelInputs(LoadedModel model, FeatureTable rows)
+    internal static void RequireOnlyModelInputs(LoadedModel model, FeatureTable rows, string? allowed = null)
     {
         if (!model.CardIsDerived)
         {
@@ -261,7 +264,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var inputs = model.Onnx.Inputs.SelectMany(i => i.ColumnNames).ToList();
         foreach (var column in rows.Columns)
         {
-            if (!inputs.Contains(column, StringComparer.Ordinal))
+            if (!inputs.Contains(column, StringComparer.Ordinal) && column != allowed)
             {
                 throw new InputException(column,
                     $"unknown feature {MessageText.Quote(column)}: the input column is not an input of model '{model.Id}'; its inputs are: {string.Join(", ", inputs)}");
@@ -281,7 +284,8 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         }
     }
 
-    private static string FirstLine(string path)
+    /// <summary>The first line of a text file (a CSV header), or empty for an empty file.</summary>
+    internal static string FirstLine(string path)
     {
         using var reader = new StreamReader(path);
         return reader.ReadLine() ?? "";

@@ -39,6 +39,9 @@ public sealed class PreparedTreeShap
     /// <summary>Base value in margin space, <c>[outputs]</c>.</summary>
     public double[] ExpectedValue { get; }
 
+    /// <summary>The path-dependent explainer, or null when the method is interventional.</summary>
+    internal TreeShapPathDependent? PathDependent => _pathDependent;
+
     /// <summary>Scratch memory for one thread.</summary>
     internal object CreateWorkspace() => _pathDependent is not null ? _pathDependent.CreateWorkspace() : _interventional!.CreateWorkspace();
 

@@ -113,6 +113,37 @@ public sealed class TreeShapPathDependent
     /// <remarks>Additivity: <c>ExpectedValue[o] + sum over p of phi[p, o]</c> equals the margin of <paramref name="x"/>.</remarks>
     public void Explain(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace)
     {
+        Run(x, phi, workspace, default(Unconditioned));
+    }
+
+    /// <summary>
+    /// SHAP values of one row in margin space for the game in which one player is held fixed: always present
+    /// (<paramref name="present"/>) or always absent. The fixed player gets 0 and is no player of the game; the others'
+    /// values are their Shapley values in the game over the remaining players.
+    /// </summary>
+    /// <param name="x">The row, <c>[columns]</c>; NaN is missing.</param>
+    /// <param name="phi">Destination, <c>[players, outputs]</c>, overwritten.</param>
+    /// <param name="workspace">Scratch memory from <see cref="CreateWorkspace"/>.</param>
+    /// <param name="player">The player held fixed, <c>0..PlayerCount-1</c> (all its columns).</param>
+    /// <param name="present">True: the player always follows the row's value; false: it always follows the covers.</param>
+    /// <remarks>Source: the conditioned recursion of the shap library's <c>tree_shap_recursive</c> (<c>condition</c>,
+    /// <c>condition_feature</c>, <c>condition_fraction</c>), used for SHAP interaction values, Lundberg et al. 2020
+    /// (Nature Machine Intelligence), Methods, "SHAP interaction values".</remarks>
+    internal void ExplainConditioned(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace, int player, bool present)
+    {
+        if ((uint)player >= (uint)PlayerCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(player), player, $"expected a player in 0..{PlayerCount - 1}");
+        }
+
+        Run(x, phi, workspace, new Conditioned(player, present));
+    }
+
+    // Generic over the condition so that the JIT compiles the unconditioned recursion without any of the conditioned
+    // run's tests and multiplications (a struct type argument gets its own code).
+    private void Run<TCondition>(ReadOnlySpan<double> x, Span<double> phi, Workspace workspace, TCondition condition)
+        where TCondition : struct, ICondition
+    {
         int outputs = _ensemble.OutputCount;
         if (x.Length != _ensemble.FeatureCount || phi.Length != PlayerCount * outputs)
         {
@@ -123,20 +154,26 @@ public sealed class TreeShapPathDependent
         var path = workspace.Path.AsSpan();
         foreach (int root in _roots)
         {
-            Recurse(root, x, phi, path, 0, 1, 1, -1);
+            Recurse(root, x, phi, path, 0, 1, 1, -1, condition, 1);
         }
     }
 
-    private void Recurse(int node, ReadOnlySpan<double> x, Span<double> phi, Span<PathElement> parentPath, int depth, double zero, double one, int feature)
+    private void Recurse<TCondition>(int node, ReadOnlySpan<double> x, Span<double> phi, Span<PathElement> parentPath, int depth, double zero, double one, int feature, TCondition condition, double conditionFraction)
+        where TCondition : struct, ICondition
     {
         // Each level works on its own copy of the path, placed after the parent's segment, so that both children
         // of a node see the same path (Lundberg et al. 2018, Algorithm 2, as laid out in the reference implementation).
+        // A split on the fixed player of a conditioned run is not a path element: it only scales the branches' weight.
         var path = parentPath[(depth + 1)..];
         parentPath[..(depth + 1)].CopyTo(path);
-        Extend(path, depth, zero, one, feature);
+        if (!condition.IsActive || feature != condition.Player)
+        {
+            Extend(path, depth, zero, one, feature);
+        }
+
         if (_mode[node] == NodeMode.Leaf)
         {
-            AddLeaf(node, phi, path, depth);
+            AddLeaf(node, phi, path, depth, condition.IsActive ? conditionFraction : 1);
             return;
         }
 
@@ -172,26 +209,35 @@ public sealed class TreeShapPathDependent
 
         double hotZero = incomingZero * hotFraction;
         double coldZero = incomingZero * coldFraction;
-
-        // A branch whose zero and one fractions are both 0 carries no weight in any coalition: skipping it avoids 0/0.
-        if (hotZero != 0 || incomingOne != 0)
+        double hotCondition = conditionFraction, coldCondition = conditionFraction;
+        int childDepth = pathDepth + 1;
+        if (condition.IsActive && split == condition.Player)
         {
-            Recurse(hot, x, phi, path, pathDepth + 1, hotZero, incomingOne, split);
+            // The fixed player present follows the row; absent, both branches in proportion to their covers. Its split
+            // adds no path element, so the children keep this node's path and depth.
+            (hotCondition, coldCondition) = condition.Present ? (conditionFraction, 0) : (conditionFraction * hotFraction, conditionFraction * coldFraction);
+            childDepth = pathDepth;
         }
 
-        if (coldZero != 0)
+        // A branch whose zero and one fractions are both 0 carries no weight in any coalition: skipping it avoids 0/0.
+        if ((hotZero != 0 || incomingOne != 0) && (!condition.IsActive || hotCondition != 0))
         {
-            Recurse(cold, x, phi, path, pathDepth + 1, coldZero, 0, split);
+            Recurse(hot, x, phi, path, childDepth, hotZero, incomingOne, split, condition, hotCondition);
+        }
+
+        if (coldZero != 0 && (!condition.IsActive || coldCondition != 0))
+        {
+            Recurse(cold, x, phi, path, childDepth, coldZero, 0, split, condition, coldCondition);
         }
     }
 
-    private void AddLeaf(int node, Span<double> phi, Span<PathElement> path, int depth)
+    private void AddLeaf(int node, Span<double> phi, Span<PathElement> path, int depth, double conditionFraction)
     {
         int outputs = _ensemble.OutputCount;
         if (outputs == 1)
         {
             // The common single-output case: no inner loop over outputs.
-            double leaf = _leafValues[node];
+            double leaf = _leafValues[node] * conditionFraction;
             for (int i = 1; i <= depth; i++)
             {
                 phi[path[i].Feature] += UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero) * leaf;
@@ -203,7 +249,7 @@ public sealed class TreeShapPathDependent
         var values = _leafValues.AsSpan(node * outputs, outputs);
         for (int i = 1; i <= depth; i++)
         {
-            double w = UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero);
+            double w = UnwoundPathSum(path, depth, i) * (path[i].One - path[i].Zero) * conditionFraction;
             var target = phi.Slice(path[i].Feature * outputs, outputs);
             for (int o = 0; o < outputs; o++)
             {
@@ -311,6 +357,39 @@ public sealed class TreeShapPathDependent
         }
 
         return expected;
+    }
+
+    /// <summary>Which player a run holds fixed, if any, and whether it is present.</summary>
+    private interface ICondition
+    {
+        /// <summary>Whether a player is held fixed.</summary>
+        bool IsActive { get; }
+
+        /// <summary>The player held fixed.</summary>
+        int Player { get; }
+
+        /// <summary>Whether it is held present (else absent).</summary>
+        bool Present { get; }
+    }
+
+    /// <summary>No player held fixed: plain TreeSHAP.</summary>
+    private readonly struct Unconditioned : ICondition
+    {
+        public bool IsActive => false;
+
+        public int Player => -1;
+
+        public bool Present => false;
+    }
+
+    /// <summary>One player held present or absent.</summary>
+    private readonly struct Conditioned(int player, bool present) : ICondition
+    {
+        public bool IsActive => true;
+
+        public int Player { get; } = player;
+
+        public bool Present { get; } = present;
     }
 
     internal struct PathElement(int feature, double zero, double one, double weight)

@@ -7,6 +7,7 @@ using Explainability.Server.Explaining;
 using Explainability.Server.Hosting;
 using Explainability.Server.Ledger;
 using Explainability.Server.Models;
+using Explainability.Server.Summaries;
 using Explainability.Views;
 using Explainability.Views.Rendering;
 using Grpc.Core;
@@ -66,11 +67,7 @@ public sealed partial class ExplainerGrpcService(
             caller.RequireAudience(audience);
         }
 
-        if (request.Rows.Count > options.MaxRowsPerRequest)
-        {
-            throw new RequestLimitException(
-                $"the request has {request.Rows.Count} rows; this server explains at most {options.MaxRowsPerRequest} rows per request: split the rows over several requests");
-        }
+        RequireRowLimit(request.Rows.Count);
 
         var model = registry.Get(request.ModelId);
         string? method = ExplainMethods.Parse(request.Method);
@@ -186,11 +183,7 @@ public sealed partial class ExplainerGrpcService(
     public override Task<CompareResponse> Compare(CompareRequest request, ServerCallContext context)
     {
         AuthInterceptor.Of(context).RequireModel(request.ModelId);
-        if (request.Rows.Count > options.MaxRowsPerRequest)
-        {
-            throw new RequestLimitException(
-                $"the request has {request.Rows.Count} rows; this server explains at most {options.MaxRowsPerRequest} rows per request: split the rows over several requests");
-        }
+        RequireRowLimit(request.Rows.Count);
 
         var model = registry.Get(request.ModelId);
         var methods = TechniqueComparer.ParseMethods(request.Methods);
@@ -224,6 +217,36 @@ public sealed partial class ExplainerGrpcService(
         }
 
         return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="RequestLimitException">More rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
+    /// <exception cref="ModelNotFoundException">No model has the id.</exception>
+    /// <exception cref="ArgumentException">Unknown method or output space; bins or interactions out of range; interactions
+    /// with a method other than tree_path_dependent; an unknown cohort column or bad rows (<see cref="Onnx.InputException"/>).</exception>
+    /// <exception cref="Onnx.UnsupportedModelException">The model cannot be explained with the method.</exception>
+    public override Task<SummarizeResponse> Summarize(SummarizeRequest request, ServerCallContext context)
+    {
+        AuthInterceptor.Of(context).RequireModel(request.ModelId);
+        RequireRowLimit(request.Rows.Count);
+        var model = registry.Get(request.ModelId);
+        var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
+        var outcome = SummaryService.Summarize(model, rows, new SummarizeOptions(
+            new ExplainOptions(request.Method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
+                MaxModelEvaluations: options.MaxModelEvaluationsPerRequest),
+            request.Bins == 0 ? Core.Summaries.SummaryOptions.DefaultBins : request.Bins,
+            request.Interactions,
+            request.CohortColumn.Length == 0 ? null : request.CohortColumn));
+        return Task.FromResult(SummaryProtoMapping.ToResponse(outcome));
+    }
+
+    private void RequireRowLimit(int rows)
+    {
+        if (rows > options.MaxRowsPerRequest)
+        {
+            throw new RequestLimitException(
+                $"the request has {rows} rows; this server explains at most {options.MaxRowsPerRequest} rows per request: split the rows over several requests");
+        }
     }
 
     // The language picks a template file (explanation.<language>.<format>.scriban), so only a language code may reach it.

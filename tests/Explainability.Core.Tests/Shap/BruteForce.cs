@@ -8,18 +8,7 @@ internal static class BruteForce
     /// <summary>Shapley values phi[f] for value function v over coalitions given as bit masks of M players.</summary>
     public static double[] Shapley(int m, Func<int, double> v)
     {
-        var values = new double[1 << m];
-        for (int s = 0; s < values.Length; s++)
-        {
-            values[s] = v(s);
-        }
-
-        var fact = new double[m + 1];
-        fact[0] = 1;
-        for (int i = 1; i <= m; i++)
-        {
-            fact[i] = fact[i - 1] * i;
-        }
+        var (values, fact) = Tabulate(m, v);
 
         var phi = new double[m];
         for (int i = 0; i < m; i++)
@@ -37,6 +26,69 @@ internal static class BruteForce
         }
 
         return phi;
+    }
+
+    /// <summary>
+    /// Shapley interaction index matrix <c>[m, m]</c> of value function v (Lundberg et al. 2020, Methods, "SHAP interaction
+    /// values"): off the diagonal <c>sum over S without i, j of |S|! (m - |S| - 2)! / (2 (m - 1)!) * (v(S+i+j) - v(S+i) - v(S+j) + v(S))</c>,
+    /// on the diagonal <c>phi_i - sum over j != i</c> of the row.
+    /// </summary>
+    public static double[,] ShapleyInteractions(int m, Func<int, double> v)
+    {
+        var (values, fact) = Tabulate(m, v);
+
+        var phi = Shapley(m, s => values[s]);
+        var result = new double[m, m];
+        for (int i = 0; i < m; i++)
+        {
+            double offDiagonal = 0;
+            for (int j = 0; j < m; j++)
+            {
+                if (j == i)
+                {
+                    continue;
+                }
+
+                int bi = 1 << i, bj = 1 << j;
+                double sum = 0;
+                for (int s = 0; s < values.Length; s++)
+                {
+                    if ((s & (bi | bj)) != 0)
+                    {
+                        continue;
+                    }
+
+                    int size = System.Numerics.BitOperations.PopCount((uint)s);
+                    sum += fact[size] * fact[m - size - 2] / (2 * fact[m - 1]) * (values[s | bi | bj] - values[s | bi] - values[s | bj] + values[s]);
+                }
+
+                result[i, j] = sum;
+                offDiagonal += sum;
+            }
+
+            result[i, i] = phi[i] - offDiagonal;
+        }
+
+        return result;
+    }
+
+    /// <summary>v of every coalition <c>[2^m]</c> and the factorials <c>0!..m!</c>.</summary>
+    private static (double[] Values, double[] Factorials) Tabulate(int m, Func<int, double> v)
+    {
+        var values = new double[1 << m];
+        for (int s = 0; s < values.Length; s++)
+        {
+            values[s] = v(s);
+        }
+
+        var fact = new double[m + 1];
+        fact[0] = 1;
+        for (int i = 1; i <= m; i++)
+        {
+            fact[i] = fact[i - 1] * i;
+        }
+
+        return (values, fact);
     }
 
     /// <summary>Interventional value function: mean over background rows of f(x_S, b_rest), output o; column f belongs to player <c>player[f]</c> (itself when null).</summary>
