@@ -66,8 +66,9 @@ public sealed class AuthTests(AuthServerFixture server)
         // An id that does not exist is refused the same way, so a scoped token cannot probe which models there are.
         var unknown = await Assert.ThrowsAsync<RpcException>(() => Client.GetModelAsync(new GetModelRequest { ModelId = "mortgage" }, options).ResponseAsync);
         var compare = await Assert.ThrowsAsync<RpcException>(() => Client.CompareAsync(new CompareRequest { ModelId = "card-fraud", Methods = { "interventional", "exact" } }, options).ResponseAsync);
+        var summarize = await Assert.ThrowsAsync<RpcException>(() => Client.SummarizeAsync(new SummarizeRequest { ModelId = "card-fraud" }, options).ResponseAsync);
 
-        Assert.All([explain, model, unknown, compare], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
+        Assert.All([explain, model, unknown, compare, summarize], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
         Assert.Equal("client 'loan-app' may not use model 'card-fraud'; its token allows the models credit-risk", explain.Status.Detail);
         Assert.Equal("credit-risk", (await Client.GetModelAsync(new GetModelRequest { ModelId = "credit-risk" }, options)).Id);
     }
