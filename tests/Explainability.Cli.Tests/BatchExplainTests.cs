@@ -196,6 +196,15 @@ public sealed class BatchExplainTests(ITestOutputHelper log)
         int done = FinishedChunks(progress);
         log.WriteLine($"killed after {done} of 50 chunks; {killed} has {new FileInfo(killed).Length} bytes");
         Assert.InRange(done, 2, 49);
+        // Whether or not the kill landed inside a chunk's write, leave the worst such state: a half-written chunk after the
+        // recorded length and, for Parquet, where an append writes its row group over the old footer, that footer overwritten.
+        long recorded = RecordedOutBytes(progress);
+        using (var file = new FileStream(killed, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(Math.Max(file.Length, recorded));
+            file.Seek(format == "parquet" ? recorded - 64 : recorded, SeekOrigin.Begin);
+            file.Write(Enumerable.Repeat((byte)'x', 1000).ToArray());
+        }
 
         var resumed = CliRun.Of([.. common, .. Args("killed").Split('|'), "--resume"]);
 
@@ -203,6 +212,12 @@ public sealed class BatchExplainTests(ITestOutputHelper log)
         Assert.Equal(File.ReadAllBytes(Path.Combine(temp.Path, "whole." + format)), File.ReadAllBytes(killed));
         Assert.Equal(File.ReadAllBytes(Path.Combine(temp.Path, "whole.jsonl")), File.ReadAllBytes(Path.Combine(temp.Path, "killed.jsonl")));
         Assert.False(File.Exists(progress));
+    }
+
+    private static long RecordedOutBytes(string progress)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(progress));
+        return json.RootElement.GetProperty("chunks").EnumerateArray().Last().GetProperty("out_bytes").GetInt64();
     }
 
     private static int FinishedChunks(string progress)

@@ -25,16 +25,30 @@ internal sealed class AppendTarget : IDisposable
     public static AppendTarget OpenFile(string path, long length)
     {
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        try
+        {
+            CutTo(file, path, length);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        file.Seek(length, SeekOrigin.Begin);
+        return new AppendTarget(new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16), file);
+    }
+
+    /// <summary>Cuts <paramref name="file"/> back to <paramref name="length"/> bytes, what the progress file records as finished.</summary>
+    /// <exception cref="CliException">The file is shorter: it was changed after the interruption.</exception>
+    public static void CutTo(FileStream file, string path, long length)
+    {
         if (file.Length < length)
         {
-            long actual = file.Length;
-            file.Dispose();
-            throw new CliException($"--resume: {path} has {actual} bytes, fewer than the {length} the progress file records as finished; it was changed after the interruption: start again without --resume");
+            throw new CliException($"--resume: {path} has {file.Length} bytes, fewer than the {length} the progress file records as finished; it was changed after the interruption: start again without --resume");
         }
 
         file.SetLength(length);
-        file.Seek(length, SeekOrigin.Begin);
-        return new AppendTarget(new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16), file);
     }
 
     /// <summary>Writes to <paramref name="writer"/> (standard output), which is not disposed.</summary>

@@ -52,7 +52,9 @@ internal static class BatchExplainer
             throw new CliException($"--resume: {job.InputPath} has {skipped} data rows, the progress file records {manifest.FinishedRows} as explained; the input changed: start again without --resume");
         }
 
-        var writers = OpenWriters(job, manifest.Chunks.Count > 0 ? manifest.Chunks[^1] : new FinishedChunk(0, 0, 0), standardOutput);
+        // Opened once the first chunk is explained, so that a run refused for its first rows writes nothing.
+        List<IChunkWriter>? writers = null;
+        var last = manifest.Chunks.Count > 0 ? manifest.Chunks[^1] : new FinishedChunk(0, 0, 0);
         try
         {
             BatchProgressBar.Run(input.Bytes, manifest.FinishedRows, stream.Position, progress =>
@@ -69,6 +71,7 @@ internal static class BatchExplainer
                     }
 
                     var report = ExplainReport.Create(Explain(model, rows, chunkOptions, firstRow, job.Settings.ChunkRows), rows);
+                    writers ??= OpenWriters(job, last, standardOutput);
                     foreach (var writer in writers)
                     {
                         writer.Write(report, firstRow, isFirstChunk: index == 0);
@@ -92,15 +95,16 @@ internal static class BatchExplainer
         }
         finally
         {
-            foreach (var writer in writers)
-            {
-                writer.Dispose();
-            }
+            writers?.ForEach(w => w.Dispose());
         }
 
         if (manifestPath is not null)
         {
             File.Delete(manifestPath);
+            if (job.Settings.Format == "parquet")
+            {
+                ParquetChunkWriter.DeleteFooterCopies(job.OutPath!);
+            }
         }
     }
 

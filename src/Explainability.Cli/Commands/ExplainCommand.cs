@@ -14,7 +14,8 @@ namespace Explainability.Cli.Commands;
 /// <summary>
 /// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv]
 /// [--method tree_path_dependent|interventional|linear|kernel|permutation|exact] [--output-space margin|probability]
-/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text] [--audience NAME] [--language CODE] [--out FILE]</c>: SHAP values of every
+/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text|parquet] [--audience NAME[,NAME...]] [--language CODE] [--out FILE]
+/// [--chunk-rows N] [--views-out FILE.jsonl] [--resume]</c>: SHAP values of every
 /// input row on the raw features, by the method <see cref="ExplanationService"/> picks or is asked for (README, "explain").
 /// </summary>
 /// <remarks>
@@ -33,6 +34,9 @@ namespace Explainability.Cli.Commands;
 /// for tree and linear models: log-odds for logistic classifiers; the served probability otherwise) in round-trip
 /// precision; <c>base_value + sum = model_output</c>; <c>--with-se</c> appends a <c>&lt;feature&gt;_se</c> column per
 /// feature. See <see cref="ExplanationCsvWriter"/> and <see cref="ExplainReport"/>.</para>
+/// <para>Batch mode: <c>csv</c>, <c>parquet</c> and <c>text</c> are read, explained and written a chunk of rows at a time,
+/// with a progress file beside <c>--out</c> that <c>--resume</c> continues from (<see cref="BatchExplainer"/>); the output
+/// does not depend on the chunk size.</para>
 /// <para><c>--format json</c>: see <see cref="ExplanationJsonWriter"/>. <c>--format text</c> or <c>--audience NAME</c>:
 /// that audience's rendered text view of every row (default <c>data-scientist</c>).</para>
 /// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, a method the model
