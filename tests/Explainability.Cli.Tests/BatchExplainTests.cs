@@ -159,6 +159,26 @@ public sealed class BatchExplainTests(ITestOutputHelper log)
     }
 
     [Theory]
+    [InlineData("error: --format parquet writes a binary file: name it with --out", "--format", "parquet")]
+    [InlineData("error: --resume continues the --out file of an interrupted run: name it with --out", "--resume")]
+    [InlineData("error: --chunk-rows applies to the batch formats csv, parquet and text; --format json is one document written in one pass", "--format", "json", "--chunk-rows", "5")]
+    [InlineData("error: --views-out applies to the batch formats csv, parquet and text; --format json is one document written in one pass", "--format", "json", "--views-out", "v.jsonl")]
+    [InlineData("--chunk-rows must be at least 1, got 0", "--chunk-rows", "0")]
+    [InlineData("error: unknown audience 'auditor'; expected one of:", "--views-out", "v.jsonl", "--audience", "customer,auditor")]
+    [InlineData("error: --resume: no progress file", "--out", "never-started.csv", "--resume")]
+    public void Batch_options_that_do_not_fit_are_refused_naming_the_option(string message, params string[] extra)
+    {
+        using var temp = new TempFolder();
+        var args = extra.Select(a => a.EndsWith(".jsonl", StringComparison.Ordinal) || a.EndsWith(".csv", StringComparison.Ordinal) ? Path.Combine(temp.Path, a) : a);
+
+        var run = CliRun.Of(["explain", "--model", CreditRisk, "--input", CreditBackground, .. args]);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains(message, run.Error);
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Theory]
     [InlineData("csv")]
     [InlineData("parquet")]
     public async Task Kill_9_mid_run_then_resume_finishes_with_the_bytes_of_an_uninterrupted_run(string format)

@@ -143,7 +143,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
 
         if (batch.ViewsOut is not null)
         {
-            RequireOutDoesNotOverwriteInputs(batch.ViewsOut, inputPath, backgroundPath, modelPath);
+            RequireOutDoesNotOverwriteInputs(batch.ViewsOut, inputPath, backgroundPath, modelPath, "--views-out");
             if (outFile is not null && string.Equals(Path.GetFullPath(outFile), Path.GetFullPath(batch.ViewsOut), StringComparison.Ordinal))
             {
                 throw new CliException($"--views-out {batch.ViewsOut} is the --out file; name another file for the views");
@@ -265,30 +265,35 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
     /// <c>--out</c> must not name a file the command reads: the input, the background, the <c>.onnx</c> file or any file in
     /// the model folder (its card, model and background). Paths are compared fully resolved (symbolic links followed).
     /// </summary>
+    /// <param name="outFile">The file to write.</param>
+    /// <param name="inputPath">The input rows.</param>
+    /// <param name="backgroundPath">The background file, or null.</param>
+    /// <param name="modelPath">The model folder or file.</param>
+    /// <param name="option">The option that names <paramref name="outFile"/>, for the message.</param>
     /// <exception cref="CliException">The output would overwrite one of them; the message names both paths.</exception>
-    internal static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath)
+    internal static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath, string option = "--out")
     {
         if (Directory.Exists(outFile))
         {
-            throw new CliException($"--out {outFile} is a folder; name a file to write");
+            throw new CliException($"{option} {outFile} is a folder; name a file to write");
         }
 
         string? outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile));
         if (outFolder is not null && !Directory.Exists(outFolder))
         {
-            throw new CliException($"--out {outFile}: the folder {outFolder} does not exist");
+            throw new CliException($"{option} {outFile}: the folder {outFolder} does not exist");
         }
 
         string target = Resolve(outFile);
         var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (string.Equals(target, Resolve(inputPath), comparison))
         {
-            throw new CliException($"--out {outFile} is the input file {inputPath}; writing there would overwrite the rows being explained");
+            throw new CliException($"{option} {outFile} is the input file {inputPath}; writing there would overwrite the rows being explained");
         }
 
         if (backgroundPath is not null && string.Equals(target, Resolve(backgroundPath), comparison))
         {
-            throw new CliException($"--out {outFile} is the background file {backgroundPath}; write the result elsewhere");
+            throw new CliException($"{option} {outFile} is the background file {backgroundPath}; write the result elsewhere");
         }
 
         string model = Resolve(modelPath);
@@ -297,12 +302,12 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             string folder = Path.TrimEndingDirectorySeparator(model) + Path.DirectorySeparatorChar;
             if (target.StartsWith(folder, comparison) || string.Equals(target, Path.TrimEndingDirectorySeparator(model), comparison))
             {
-                throw new CliException($"--out {outFile} is inside the model folder {modelPath}; write the result outside it so the model's files stay intact");
+                throw new CliException($"{option} {outFile} is inside the model folder {modelPath}; write the result outside it so the model's files stay intact");
             }
         }
         else if (string.Equals(target, model, comparison))
         {
-            throw new CliException($"--out {outFile} is the model file {modelPath}; write the result elsewhere");
+            throw new CliException($"{option} {outFile} is the model file {modelPath}; write the result elsewhere");
         }
     }
 
