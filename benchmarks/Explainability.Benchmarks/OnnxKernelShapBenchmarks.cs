@@ -33,7 +33,7 @@ public class OnnxKernelShapBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = LoadedModel.Load(Path.Combine(RepoRoot(), "models", "credit-risk"));
+        _model = LoadedModel.Load(Path.Combine(BenchmarkPaths.RepoRoot(), "models", "credit-risk"));
         var full = _model.Background ?? throw new InvalidOperationException("credit-risk has no background");
         var background = full.SelectRows(Enumerable.Range(0, BackgroundRows));
         var row = full.SelectRows([BackgroundRows]);
@@ -81,27 +81,6 @@ public class OnnxKernelShapBenchmarks
         {
             _blackBox.Predict(batch, _outputs.AsSpan(0, batch.Length / inputs * outputs));
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Explainability.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Explainability.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("Explainability.sln not found above the benchmark's directory");
     }
 
     private sealed class RecordingModel(IBatchModel inner) : IBatchModel

@@ -15,12 +15,22 @@ if (args is ["--latency", ..])
     return await Explainability.Benchmarks.ServiceLatency.Run(Console.Out, args is [_, var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 2000);
 }
 
+if (args is ["--batch-input", var count, var path, ..])
+{
+    return Explainability.Benchmarks.BatchInput.Write(
+        Console.Out,
+        long.Parse(count, System.Globalization.CultureInfo.InvariantCulture),
+        path,
+        args is [_, _, _, var seed] ? int.Parse(seed, System.Globalization.CultureInfo.InvariantCulture) : 20260101);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
 
 /// <summary>
 /// Entry point of the benchmark suite: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *</c>;
 /// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing; <c>-- --latency [calls]</c>
-/// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>).
+/// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>); <c>-- --batch-input N out.csv
+/// [seed]</c> writes a large input for <c>explain</c> in batch mode (<see cref="Explainability.Benchmarks.BatchInput"/>).
 /// </summary>
 public partial class Program;

@@ -26,7 +26,7 @@ internal static class ServiceLatency
     /// <summary>Runs the measurements and writes a Markdown table to <paramref name="output"/>.</summary>
     public static async Task<int> Run(TextWriter output, int calls)
     {
-        string root = RepoRoot();
+        string root = BenchmarkPaths.RepoRoot();
         var registry = ModelRegistry.LoadDirectory(Path.Combine(root, "models"));
         string ledgerFolder = Path.Combine(Path.GetTempPath(), "explainability-latency-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(ledgerFolder);
@@ -163,18 +163,5 @@ internal static class ServiceLatency
         request.Rows.Add(row);
         request.Audiences.Add(audiences);
         return request;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Explainability.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("run from inside the repository: Explainability.sln was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -101,7 +101,7 @@ internal static class CliApp
         || RequestErrors.IsOwnValidation(e);
 
     /// <summary>The exception's message, without the " (Parameter 'name')" suffix an <see cref="ArgumentException"/> adds for code readers.</summary>
-    private static string Message(Exception e)
+    internal static string Message(Exception e)
     {
         if (e is ArgumentException { ParamName: { } name })
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Explainability.Cli.Batch;
 using Explainability.Cli.Output;
 using Explainability.Core.Data;
 using Explainability.Core.Shap;
@@ -13,7 +14,8 @@ namespace Explainability.Cli.Commands;
 /// <summary>
 /// <c>explain --model &lt;folder | file.onnx&gt; --input rows.csv [--background bg.csv]
 /// [--method tree_path_dependent|interventional|linear|kernel|permutation|exact] [--output-space margin|probability]
-/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text] [--audience NAME] [--language CODE] [--out FILE]</c>: SHAP values of every
+/// [--nsamples N] [--seed S] [--with-se] [--format csv|json|text|parquet] [--audience NAME[,NAME...]] [--language CODE] [--out FILE]
+/// [--chunk-rows N] [--views-out FILE.jsonl] [--resume]</c>: SHAP values of every
 /// input row on the raw features, by the method <see cref="ExplanationService"/> picks or is asked for (README, "explain").
 /// </summary>
 /// <remarks>
@@ -32,6 +34,9 @@ namespace Explainability.Cli.Commands;
 /// for tree and linear models: log-odds for logistic classifiers; the served probability otherwise) in round-trip
 /// precision; <c>base_value + sum = model_output</c>; <c>--with-se</c> appends a <c>&lt;feature&gt;_se</c> column per
 /// feature. See <see cref="ExplanationCsvWriter"/> and <see cref="ExplainReport"/>.</para>
+/// <para>Batch mode: <c>csv</c>, <c>parquet</c> and <c>text</c> are read, explained and written a chunk of rows at a time,
+/// with a progress file beside <c>--out</c> that <c>--resume</c> continues from (<see cref="BatchExplainer"/>); the output
+/// does not depend on the chunk size.</para>
 /// <para><c>--format json</c>: see <see cref="ExplanationJsonWriter"/>. <c>--format text</c> or <c>--audience NAME</c>:
 /// that audience's rendered text view of every row (default <c>data-scientist</c>).</para>
 /// <para>Failures (exit code 2, <c>error: ...</c> on stderr): unknown model path, unreadable ONNX, a method the model
@@ -42,7 +47,10 @@ namespace Explainability.Cli.Commands;
 internal sealed class ExplainCommand(TextWriter output) : ICliCommand
 {
     /// <summary>The values <c>--format</c> accepts.</summary>
-    public static readonly IReadOnlyList<string> Formats = ["csv", "json", "text"];
+    public static readonly IReadOnlyList<string> Formats = ["csv", "json", "text", "parquet"];
+
+    /// <summary>Rows per chunk of a batch when <c>--chunk-rows</c> is not given.</summary>
+    public const int DefaultChunkRows = 10_000;
 
     public Command Build()
     {
@@ -57,14 +65,24 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var nsamples = new Option<int?>("--nsamples") { Description = "kernel: coalitions per row (default 2M+2048, at most 2^M-2); permutation: antithetic pairs of orders per row (default 32)" }.WholeNumber();
         var seed = new Option<int?>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed}); refused for the exact methods" }.WholeNumber();
         var withSe = new Option<bool>("--with-se") { Description = "CSV: add a <feature>_se column per feature after the others (sampled methods)" };
-        var format = new Option<string?>("--format") { Description = "csv (default), json or text" };
-        var audience = new Option<string?>("--audience") { Description = $"Render this audience's text view of every row: {string.Join(", ", Audiences.All)}" };
+        var format = new Option<string?>("--format") { Description = "csv (default), json, text or parquet (needs --out)" };
+        var audience = new Option<string?>("--audience") { Description = $"Render these audiences' text views of every row (comma-separated): {string.Join(", ", Audiences.All)}" };
         var language = new Option<string?>("--language") { Description = "Language of the text views (en, nl, ...; default en); a code without a translation falls back to English" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var maxEvaluations = MaxEvaluationsOption();
+        var chunkRows = new Option<int?>("--chunk-rows") { Description = $"Rows read, explained and written at a time (default {DefaultChunkRows:N0}); not with --format json" }.WholeNumber();
+        chunkRows.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+            {
+                result.AddError($"--chunk-rows must be at least 1, got {n}");
+            }
+        });
+        var viewsOut = new Option<string?>("--views-out") { Description = "Also write each row's view for every --audience (default data-scientist) as JSON lines to this file" };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run with the same options from --out's progress file, without redoing finished chunks" };
         var command = new Command("explain", "Explain rows of a model with TreeSHAP, Linear SHAP or a model-agnostic explainer")
         {
-            model, input, background, method, space, nsamples, seed, withSe, format, audience, language, outFile, maxEvaluations,
+            model, input, background, method, space, nsamples, seed, withSe, format, audience, language, outFile, maxEvaluations, chunkRows, viewsOut, resume,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!,
@@ -82,11 +100,12 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             parse.GetValue(format),
             parse.GetValue(audience),
             parse.GetValue(outFile),
-            parse.GetValue(language)));
+            parse.GetValue(language),
+            new BatchOptions(parse.GetValue(chunkRows), parse.GetValue(viewsOut), parse.GetValue(resume))));
         return command;
     }
 
-    private int Run(string modelPath, string inputPath, string? backgroundPath, ExplainOptions options, bool withSe, string? formatName, string? audience, string? outFile, string? language = null)
+    private int Run(string modelPath, string inputPath, string? backgroundPath, ExplainOptions options, bool withSe, string? formatName, string? audienceList, string? outFile, string? language, BatchOptions batch)
     {
         if (language is not null && !Views.Policies.AudiencePolicy.IsLanguageCode(language))
         {
@@ -94,30 +113,24 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             throw new ArgumentException($"--language '{language}' is not a language code such as 'en', 'nl' or 'en-GB'");
         }
 
-        if (language is not null && formatName is not null && formatName != "text")
+        if (language is not null && formatName is not null && formatName != "text" && batch.ViewsOut is null)
         {
             throw new ArgumentException($"--language applies to the text views; it cannot be combined with --format {formatName}");
         }
 
-        string format = formatName ?? (audience is null ? "csv" : "text");
+        string format = formatName ?? (audienceList is null || batch.ViewsOut is not null ? "csv" : "text");
         if (!Formats.Contains(format, StringComparer.Ordinal))
         {
             throw new ArgumentException($"unknown format '{format}'; expected one of: {string.Join(", ", Formats)}");
         }
 
-        if (audience is not null)
+        var audiences = ParseAudiences(audienceList);
+        if (audienceList is not null && format != "text" && batch.ViewsOut is null)
         {
-            if (!Audiences.All.Contains(audience, StringComparer.Ordinal))
-            {
-                throw new ArgumentException($"unknown audience '{audience}'; expected one of: {string.Join(", ", Audiences.All)}");
-            }
-
-            if (format != "text")
-            {
-                throw new ArgumentException($"--audience renders text views; it cannot be combined with --format {format}");
-            }
+            throw new ArgumentException($"--audience renders text views; it cannot be combined with --format {format}");
         }
 
+        RequireBatchOptionsFit(format, outFile, batch);
         if (!File.Exists(inputPath))
         {
             throw new FileNotFoundException($"no input file at {inputPath}", inputPath);
@@ -128,33 +141,101 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             RequireOutDoesNotOverwriteInputs(outFile, inputPath, backgroundPath, modelPath);
         }
 
+        if (batch.ViewsOut is not null)
+        {
+            RequireOutDoesNotOverwriteInputs(batch.ViewsOut, inputPath, backgroundPath, modelPath, "--views-out");
+            if (outFile is not null && string.Equals(Path.GetFullPath(outFile), Path.GetFullPath(batch.ViewsOut), StringComparison.Ordinal))
+            {
+                throw new CliException($"--views-out {batch.ViewsOut} is the --out file; name another file for the views");
+            }
+        }
+
         // A bare ONNX file with one [N, M] input takes its feature names from the CSV header.
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
-        var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
-        RequireOnlyModelInputs(loaded, rows);
+        RequireOnlyModelInputs(loaded, new FeatureTable(header, []));
 
         // Extra columns reach the service only for a model with a card (a bare model's were refused above).
         // The background was read by the model (the card's, or --background overriding it): every method uses that one.
-        var outcome = EvaluationProgressBar.Run(progress => ExplanationService.Explain(loaded, rows, options with { Progress = progress }));
-        var report = ExplainReport.Create(outcome, rows);
-
-        using var writer = outFile is null ? null : new StreamWriter(outFile);
-        var target = (TextWriter?)writer ?? output;
-        switch (format)
+        if (format != "json")
         {
-            case "text":
-                WriteViews(outcome, audience ?? Audiences.DataScientist, target, language);
-                break;
-            case "json":
-                ExplanationJsonWriter.Write(report, target);
-                break;
-            default:
-                ExplanationCsvWriter.Write(report, target, withSe);
-                break;
+            string method = ExplainMethods.Parse(options.Method) ?? ExplainMethods.DefaultFor(loaded).Method;
+            var settings = new BatchSettings(
+                loaded.Id,
+                loaded.Sha256,
+                loaded.BackgroundSha256,
+                method,
+                options.OutputSpace,
+                options.NSamples,
+                ExplainMethods.IsSampled(method) ? options.Seed ?? ExplainMethods.DefaultSeed : options.Seed,
+                format,
+                withSe,
+                batch.ChunkRows ?? DefaultChunkRows,
+                batch.ViewsOut is null ? null : Path.GetFullPath(batch.ViewsOut),
+                audiences,
+                language);
+            BatchExplainer.Run(new BatchJob(inputPath, outFile, batch.ViewsOut, batch.Resume, settings), loaded, options, output);
+            return 0;
         }
 
+        // JSON is one document whose header sums over all rows (the largest runtime error, the model evaluations): one pass.
+        var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
+        var outcome = EvaluationProgressBar.Run(progress => ExplanationService.Explain(loaded, rows, options with { Progress = progress }));
+        var report = ExplainReport.Create(outcome, rows);
+        using var writer = outFile is null ? null : new StreamWriter(outFile);
+        ExplanationJsonWriter.Write(report, (TextWriter?)writer ?? output);
         return 0;
+    }
+
+    /// <summary>The audiences of a comma-separated <c>--audience</c> list, in order; <c>data-scientist</c> when none is given.</summary>
+    /// <exception cref="ArgumentException">An unknown or repeated audience; the message names it and lists the known ones.</exception>
+    private static List<string> ParseAudiences(string? list)
+    {
+        if (list is null)
+        {
+            return [Audiences.DataScientist];
+        }
+
+        var audiences = list.Split(',', StringSplitOptions.TrimEntries).ToList();
+        foreach (var audience in audiences)
+        {
+            if (!Audiences.All.Contains(audience, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"unknown audience '{audience}'; expected one of: {string.Join(", ", Audiences.All)}");
+            }
+        }
+
+        if (audiences.Distinct(StringComparer.Ordinal).Count() != audiences.Count)
+        {
+            throw new ArgumentException($"--audience {list} names an audience twice; list each once");
+        }
+
+        return audiences;
+    }
+
+    /// <summary>The batch options fit the format: JSON is one document written in one pass (no chunks, no resume, no views
+    /// file); Parquet and <c>--resume</c> need an <c>--out</c> file.</summary>
+    /// <exception cref="ArgumentException">An option that does not fit; the message names it.</exception>
+    private static void RequireBatchOptionsFit(string format, string? outFile, BatchOptions batch)
+    {
+        if (format == "json")
+        {
+            string? option = batch.ChunkRows is not null ? "--chunk-rows" : batch.Resume ? "--resume" : batch.ViewsOut is not null ? "--views-out" : null;
+            if (option is not null)
+            {
+                throw new ArgumentException($"{option} applies to the batch formats csv, parquet and text; --format json is one document written in one pass");
+            }
+        }
+
+        if (format == "parquet" && outFile is null)
+        {
+            throw new ArgumentException("--format parquet writes a binary file: name it with --out");
+        }
+
+        if (batch.Resume && outFile is null)
+        {
+            throw new ArgumentException("--resume continues the --out file of an interrupted run: name it with --out");
+        }
     }
 
     /// <summary>
@@ -184,30 +265,35 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
     /// <c>--out</c> must not name a file the command reads: the input, the background, the <c>.onnx</c> file or any file in
     /// the model folder (its card, model and background). Paths are compared fully resolved (symbolic links followed).
     /// </summary>
+    /// <param name="outFile">The file to write.</param>
+    /// <param name="inputPath">The input rows.</param>
+    /// <param name="backgroundPath">The background file, or null.</param>
+    /// <param name="modelPath">The model folder or file.</param>
+    /// <param name="option">The option that names <paramref name="outFile"/>, for the message.</param>
     /// <exception cref="CliException">The output would overwrite one of them; the message names both paths.</exception>
-    internal static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath)
+    internal static void RequireOutDoesNotOverwriteInputs(string outFile, string inputPath, string? backgroundPath, string modelPath, string option = "--out")
     {
         if (Directory.Exists(outFile))
         {
-            throw new CliException($"--out {outFile} is a folder; name a file to write");
+            throw new CliException($"{option} {outFile} is a folder; name a file to write");
         }
 
         string? outFolder = Path.GetDirectoryName(Path.GetFullPath(outFile));
         if (outFolder is not null && !Directory.Exists(outFolder))
         {
-            throw new CliException($"--out {outFile}: the folder {outFolder} does not exist");
+            throw new CliException($"{option} {outFile}: the folder {outFolder} does not exist");
         }
 
         string target = Resolve(outFile);
         var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         if (string.Equals(target, Resolve(inputPath), comparison))
         {
-            throw new CliException($"--out {outFile} is the input file {inputPath}; writing there would overwrite the rows being explained");
+            throw new CliException($"{option} {outFile} is the input file {inputPath}; writing there would overwrite the rows being explained");
         }
 
         if (backgroundPath is not null && string.Equals(target, Resolve(backgroundPath), comparison))
         {
-            throw new CliException($"--out {outFile} is the background file {backgroundPath}; write the result elsewhere");
+            throw new CliException($"{option} {outFile} is the background file {backgroundPath}; write the result elsewhere");
         }
 
         string model = Resolve(modelPath);
@@ -216,12 +302,12 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
             string folder = Path.TrimEndingDirectorySeparator(model) + Path.DirectorySeparatorChar;
             if (target.StartsWith(folder, comparison) || string.Equals(target, Path.TrimEndingDirectorySeparator(model), comparison))
             {
-                throw new CliException($"--out {outFile} is inside the model folder {modelPath}; write the result outside it so the model's files stay intact");
+                throw new CliException($"{option} {outFile} is inside the model folder {modelPath}; write the result outside it so the model's files stay intact");
             }
         }
         else if (string.Equals(target, model, comparison))
         {
-            throw new CliException($"--out {outFile} is the model file {modelPath}; write the result elsewhere");
+            throw new CliException($"{option} {outFile} is the model file {modelPath}; write the result elsewhere");
         }
     }
 
@@ -269,18 +355,6 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
                 throw new InputException(column,
                     $"unknown feature {MessageText.Quote(column)}: the input column is not an input of model '{model.Id}'; its inputs are: {string.Join(", ", inputs)}");
             }
-        }
-    }
-
-    private static void WriteViews(ExplainOutcome outcome, string audience, TextWriter target, string? language)
-    {
-        var service = new ExplanationService(ViewService.CreateDefault());
-        for (int r = 0; r < outcome.Explanation.RowCount; r++)
-        {
-            var view = service.Render(outcome, r, audience, "text", language);
-            target.WriteLine($"--- {outcome.Model.Id} row {r} - {audience} ---");
-            target.WriteLine(view.Rendered.TrimEnd());
-            target.WriteLine();
         }
     }
 

@@ -22,7 +22,16 @@ internal static class ExplanationCsvWriter
     /// <param name="withStandardErrors">Append the <c>&lt;feature&gt;_se</c> columns.</param>
     public static void Write(ExplainReport report, TextWriter writer, bool withStandardErrors = false)
     {
-        var e = report.Explanation;
+        WriteHeader(report, writer, withStandardErrors);
+        WriteRows(report, writer, withStandardErrors, firstRow: 0);
+    }
+
+    /// <summary>Writes the header line of <paramref name="report"/>'s columns.</summary>
+    /// <param name="report">The explanation arranged for output (its features and whether it has offsets name the columns).</param>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="withStandardErrors">Append the <c>&lt;feature&gt;_se</c> columns.</param>
+    public static void WriteHeader(ExplainReport report, TextWriter writer, bool withStandardErrors = false)
+    {
         writer.Write("row,output");
         foreach (var name in report.Features)
         {
@@ -30,8 +39,7 @@ internal static class ExplanationCsvWriter
             writer.Write(Escape(name));
         }
 
-        bool hasOffset = e.Offsets is not null;
-        writer.Write(hasOffset ? ",base_value,model_output,offset" : ",base_value,model_output");
+        writer.Write(report.Explanation.Offsets is not null ? ",base_value,model_output,offset" : ",base_value,model_output");
         if (withStandardErrors)
         {
             foreach (var name in report.Features)
@@ -42,11 +50,23 @@ internal static class ExplanationCsvWriter
         }
 
         writer.Write('\n');
+    }
+
+    /// <summary>Writes one line per row and output of <paramref name="report"/>, without the header.</summary>
+    /// <param name="report">The explanation arranged for output.</param>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="withStandardErrors">Append the <c>&lt;feature&gt;_se</c> columns.</param>
+    /// <param name="firstRow">The <c>row</c> of the report's first row: its 0-based data row in the whole input (a batch
+    /// explains the input a chunk at a time).</param>
+    public static void WriteRows(ExplainReport report, TextWriter writer, bool withStandardErrors, long firstRow)
+    {
+        var e = report.Explanation;
+        bool hasOffset = e.Offsets is not null;
         for (int r = 0; r < e.RowCount; r++)
         {
             for (int o = 0; o < e.OutputCount; o++)
             {
-                writer.Write(r.ToString(CultureInfo.InvariantCulture));
+                writer.Write((firstRow + r).ToString(CultureInfo.InvariantCulture));
                 writer.Write(',');
                 writer.Write(Escape(report.OutputLabels[o]));
                 for (int f = 0; f < report.Features.Count; f++)
