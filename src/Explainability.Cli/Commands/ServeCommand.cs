@@ -6,10 +6,12 @@ using Microsoft.Extensions.Hosting;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>serve [--models DIR] [--port N] [--max-rows N] [--ledger PATH] [--viewer-port N]</c>: serves the <c>Explainer</c> gRPC service
+/// <c>serve [--models DIR] [--port N] [--max-rows N] [--max-concurrent N] [--max-message-bytes N] [--ledger PATH]
+/// [--viewer-port N] [--metrics-port N]</c>: serves the <c>Explainer</c> gRPC service
 /// (<c>protos/explainability.proto</c>) over HTTP/2 without TLS on 127.0.0.1 only, recording every explanation served in
 /// the SQLite ledger at PATH (default <c>data/ledger.db</c> under the current directory), and with <c>--viewer-port</c> the
-/// analysts' HTML viewer on a second port of 127.0.0.1. Ctrl+C (or SIGTERM) stops it.
+/// analysts' HTML viewer on a second port of 127.0.0.1, and with <c>--metrics-port</c> the Prometheus scrape endpoint
+/// <c>/metrics</c> on another. Ctrl+C (or SIGTERM) stops it.
 /// Port 0 picks a free port; the line printed on start names the port and the ledger.
 /// </summary>
 internal sealed class ServeCommand(TextWriter output) : ICliCommand
@@ -24,24 +26,49 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest }.WholeNumber();
         var ledger = new Option<string?>("--ledger") { Description = "The ledger's SQLite file (default: data/ledger.db under the current directory)" };
         var viewerPort = new Option<int?>("--viewer-port") { Description = "Also serve the HTML viewer for analysts on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: no viewer" }.WholeNumber();
-        var command = new Command("serve", "Serve the gRPC Explainer service on 127.0.0.1 (HTTP/2, no TLS)") { models, port, maxRows, ledger, viewerPort };
-        command.SetAction((parse, cancellation) => Run(
-            parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), parse.GetValue(maxRows),
-            parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath, parse.GetValue(viewerPort), cancellation));
+        var maxConcurrent = new Option<int>("--max-concurrent")
+        {
+            Description = "Most explanations computed at once; one more is refused at once with RESOURCE_EXHAUSTED",
+            DefaultValueFactory = _ => ExplainabilityServerOptions.DefaultMaxConcurrentCalls,
+        }.WholeNumber();
+        var maxMessageBytes = new Option<int>("--max-message-bytes")
+        {
+            Description = "Largest request message in bytes; a larger one is refused with RESOURCE_EXHAUSTED",
+            DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxReceiveMessageBytes,
+        }.WholeNumber();
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
+        var command = new Command("serve", "Serve the gRPC Explainer service on 127.0.0.1 (HTTP/2, no TLS)") { models, port, maxRows, maxConcurrent, maxMessageBytes, ledger, viewerPort, metricsPort };
+        command.SetAction((parse, cancellation) =>
+        {
+            int? viewer = parse.GetValue(viewerPort), metrics = parse.GetValue(metricsPort);
+            RequirePort("--port", parse.GetValue(port));
+            RequirePort("--viewer-port", viewer);
+            RequirePort("--metrics-port", metrics);
+            return Run(parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), new ExplainabilityServerOptions
+            {
+                MaxRowsPerRequest = parse.GetValue(maxRows),
+                MaxConcurrentCalls = parse.GetValue(maxConcurrent),
+                MaxReceiveMessageBytes = parse.GetValue(maxMessageBytes),
+                LedgerPath = parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath,
+                ViewerPort = viewer,
+                MetricsPort = metrics,
+            }, cancellation);
+        });
         return command;
     }
 
-    private async Task<int> Run(string modelsDir, int port, int maxRows, string ledgerPath, int? viewerPort, CancellationToken cancellation)
+    private static void RequirePort(string option, int? port)
     {
         if (port is < 0 or > 65535)
         {
-            throw new ArgumentException($"--port must be between 0 and 65535, got {port}");
+            throw new ArgumentException($"{option} must be between 0 and 65535, got {port}");
         }
+    }
 
-        if (viewerPort is < 0 or > 65535)
-        {
-            throw new ArgumentException($"--viewer-port must be between 0 and 65535, got {viewerPort}");
-        }
+    private async Task<int> Run(string modelsDir, int port, ExplainabilityServerOptions options, CancellationToken cancellation)
+    {
+        int? viewerPort = options.ViewerPort, metricsPort = options.MetricsPort;
+        string ledgerPath = options.LedgerPath;
 
         using var registry = ModelRegistry.LoadDirectory(modelsDir);
         if (registry.Models.Count == 0)
@@ -49,8 +76,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             throw new CliException($"no model folders (with model-card.json) under {modelsDir}");
         }
 
-        await using var app = ExplainabilityServer.Build(
-            registry, port, new ExplainabilityServerOptions { MaxRowsPerRequest = maxRows, LedgerPath = ledgerPath, ViewerPort = viewerPort });
+        await using var app = ExplainabilityServer.Build(registry, port, options);
         try
         {
             await app.StartAsync(cancellation).ConfigureAwait(false);
@@ -63,10 +89,16 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 throw new CliException($"viewer port {viewerPort} on 127.0.0.1 is in use; pick another with --viewer-port (0 picks a free one)", e);
             }
 
+            if (metricsPort is > 0 && metricsPort != port && e.Message.Contains($"127.0.0.1:{metricsPort}", StringComparison.Ordinal))
+            {
+                throw new CliException($"metrics port {metricsPort} on 127.0.0.1 is in use; pick another with --metrics-port (0 picks a free one)", e);
+            }
+
             throw new CliException($"port {port} on 127.0.0.1 is in use; pick another with --port (0 picks a free one)", e);
         }
 
         string viewer = viewerPort is null ? "" : $"; viewer http://127.0.0.1:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
+        viewer += metricsPort is null ? "" : $"; metrics http://127.0.0.1:{ExplainabilityServer.BoundMetricsPort(app)}{ExplainabilityServer.MetricsPath}";
         await output.WriteLineAsync(
             $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on http://127.0.0.1:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(ledgerPath)}; Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellation).ConfigureAwait(false);

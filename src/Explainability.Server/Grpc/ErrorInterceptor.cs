@@ -102,7 +102,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     private RpcException Translate(Exception exception, ServerCallContext context)
     {
-        var status = ToStatus(exception);
+        // The call's token is cancelled both when the client cancels and when its deadline passes: the deadline tells which.
+        var status = exception is OperationCanceledException && context.Deadline <= DateTime.UtcNow
+            ? new Status(StatusCode.DeadlineExceeded, "the call's deadline passed before its answer was ready; the work was stopped and nothing was recorded")
+            : ToStatus(exception);
         if (status.StatusCode == StatusCode.Internal)
         {
             LogInternal(exception is StreamedRequestException { InnerException: { } inner } ? inner : exception, context.Method);
@@ -135,6 +138,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed with an unexpected error")]
     private partial void LogInternal(Exception exception, string method);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Detail}")]
+    // Debug only: a refusal's message may quote a value of the request; CallTelemetryInterceptor logs every call's status at
+    // Information without it.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} refused: {StatusCode} {Detail}")]
     private partial void LogRefused(string method, StatusCode statusCode, string detail);
 }

@@ -18,7 +18,7 @@ namespace Explainability.Server.Grpc;
 /// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
 /// </summary>
 public sealed partial class ExplainerGrpcService(
-    ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options, LedgerService ledger)
+    ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options, LedgerService ledger, CallConcurrencyLimit concurrency)
     : Explainer.ExplainerBase
 {
     /// <summary>The request header naming the consuming system, recorded in the ledger (<c>anonymous</c> without it).</summary>
@@ -46,8 +46,10 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="ArgumentException">Unknown method, output space, audience or format; or bad rows (<see cref="Onnx.InputException"/>).</exception>
     /// <exception cref="NotSupportedException">The model cannot be explained with TreeSHAP.</exception>
     /// <exception cref="LedgerUnavailableException">The ledger could not record the explanations; nothing is answered.</exception>
+    /// <exception cref="OperationCanceledException">The client cancelled or its deadline passed; nothing is recorded.</exception>
     public override Task<ExplainResponse> Explain(ExplainRequest request, ServerCallContext context)
     {
+        using var slot = concurrency.Enter(nameof(Explain));
         if (request.Rows.Count > options.MaxRowsPerRequest)
         {
             throw new RequestLimitException(
@@ -69,7 +71,7 @@ public sealed partial class ExplainerGrpcService(
         var outcome = ExplanationService.Explain(model, rows, new ExplainOptions(
             method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
             request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : null,
-            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest));
+            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken));
         var e = outcome.Explanation;
         var response = new ExplainResponse
         {
@@ -88,7 +90,9 @@ public sealed partial class ExplainerGrpcService(
             views.Add([.. request.Audiences.Select(a => explanations.Render(outcome, r, a, format, language))]);
         }
 
-        // Recorded before anything is answered: when the ledger fails, the call fails and nothing was served unrecorded.
+        // Recorded before anything is answered: when the ledger fails, the call fails and nothing was served unrecorded; a
+        // call cancelled or past its deadline by now is not recorded at all.
+        context.CancellationToken.ThrowIfCancellationRequested();
         response.Rows.Add(ledger.RecordExplain(outcome, views, request.WithSe, Caller(context)));
         return Task.FromResult(response);
     }
@@ -162,6 +166,7 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="Onnx.UnsupportedModelException">A method the model cannot do.</exception>
     public override Task<CompareResponse> Compare(CompareRequest request, ServerCallContext context)
     {
+        using var slot = concurrency.Enter(nameof(Compare));
         if (request.Rows.Count > options.MaxRowsPerRequest)
         {
             throw new RequestLimitException(
@@ -190,7 +195,7 @@ public sealed partial class ExplainerGrpcService(
         var comparison = TechniqueComparer.Compare(model, rows, methods, reference, new ExplainOptions(
             null, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
             request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : null,
-            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest), topK, cancellationToken: context.CancellationToken);
+            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken), topK, cancellationToken: context.CancellationToken);
 
         var response = ProtoMapping.ToCompareResponse(comparison, model);
         if (format is not null)

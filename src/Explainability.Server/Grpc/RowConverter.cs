@@ -15,7 +15,8 @@ public static class RowConverter
     /// (<paramref name="offsetColumns"/>, casebook C11) follow the features as required columns. Types are checked later by
     /// <see cref="Explaining.ExplanationService.Validate"/>, which names the row and the feature.
     /// </summary>
-    /// <exception cref="InputException">No rows, a key the card does not list, or a row without one of the card's features;
+    /// <exception cref="InputException">No rows, a row with more values than the card has features, a key the card does not
+    /// list, or a row without one of the card's features;
     /// the message names the feature and the row index.</exception>
     /// <param name="rows">The request's rows.</param>
     /// <param name="card">The model card.</param>
@@ -31,6 +32,12 @@ public static class RowConverter
         var known = card.Features.Select(f => f.Name).Concat(offsetColumns).ToHashSet(StringComparer.Ordinal);
         for (int r = 0; r < rows.Count; r++)
         {
+            // Counted before any key is looked at: a row of a million values is refused in one step.
+            if (rows[r].Values.Count > known.Count)
+            {
+                throw new InputException($"row {r} has {rows[r].Values.Count} values; model '{card.Id}' takes {known.Count} ({string.Join(", ", known)})");
+            }
+
             foreach (var key in rows[r].Values.Keys)
             {
                 if (!known.Contains(key))

@@ -3,21 +3,27 @@ using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Ledger;
 using Explainability.Server.Models;
+using Explainability.Server.Observability;
 using Explainability.Server.Viewer;
 using Explainability.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Explainability.Server.Hosting;
 
 /// <summary>
 /// Builds the gRPC host: Kestrel on the IPv4 loopback only, HTTP/2 without TLS (h2c), the <c>Explainer</c> service and the
-/// <see cref="ErrorInterceptor"/>, the ledger, and optionally the analysts' HTML viewer on a second endpoint (HTTP/1.1).
+/// <see cref="ErrorInterceptor"/>, the ledger, gRPC health checking (<c>grpc.health.v1.Health</c>) and server reflection,
+/// one log line and the metrics of every call (<see cref="CallTelemetryInterceptor"/>), and optionally the analysts' HTML
+/// viewer and the Prometheus scrape endpoint, each on an endpoint of its own (HTTP/1.1).
 /// Used by <c>explainability serve</c> and by the integration tests.
 /// </summary>
 public static class ExplainabilityServer
@@ -69,6 +75,15 @@ public static class ExplainabilityServer
                 });
             }
 
+            if (settings.MetricsPort is int metricsPort)
+            {
+                kestrel.Listen(settings.MetricsAddress, metricsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    endpoints.Metrics = listen;
+                });
+            }
+
             kestrel.AddServerHeader = false;
         });
         builder.Services.AddSingleton(endpoints);
@@ -86,8 +101,24 @@ public static class ExplainabilityServer
         }
 
         builder.Services.AddSingleton<LedgerService>();
+        builder.Services.AddSingleton(new CallConcurrencyLimit(settings.MaxConcurrentCalls));
+        if (settings.MetricsPort is not null)
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(ExplainabilityMetrics.MeterName)
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        }
+
+        // SERVING once the registry holds a model: the host is built after the models loaded, so it serves from the start.
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck("models", () => registry.Models.Count > 0
+                ? HealthCheckResult.Healthy($"{registry.Models.Count} models loaded")
+                : HealthCheckResult.Unhealthy("no model is loaded"));
+        builder.Services.AddGrpcReflection();
         builder.Services.AddGrpc(grpc =>
         {
+            // The telemetry interceptor runs first (outermost), so it sees the status the error interceptor chose.
+            grpc.Interceptors.Add<CallTelemetryInterceptor>();
             grpc.Interceptors.Add<ErrorInterceptor>();
             grpc.MaxReceiveMessageSize = settings.MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
@@ -95,13 +126,46 @@ public static class ExplainabilityServer
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<IExplanationLedger>();
+        if (settings.MetricsPort is not null)
+        {
+            // The metrics port answers /metrics and nothing else; no other port answers /metrics.
+            bool OnMetricsPort(HttpContext context) => context.Connection.LocalPort == endpoints.Metrics?.IPEndPoint?.Port;
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => OnMetricsPort(context) && context.Request.Path == MetricsPath);
+            app.Use((context, next) =>
+            {
+                if (OnMetricsPort(context))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         if (settings.ViewerPort is not null)
         {
             ViewerEndpoints.Map(app);
         }
 
         app.MapGrpcService<ExplainerGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         return app;
+    }
+
+    /// <summary>The path of the Prometheus scrape endpoint on the metrics port.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The port the started host's metrics endpoint listens on (the one picked when it was built with metrics port 0).</summary>
+    /// <exception cref="InvalidOperationException">The host has no metrics endpoint
+    /// (<see cref="ExplainabilityServerOptions.MetricsPort"/> was null) or has not started.</exception>
+    public static int BoundMetricsPort(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var endpoint = app.Services.GetRequiredService<ServerEndpoints>().Metrics?.IPEndPoint
+            ?? throw new InvalidOperationException("the server has no metrics endpoint: set ExplainabilityServerOptions.MetricsPort");
+        return endpoint.Port != 0 ? endpoint.Port : throw new InvalidOperationException("the metrics endpoint has no bound port yet; call StartAsync first");
     }
 
     /// <summary>The port the started host's HTML viewer listens on (the one picked when it was built with viewer port 0).</summary>
