@@ -27,6 +27,7 @@ public sealed class ErrorInterceptorTests
         { new ExplanationNotFoundException("no explanation '0123456789abcdef0123456789abcdef' in the ledger"), StatusCode.NotFound },
         { new ModelVersionUnavailableException("model 'credit-risk' version 0.9 is no longer loaded"), StatusCode.FailedPrecondition },
         { new LedgerUnavailableException("the ledger could not record the call, so it was not answered: database is locked"), StatusCode.Unavailable },
+        { new MalformedMessageException("the request of Explain is not a valid explainability.ExplainRequest message"), StatusCode.InvalidArgument },
     };
 
     [Theory]

@@ -74,7 +74,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// <summary>
     /// The status for <paramref name="exception"/>. Only the service's own domain exceptions carry their message to the
     /// client: <see cref="ModelNotFoundException"/> and <see cref="ExplanationNotFoundException"/> -> <c>NotFound</c>;
-    /// <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
+    /// <see cref="MalformedMessageException"/> (bytes that are no request message, see <see cref="StrictRequestBinder"/>) ->
+    /// <c>InvalidArgument</c>; <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
     /// <c>Unavailable</c>; <see cref="RequestLimitException"/> ->
     /// <c>ResourceExhausted</c>; <see cref="StreamedRequestException"/> -> its inner exception's status, the message prefixed
     /// with the request's position; <see cref="Onnx.InputException"/>, and a plain <see cref="ArgumentException"/> or
@@ -91,6 +92,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
             ? new Status(status.StatusCode, $"request {streamed.Position}: {status.Detail}")
             : status,
         ModelNotFoundException or ExplanationNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
+        MalformedMessageException => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
         UnsupportedModelException or RuntimeDisagreementException or ModelVersionUnavailableException =>
             new Status(StatusCode.FailedPrecondition, MessageOf(exception)),

@@ -17,10 +17,18 @@ namespace Explainability.Server.Grpc;
 /// the same <see cref="ExplanationService"/> the CLI runs, and maps the result to messages. Throws the domain's exceptions;
 /// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
 /// </summary>
+[BindServiceMethod(typeof(ExplainerGrpcService), nameof(BindService))]
 public sealed partial class ExplainerGrpcService(
     ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options, LedgerService ledger, CallConcurrencyLimit concurrency)
     : Explainer.ExplainerBase
 {
+    /// <summary>Binds the generated methods with <see cref="StrictRequestBinder"/>, so that bytes which are no request
+    /// message get <c>InvalidArgument</c>. Found by Grpc.AspNetCore through the attribute on this class.</summary>
+    /// <param name="serviceBinder">The binder Grpc.AspNetCore passes.</param>
+    /// <param name="service">Null when Grpc.AspNetCore binds (it resolves the service per call).</param>
+    public static void BindService(ServiceBinderBase serviceBinder, Explainer.ExplainerBase? service) =>
+        Explainer.BindService(new StrictRequestBinder(serviceBinder), service);
+
     /// <summary>The request header naming the consuming system, recorded in the ledger (<c>anonymous</c> without it).</summary>
     public const string ClientHeader = "client";
 
