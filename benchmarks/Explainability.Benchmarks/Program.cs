@@ -15,12 +15,20 @@ if (args is ["--latency", ..])
     return await Explainability.Benchmarks.ServiceLatency.Run(Console.Out, args is [_, var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 2000);
 }
 
+if (args is ["--load", ..])
+{
+    var seconds = args is [_, var s, ..] ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 60;
+    var clients = args is [_, _, var c, ..] ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : 8;
+    return await Explainability.Benchmarks.ServiceLoad.Run(Console.Out, TimeSpan.FromSeconds(seconds), clients);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
 
 /// <summary>
 /// Entry point of the benchmark suite: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *</c>;
 /// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing; <c>-- --latency [calls]</c>
-/// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>).
+/// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>); <c>-- --load [seconds]
+/// [clients]</c> puts it under sustained load (<see cref="Explainability.Benchmarks.ServiceLoad"/>).
 /// </summary>
 public partial class Program;
