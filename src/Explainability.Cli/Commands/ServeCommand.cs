@@ -44,6 +44,11 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             RequirePort("--port", parse.GetValue(port));
             RequirePort("--viewer-port", viewer);
             RequirePort("--metrics-port", metrics);
+            if (parse.GetValue(maxConcurrent) < 1)
+            {
+                throw new ArgumentException($"--max-concurrent must be at least 1, got {parse.GetValue(maxConcurrent)}");
+            }
+
             return Run(parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), new ExplainabilityServerOptions
             {
                 MaxRowsPerRequest = parse.GetValue(maxRows),

@@ -58,6 +58,9 @@ public static class ExplainabilityServer
         // The host logs a start failure (a busy port) with its whole stack trace and then throws the same exception to the
         // caller, which reports it in one line; only its critical messages are kept.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        // Grpc.AspNetCore logs every non-OK status with its detail at Information, and a detail may quote a request value;
+        // CallTelemetryInterceptor logs each call's status without it.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
         var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
