@@ -16,10 +16,14 @@ namespace Explainability.Benchmarks;
 /// data-scientist view, each recorded in the ledger) one after another for the duration. Reports requests per second,
 /// p50/p99/max latency of the answered calls, the calls by status code, and the process's working set and managed heap
 /// (client and server share the process) at the start, the middle and the end: flat memory means nothing accumulates per
-/// call. The client is bounded: at most one call in flight per client.
+/// call. The client is bounded: at most one call in flight per client, and a client refused with <c>ResourceExhausted</c>
+/// (more clients than the server's concurrency limit) waits 50 ms before its next call.
 /// </summary>
 internal static class ServiceLoad
 {
+    /// <summary>How long a client waits after a <c>ResourceExhausted</c> refusal before its next call.</summary>
+    private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Runs the load and writes a Markdown report to <paramref name="output"/>.</summary>
     public static async Task<int> Run(TextWriter output, TimeSpan duration, int clients)
     {
@@ -76,6 +80,12 @@ internal static class ServiceLoad
                     catch (RpcException e)
                     {
                         code = e.StatusCode;
+                    }
+
+                    if (code == StatusCode.ResourceExhausted)
+                    {
+                        // As the refusal asks: back off before the next call, as a well-behaved consumer would.
+                        await Task.Delay(RetryBackoff);
                     }
 
                     codes.AddOrUpdate(code, 1, (_, n) => n + 1);

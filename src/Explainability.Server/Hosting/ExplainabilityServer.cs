@@ -105,6 +105,7 @@ public static class ExplainabilityServer
 
         builder.Services.AddSingleton<LedgerService>();
         builder.Services.AddSingleton(new CallConcurrencyLimit(settings.MaxConcurrentCalls));
+        EnsureThreadsFor(settings);
         if (settings.MetricsPort is not null)
         {
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -155,6 +156,23 @@ public static class ExplainabilityServer
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
+    }
+
+    /// <summary>
+    /// An explanation blocks its thread (ONNX Runtime, TreeSHAP, the ledger's fsync), and the thread pool adds threads
+    /// beyond its minimum (one per core) only about once a second: under a burst, calls would wait in the pool's queue before
+    /// reaching <see cref="CallConcurrencyLimit"/>, queued instead of refused. A minimum of two threads per concurrent call
+    /// (the call and its parallel rows) plus the cores lets every call over the limit be refused at once. The pool is the
+    /// process's: the minimum is only raised.
+    /// </summary>
+    private static void EnsureThreadsFor(ExplainabilityServerOptions settings)
+    {
+        int needed = (2 * settings.MaxConcurrentCalls) + Environment.ProcessorCount;
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        if (workers < needed)
+        {
+            ThreadPool.SetMinThreads(needed, io);
+        }
     }
 
     /// <summary>The path of the Prometheus scrape endpoint on the metrics port.</summary>

@@ -29,8 +29,9 @@ public sealed record ExplainabilityServerOptions
     /// </summary>
     public int MaxConcurrentCalls { get; init; } = DefaultMaxConcurrentCalls;
 
-    /// <summary>The default of <see cref="MaxConcurrentCalls"/> (and of the CLI's <c>--max-concurrent</c>).</summary>
-    public const int DefaultMaxConcurrentCalls = 64;
+    /// <summary>The default of <see cref="MaxConcurrentCalls"/> (and of the CLI's <c>--max-concurrent</c>): 4 per core.
+    /// An explanation is CPU-bound, so more at once only stretches every call's latency.</summary>
+    public static int DefaultMaxConcurrentCalls => 4 * Environment.ProcessorCount;
 
     /// <summary>Port of the Prometheus scrape endpoint <c>GET /metrics</c> (plain HTTP/1.1, a Kestrel endpoint of its own,
     /// on <see cref="MetricsAddress"/>), 0 for any free port, or null (the default) for none. The metrics are collected
