@@ -27,6 +27,49 @@ public sealed class OperationsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Health_check_reports_NOT_SERVING_without_models()
+    {
+        using var empty = new Models.ModelRegistry([]);
+        var (app, port) = await ServerFixture.StartAsync(empty, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Critical });
+        await using var _ = app;
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+
+        var whole = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, whole.Status);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Rows_answered_on_a_stream_are_counted_per_answer()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.MetricsPort}") };
+        string before = await http.GetStringAsync(ExplainabilityServer.MetricsPath);
+        using var call = server.Client.ExplainStream();
+        for (int i = 0; i < 3; i++)
+        {
+            var request = new ExplainRequest { ModelId = "credit-risk", Method = "interventional" };
+            request.Rows.Add(server.BackgroundRows("credit-risk", Enumerable.Range(i, i + 1)));
+            await call.RequestStream.WriteAsync(request);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        int answers = 0;
+        await foreach (var _ in call.ResponseStream.ReadAllAsync())
+        {
+            answers++;
+        }
+
+        string after = await http.GetStringAsync(ExplainabilityServer.MetricsPath);
+
+        Assert.Equal(3, answers);
+        Assert.Equal(
+            Sum(before, "explainability_rows_total", "model=\"credit-risk\"", "method=\"interventional\"") + 6,
+            Sum(after, "explainability_rows_total", "model=\"credit-risk\"", "method=\"interventional\""));
+        Assert.True(Sum(after, "explainability_requests_total", "rpc=\"ExplainStream\"", "status=\"OK\"") >= 1, after);
+    }
+
+    [Fact]
     public async Task Reflection_lists_the_Explainer_service_and_health()
     {
         var reflection = new ServerReflection.ServerReflectionClient(server.Channel);
