@@ -75,7 +75,12 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         Registry = ModelRegistry.LoadDirectory(ModelsDirectory);
         LedgerPath = NewLedgerPath();
-        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning, LedgerPath = LedgerPath, ViewerPort = 0, MetricsPort = 0,
+        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions
+        {
+            MinimumLogLevel = LogLevel.Warning,
+            LedgerPath = LedgerPath,
+            ViewerPort = 0,
+            MetricsPort = 0,
             // ExplainTests sends 64 calls at once to check that concurrent answers equal single ones: none is to be refused.
             MaxConcurrentCalls = 64,
         });
