@@ -24,13 +24,21 @@ if (args is ["--batch-input", var count, var path, ..])
         args is [_, _, _, var seed] ? int.Parse(seed, System.Globalization.CultureInfo.InvariantCulture) : 20260101);
 }
 
+if (args is ["--load", ..])
+{
+    var seconds = args is [_, var s, ..] ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 60;
+    var clients = args is [_, _, var c, ..] ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : 8;
+    return await Explainability.Benchmarks.ServiceLoad.Run(Console.Out, TimeSpan.FromSeconds(seconds), clients);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
 
 /// <summary>
 /// Entry point of the benchmark suite: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *</c>;
 /// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing; <c>-- --latency [calls]</c>
-/// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>); <c>-- --batch-input N out.csv
-/// [seed]</c> writes a large input for <c>explain</c> in batch mode (<see cref="Explainability.Benchmarks.BatchInput"/>).
+/// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>); <c>-- --load [seconds]
+/// [clients]</c> puts it under sustained load (<see cref="Explainability.Benchmarks.ServiceLoad"/>); <c>-- --batch-input N
+/// out.csv [seed]</c> writes a large input for <c>explain</c> in batch mode (<see cref="Explainability.Benchmarks.BatchInput"/>).
 /// </summary>
 public partial class Program;

@@ -26,48 +26,30 @@ internal static class ServiceLatency
     /// <summary>Runs the measurements and writes a Markdown table to <paramref name="output"/>.</summary>
     public static async Task<int> Run(TextWriter output, int calls)
     {
-        string root = BenchmarkPaths.RepoRoot();
-        var registry = ModelRegistry.LoadDirectory(Path.Combine(root, "models"));
-        string ledgerFolder = Path.Combine(Path.GetTempPath(), "explainability-latency-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(ledgerFolder);
-        var app = ExplainabilityServer.Build(registry, 0, new ExplainabilityServerOptions
+        await using var server = await LoopbackServer.StartAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{server.Port}");
+        var client = new Explainer.ExplainerClient(channel);
+        var model = server.Registry.Get("credit-risk");
+        var rows = Enumerable.Range(0, model.Background!.RowCount).Select(r => Server.Grpc.RowConverter.FromTable(model.Background, r, model.Card)).ToList();
+        output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores");
+        output.WriteLine();
+        output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
+        output.WriteLine("|---|---:|---:|---:|---:|");
+        var floor = await Timed(() => client.GetModelAsync(new GetModelRequest { ModelId = "credit-risk" }).ResponseAsync, calls);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| GetModel (gRPC on loopback, no work: the transport's floor) | {floor.Median():F3} | {floor.Quantile(0.99):F3} | {floor.Maximum():F3} | |"));
+        foreach (var (name, audiences) in new[] { ("Explain, 1 row, no view (SHAP values only)", Array.Empty<string>()), ("Explain, 1 row, data-scientist view", new[] { "data-scientist" }), ("Explain, 1 row, all four views", new[] { "data-scientist", "business-manager", "fraud-analyst", "customer" }) })
         {
-            MinimumLogLevel = LogLevel.Warning,
-            LedgerPath = Path.Combine(ledgerFolder, "ledger.db"),
-        });
-        await app.StartAsync();
-        try
-        {
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ExplainabilityServer.BoundPort(app)}");
-            var client = new Explainer.ExplainerClient(channel);
-            var model = registry.Get("credit-risk");
-            var rows = Enumerable.Range(0, model.Background!.RowCount).Select(r => Server.Grpc.RowConverter.FromTable(model.Background, r, model.Card)).ToList();
-            output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores");
-            output.WriteLine();
-            output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
-            output.WriteLine("|---|---:|---:|---:|---:|");
-            var floor = await Timed(() => client.GetModelAsync(new GetModelRequest { ModelId = "credit-risk" }).ResponseAsync, calls);
+            var samples = await Unary(client, rows, audiences, calls);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| GetModel (gRPC on loopback, no work: the transport's floor) | {floor.Median():F3} | {floor.Quantile(0.99):F3} | {floor.Maximum():F3} | |"));
-            foreach (var (name, audiences) in new[] { ("Explain, 1 row, no view (SHAP values only)", Array.Empty<string>()), ("Explain, 1 row, data-scientist view", new[] { "data-scientist" }), ("Explain, 1 row, all four views", new[] { "data-scientist", "business-manager", "fraud-analyst", "customer" }) })
-            {
-                var samples = await Unary(client, rows, audiences, calls);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {samples.Median():F3} | {samples.Quantile(0.99):F3} | {samples.Maximum():F3} | {1000 * calls / samples.Sum():F0} |"));
-            }
+                $"| {name} | {samples.Median():F3} | {samples.Quantile(0.99):F3} | {samples.Maximum():F3} | {1000 * calls / samples.Sum():F0} |"));
+        }
 
-            double rate = await Stream(client, rows, calls);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ExplainStream, 1 row per message, data-scientist view | | | | {rate:F0} |"));
-            output.WriteLine();
-            Phases(output, app.Services, model, rows, calls);
-            return 0;
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(ledgerFolder, recursive: true);
-        }
+        double rate = await Stream(client, rows, calls);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ExplainStream, 1 row per message, data-scientist view | | | | {rate:F0} |"));
+        output.WriteLine();
+        Phases(output, server.App.Services, model, rows, calls);
+        return 0;
     }
 
     /// <summary>The server's own phases of a single-row data-scientist <c>Explain</c>, in process (no gRPC): rows to a
@@ -157,7 +139,8 @@ internal static class ServiceLatency
         return received / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static ExplainRequest Request(Row row, string[] audiences)
+    /// <summary>A single-row path-dependent TreeSHAP request of credit-risk for <paramref name="audiences"/>.</summary>
+    internal static ExplainRequest Request(Row row, string[] audiences)
     {
         var request = new ExplainRequest { ModelId = "credit-risk", Method = "tree_path_dependent" };
         request.Rows.Add(row);

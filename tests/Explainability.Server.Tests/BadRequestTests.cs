@@ -36,6 +36,34 @@ public sealed class BadRequestTests(ServerFixture server)
         { "seed-with-treeshap", StatusCode.InvalidArgument, ["seed applies to the sampling methods kernel and permutation", "method tree_path_dependent is deterministic"] },
         { "linear-on-tree-model", StatusCode.FailedPrecondition, ["cannot be explained with linear", "it supports: tree_path_dependent, interventional, kernel, permutation"] },
         { "probability-with-treeshap", StatusCode.InvalidArgument, ["'probability' is not available with interventional", "exact, kernel or permutation"] },
+        { "million-features", StatusCode.InvalidArgument, ["row 0: unknown feature 'f0'", "the row has 1000020 values, the model takes 20"] },
+        { "ten-megabyte-feature-name", StatusCode.InvalidArgument, [$"row 0: unknown feature '{new string('f', 80)}…' (10485760 characters)"] },
+        { "ten-megabyte-model-id", StatusCode.NotFound, [$"unknown model '{new string('m', 80)}…' (10485760 characters)", "known models: card-fraud, credit-risk"] },
+        { "ten-megabyte-method", StatusCode.InvalidArgument, [$"unknown method '{new string('k', 80)}…' (10485760 characters)"] },
+        { "empty-model-id", StatusCode.NotFound, ["unknown model ''", "credit-risk"] },
+        { "empty-feature-name", StatusCode.InvalidArgument, ["row 1: unknown feature ''"] },
+        { "empty-row", StatusCode.InvalidArgument, ["row 0: missing feature 'checking_status'", "send NaN for a missing value"] },
+        { "text-nan-for-numeric", StatusCode.InvalidArgument, ["row 0: feature 'duration' is numeric, got the text 'NaN'"] },
+        { "empty-category", StatusCode.InvalidArgument, ["row 1: category '' of feature 'purpose' was never seen"] },
+        { "unknown-output-space", StatusCode.InvalidArgument, ["unknown output space 'logit'", "margin or probability"] },
+        { "nsamples-with-treeshap", StatusCode.InvalidArgument, ["nsamples applies to the sampling methods kernel and permutation", "tree_path_dependent computes exact values"] },
+        { "negative-nsamples", StatusCode.InvalidArgument, ["nsamples -5 is out of range for KernelSHAP", "the minimum is 82"] },
+        { "empty-audience", StatusCode.InvalidArgument, ["unknown audience ''", "data-scientist"] },
+        { "html-for-audience-without-template", StatusCode.InvalidArgument, ["audience 'fraud-analyst' has no html template"] },
+        { "upper-case-output-space", StatusCode.InvalidArgument, ["unknown output space 'MARGIN'"] },
+    };
+
+    /// <summary>Malformed requests of the other RPCs.</summary>
+    public static TheoryData<string, StatusCode, string[]> OtherRpcCases => new()
+    {
+        { "get-explanation-malformed-id", StatusCode.InvalidArgument, ["explanation id 'not-an-id' is malformed", "32 lowercase hex digits"] },
+        { "get-explanation-unknown-id", StatusCode.NotFound, [$"no explanation '{new string('0', 32)}' in the ledger"] },
+        { "render-without-audience", StatusCode.InvalidArgument, ["audience is required", "customer"] },
+        { "render-malformed-id", StatusCode.InvalidArgument, [$"explanation id '{new string('A', 32)}' is malformed"] },
+        { "compare-one-method", StatusCode.InvalidArgument, ["a comparison needs at least two methods; got 1 (kernel)"] },
+        { "compare-negative-top-k", StatusCode.InvalidArgument, ["top_k is -1"] },
+        { "compare-empty-method-entry", StatusCode.InvalidArgument, ["have an empty entry (entry 2 of 3)"] },
+        { "get-model-ten-megabyte-id", StatusCode.NotFound, [$"unknown model '{new string('g', 80)}…' (10485760 characters)"] },
     };
 
     [Theory]
@@ -57,6 +85,21 @@ public sealed class BadRequestTests(ServerFixture server)
         Assert.True(e.Status.Detail.Length < 2000, $"the message has {e.Status.Detail.Length} characters");
     }
 
+    [Theory]
+    [MemberData(nameof(OtherRpcCases))]
+    public async Task Bad_request_of_another_rpc_gets_its_status_code_and_a_message_naming_the_problem(string name, StatusCode code, string[] mentions)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => CallOther(name));
+
+        Assert.Equal(code, e.StatusCode);
+        foreach (var m in mentions)
+        {
+            Assert.Contains(m, e.Status.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.True(e.Status.Detail.Length < 2000, $"the message has {e.Status.Detail.Length} characters");
+    }
+
     [Fact]
     public async Task GetModel_of_an_unknown_model_is_NotFound_listing_the_known_ones()
     {
@@ -72,6 +115,16 @@ public sealed class BadRequestTests(ServerFixture server)
         foreach (var name in Cases.Select(c => (string)c[0]))
         {
             await Assert.ThrowsAsync<RpcException>(() => server.Client.ExplainAsync(BadRequest(name)).ResponseAsync);
+        }
+
+        foreach (var name in OtherRpcCases.Select(c => (string)c[0]))
+        {
+            await Assert.ThrowsAsync<RpcException>(() => CallOther(name));
+        }
+
+        foreach (var frame in RawFrameTests.Frames.Select(c => (string)c[0]))
+        {
+            await RawFrameTests.Send(server.Port, "/explainability.v1.Explainer/Explain", RawFrameTests.Frame(frame));
         }
 
         var response = await server.Client.ExplainAsync(ValidRequest());
@@ -210,10 +263,96 @@ public sealed class BadRequestTests(ServerFixture server)
                 request.Method = "interventional";
                 request.OutputSpace = "probability";
                 break;
+            case "million-features":
+                for (int i = 0; i < 1_000_000; i++)
+                {
+                    request.Rows[0].Values[$"f{i}"] = new FeatureValue { Number = i };
+                }
+
+                break;
+            case "ten-megabyte-feature-name":
+                request.Rows[0].Values.Remove("duration");
+                request.Rows[0].Values[new string('f', 10 << 20)] = new FeatureValue { Number = 1 };
+                break;
+            case "ten-megabyte-model-id":
+                request.ModelId = new string('m', 10 << 20);
+                break;
+            case "ten-megabyte-method":
+                request.Method = new string('k', 10 << 20);
+                break;
+            case "empty-model-id":
+                request.ModelId = "";
+                break;
+            case "empty-feature-name":
+                request.Rows[1].Values.Remove("duration");
+                request.Rows[1].Values[""] = new FeatureValue { Number = 1 };
+                break;
+            case "empty-row":
+                request.Rows[0].Values.Clear();
+                break;
+            case "text-nan-for-numeric":
+                request.Rows[0].Values["duration"] = new FeatureValue { Text = "NaN" };
+                break;
+            case "empty-category":
+                request.Rows[1].Values["purpose"] = new FeatureValue { Text = "" };
+                break;
+            case "unknown-output-space":
+                request.OutputSpace = "logit";
+                break;
+            case "nsamples-with-treeshap":
+                request.Nsamples = 100;
+                break;
+            case "negative-nsamples":
+                request.Method = "kernel";
+                request.Nsamples = -5;
+                break;
+            case "empty-audience":
+                request.Audiences.Add("");
+                break;
+            case "html-for-audience-without-template":
+                request.Audiences.Clear();
+                request.Audiences.Add("fraud-analyst");
+                request.Format = "html";
+                break;
+            case "upper-case-output-space":
+                // Names are exact: the upper-case spelling is no output space.
+                request.OutputSpace = "MARGIN";
+                break;
             default:
                 throw new ArgumentException($"no bad request named '{name}'", nameof(name));
         }
 
         return request;
+    }
+
+    private Task CallOther(string name)
+    {
+        var client = server.Client;
+        CompareRequest Compare(params string[] methods)
+        {
+            var compare = new CompareRequest { ModelId = "credit-risk" };
+            compare.Rows.Add(server.BackgroundRows("credit-risk", [0]));
+            compare.Methods.Add(methods);
+            return compare;
+        }
+
+        return name switch
+        {
+            "get-explanation-malformed-id" => client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = "not-an-id" }).ResponseAsync,
+            "get-explanation-unknown-id" => client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = new string('0', 32) }).ResponseAsync,
+            "render-without-audience" => client.RenderAsync(new RenderRequest { ExplanationId = new string('0', 32) }).ResponseAsync,
+            "render-malformed-id" => client.RenderAsync(new RenderRequest { ExplanationId = new string('A', 32), Audience = "customer" }).ResponseAsync,
+            "compare-one-method" => client.CompareAsync(Compare("kernel")).ResponseAsync,
+            "compare-negative-top-k" => client.CompareAsync(Compare("tree_path_dependent", "interventional") is var c ? WithTopK(c, -1) : null!).ResponseAsync,
+            "compare-empty-method-entry" => client.CompareAsync(Compare("tree_path_dependent,,kernel")).ResponseAsync,
+            "get-model-ten-megabyte-id" => client.GetModelAsync(new GetModelRequest { ModelId = new string('g', 10 << 20) }).ResponseAsync,
+            _ => throw new ArgumentException($"no bad request named '{name}'", nameof(name)),
+        };
+
+        static CompareRequest WithTopK(CompareRequest request, int topK)
+        {
+            request.TopK = topK;
+            return request;
+        }
     }
 }

@@ -30,6 +30,7 @@ public sealed class ErrorInterceptorTests
         { new LedgerUnavailableException("the ledger could not record the call, so it was not answered: database is locked"), StatusCode.Unavailable },
         { new UnauthenticatedException("the bearer token is not known to this server"), StatusCode.Unauthenticated },
         { new PermissionDeniedException("client 'a' may not use model 'card-fraud'", "a"), StatusCode.PermissionDenied },
+        { new MalformedMessageException("the request of Explain is not a valid explainability.ExplainRequest message"), StatusCode.InvalidArgument },
     };
 
     [Theory]

@@ -275,7 +275,7 @@ public sealed class LedgerTests(ServerFixture server)
         return response.Rows[0].ExplanationId;
     }
 
-    private static long CountExplanations(string path)
+    internal static long CountExplanations(string path)
     {
         using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         connection.Open();

@@ -27,6 +27,9 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>The HTML viewer's port (HTTP/1.1).</summary>
     public int ViewerPort { get; private set; }
 
+    /// <summary>The Prometheus scrape endpoint's port (HTTP/1.1, <c>/metrics</c>).</summary>
+    public int MetricsPort { get; private set; }
+
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public static string ModelsDirectory => Path.Combine(RepoRoot, "models");
@@ -72,8 +75,17 @@ public sealed class ServerFixture : IAsyncLifetime
     {
         Registry = ModelRegistry.LoadDirectory(ModelsDirectory);
         LedgerPath = NewLedgerPath();
-        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions { MinimumLogLevel = LogLevel.Warning, LedgerPath = LedgerPath, ViewerPort = 0 });
+        (App, Port) = await StartAsync(Registry, new ExplainabilityServerOptions
+        {
+            MinimumLogLevel = LogLevel.Warning,
+            LedgerPath = LedgerPath,
+            ViewerPort = 0,
+            MetricsPort = 0,
+            // ExplainTests sends 64 calls at once to check that concurrent answers equal single ones: none is to be refused.
+            MaxConcurrentCalls = 64,
+        });
         ViewerPort = ExplainabilityServer.BoundViewerPort(App);
+        MetricsPort = ExplainabilityServer.BoundMetricsPort(App);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{Port}");
         Client = new Explainer.ExplainerClient(Channel);
     }

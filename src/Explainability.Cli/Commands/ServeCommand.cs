@@ -6,13 +6,14 @@ using Microsoft.Extensions.Hosting;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--ledger PATH] [--viewer-port N] [--tokens PATH | --no-auth]
-/// [--tls-cert FILE [--tls-key FILE] [--tls-password-env VAR]]</c>: serves the <c>Explainer</c> gRPC service
-/// (<c>protos/explainability.proto</c>) over HTTP/2 on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>),
-/// recording every explanation served in the SQLite ledger at PATH (default <c>data/ledger.db</c> under the current
-/// directory), and with <c>--viewer-port</c> the analysts' HTML viewer on a second port of 127.0.0.1. With <c>--tokens</c>
-/// every call needs a bearer token of that store (<c>tokens issue</c>); without it authentication is off, which a
-/// non-loopback <c>--address</c> allows only with <c>--no-auth</c>. Ctrl+C (or SIGTERM) stops it.
+/// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N]
+/// [--ledger PATH] [--viewer-port N] [--metrics-port N] [--tokens PATH | --no-auth] [--tls-cert FILE [--tls-key FILE]
+/// [--tls-password-env VAR]]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
+/// on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>), recording every explanation served in the SQLite ledger
+/// at PATH (default <c>data/ledger.db</c> under the current directory), with <c>--viewer-port</c> the analysts' HTML viewer
+/// on a second port of 127.0.0.1, and with <c>--metrics-port</c> the Prometheus scrape endpoint <c>/metrics</c> on another.
+/// With <c>--tokens</c> every call needs a bearer token of that store (<c>tokens issue</c>); without it authentication is
+/// off, which a non-loopback <c>--address</c> allows only with <c>--no-auth</c>. Ctrl+C (or SIGTERM) stops it.
 /// Port 0 picks a free port; the line printed on start names the port and the ledger.
 /// </summary>
 internal sealed class ServeCommand(TextWriter output) : ICliCommand
@@ -33,17 +34,39 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "HTTPS with this certificate: a PKCS#12 file (.pfx), or a PEM certificate with --tls-key" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of a PEM --tls-cert" };
         var tlsPasswordEnv = new Option<string?>("--tls-password-env") { Description = "Name of the environment variable holding the certificate's (or PEM key's) password" };
+        var maxConcurrent = new Option<int>("--max-concurrent")
+        {
+            Description = "Most explanations computed at once; one more is refused at once with RESOURCE_EXHAUSTED",
+            DefaultValueFactory = _ => ExplainabilityServerOptions.DefaultMaxConcurrentCalls,
+        }.WholeNumber();
+        var maxMessageBytes = new Option<int>("--max-message-bytes")
+        {
+            Description = "Largest request message in bytes; a larger one is refused with RESOURCE_EXHAUSTED",
+            DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxReceiveMessageBytes,
+        }.WholeNumber();
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
         var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens)")
         {
-            models, port, address, maxRows, ledger, viewerPort, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
+            models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, viewerPort, metricsPort, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
         };
         command.SetAction((parse, cancellation) =>
         {
+            RequirePort("--port", parse.GetValue(port));
+            RequirePort("--viewer-port", parse.GetValue(viewerPort));
+            RequirePort("--metrics-port", parse.GetValue(metricsPort));
+            if (parse.GetValue(maxConcurrent) < 1)
+            {
+                throw new ArgumentException($"--max-concurrent must be at least 1, got {parse.GetValue(maxConcurrent)}");
+            }
+
             var options = new ExplainabilityServerOptions
             {
                 MaxRowsPerRequest = parse.GetValue(maxRows),
+                MaxConcurrentCalls = parse.GetValue(maxConcurrent),
+                MaxReceiveMessageBytes = parse.GetValue(maxMessageBytes),
                 LedgerPath = parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath,
                 ViewerPort = parse.GetValue(viewerPort),
+                MetricsPort = parse.GetValue(metricsPort),
                 Address = ParseAddress(parse.GetValue(address)!),
                 TokenStorePath = parse.GetValue(tokens),
                 AllowUnauthenticated = parse.GetValue(noAuth),
@@ -79,20 +102,19 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         return TlsCertificate.Load(certificate, key, password);
     }
 
+    private static void RequirePort(string option, int? port)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"{option} must be between 0 and 65535, got {port}");
+        }
+    }
+
     private async Task<int> Run(string modelsDir, int port, ExplainabilityServerOptions options, CancellationToken cancellation)
     {
         using var certificate = options.TlsCertificate;
-        int? viewerPort = options.ViewerPort;
+        int? viewerPort = options.ViewerPort, metricsPort = options.MetricsPort;
         string host = options.Address.ToString();
-        if (port is < 0 or > 65535)
-        {
-            throw new ArgumentException($"--port must be between 0 and 65535, got {port}");
-        }
-
-        if (viewerPort is < 0 or > 65535)
-        {
-            throw new ArgumentException($"--viewer-port must be between 0 and 65535, got {viewerPort}");
-        }
 
         using var registry = ModelRegistry.LoadDirectory(modelsDir);
         if (registry.Models.Count == 0)
@@ -113,12 +135,18 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 throw new CliException($"viewer port {viewerPort} on 127.0.0.1 is in use; pick another with --viewer-port (0 picks a free one)", e);
             }
 
+            if (metricsPort is > 0 && metricsPort != port && e.Message.Contains($"127.0.0.1:{metricsPort}", StringComparison.Ordinal))
+            {
+                throw new CliException($"metrics port {metricsPort} on 127.0.0.1 is in use; pick another with --metrics-port (0 picks a free one)", e);
+            }
+
             throw new CliException($"port {port} on {host} is in use; pick another with --port (0 picks a free one)", e);
         }
 
         string scheme = options.TlsCertificate is null ? "http" : "https";
         string hostInUrl = options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
         string viewer = viewerPort is null ? "" : $"; viewer {scheme}://127.0.0.1:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
+        viewer += metricsPort is null ? "" : $"; metrics http://127.0.0.1:{ExplainabilityServer.BoundMetricsPort(app)}{ExplainabilityServer.MetricsPath}";
         string auth = options.TokenStorePath is { } store ? $"tokens {Path.GetFullPath(store)}" : "authentication off";
         await output.WriteLineAsync(
             $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(options.LedgerPath)}; {auth}; Ctrl+C stops.").ConfigureAwait(false);

@@ -29,12 +29,14 @@ public static class ExactShap
     /// <param name="labels">Feature and output names, output space and link of the model's outputs.</param>
     /// <param name="maxPlayers">Largest number of players to enumerate (<c>2^M</c> coalitions), at most <see cref="MaxPlayersLimit"/>.</param>
     /// <param name="degreeOfParallelism">Threads over rows; the numbers do not depend on it.</param>
+    /// <param name="cancellationToken">Checked before each row and each batch of hybrid rows sent to the model.</param>
     /// <returns>Method <c>exact</c>: SHAP values <c>[rows, features, outputs]</c> in the model's output space, base
     /// values <c>E f(b)</c> and model outputs <c>f(x)</c> <c>[rows, outputs]</c>; no standard errors.</returns>
     /// <exception cref="ArgumentException">The game has more players than <paramref name="maxPlayers"/> (the message
     /// names both), or the rows or labels do not fit the model.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxPlayers"/> is above <see cref="MaxPlayersLimit"/>.</exception>
-    public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int maxPlayers = DefaultMaxPlayers, int degreeOfParallelism = 1)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is returned.</exception>
+    public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int maxPlayers = DefaultMaxPlayers, int degreeOfParallelism = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(game);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPlayers, MaxPlayersLimit);
@@ -47,7 +49,7 @@ public static class ExactShap
         {
             ["max_players"] = maxPlayers.ToString(CultureInfo.InvariantCulture),
         };
-        return game.Run(rows, labels, MethodNames.Exact, parameters, sampled: false, degreeOfParallelism, () => new ScratchBuffers(), (_, x, fx, varying, phi, _, ws, scratch) => ExplainRow(game, x, fx, varying, phi, ws, scratch));
+        return game.Run(rows, labels, MethodNames.Exact, parameters, sampled: false, degreeOfParallelism, () => new ScratchBuffers(), (_, x, fx, varying, phi, _, ws, scratch) => ExplainRow(game, x, fx, varying, phi, ws, scratch), cancellationToken);
     }
 
     private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, InterventionalGame.Workspace ws, ScratchBuffers scratch)

@@ -267,6 +267,7 @@ public sealed class InterventionalGame
     private void Flush(int filled, Span<double> values, Workspace ws, ref int coalition, ref int backgroundRow)
     {
         int outputs = OutputCount;
+        ws.Cancellation.ThrowIfCancellationRequested();
         Model.Predict(ws.Rows.AsSpan(0, filled * InputCount), ws.Outputs.AsSpan(0, filled * outputs));
         for (int r = 0; r < filled; r++)
         {
@@ -295,7 +296,8 @@ public sealed class InterventionalGame
         bool sampled,
         int degreeOfParallelism,
         Func<TScratch> createScratch,
-        RowExplainer<TScratch> explainRow)
+        RowExplainer<TScratch> explainRow,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(labels);
         int inputs = InputCount, outputs = OutputCount, players = PlayerCount, features = labels.FeatureNames.Count;
@@ -319,6 +321,7 @@ public sealed class InterventionalGame
         var fx = new double[n * outputs];
         for (int start = 0; start < n; start += MaxBatchRows)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int k = Math.Min(MaxBatchRows, n - start);
             Model.Predict(x.AsSpan(start * inputs, k * inputs), fx.AsSpan(start * outputs, k * outputs));
         }
@@ -326,7 +329,9 @@ public sealed class InterventionalGame
         var shap = new double[n * features * outputs];
         var errors = sampled ? new double[n * features * outputs] : null;
         long evaluations = n;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) };
+        // Cancellation is checked before every row and before every batch sent to the model (Flush), so a cancelled or
+        // expired call stops within one batch of at most MaxBatchRows hybrid rows.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism), CancellationToken = cancellationToken };
         try
         {
             ParallelRows();
@@ -341,7 +346,7 @@ public sealed class InterventionalGame
             0,
             n,
             options,
-            () => (Phi: new double[players * outputs], Se: new double[players * outputs], Varying: new int[players], Ws: new Workspace(), Scratch: createScratch(), Evaluations: 0L),
+            () => (Phi: new double[players * outputs], Se: new double[players * outputs], Varying: new int[players], Ws: new Workspace { Cancellation = cancellationToken }, Scratch: createScratch(), Evaluations: 0L),
             (r, _, local) =>
             {
                 var row = x.AsSpan(r * inputs, inputs);
@@ -428,6 +433,9 @@ public sealed class InterventionalGame
     /// across rows and returned when the explanation is done, so repeated requests do not allocate the row buffer anew.</summary>
     internal sealed class Workspace
     {
+        /// <summary>Checked before each batch is sent to the model.</summary>
+        public CancellationToken Cancellation { get; init; }
+
         public double[] Rows { get; private set; } = [];
 
         public double[] Outputs { get; private set; } = [];

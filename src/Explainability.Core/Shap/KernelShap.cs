@@ -66,6 +66,7 @@ public static class KernelShap
     /// <see cref="MinimumSamples"/> of the game's player count.</param>
     /// <param name="seed">Seed of the coalition sampling.</param>
     /// <param name="degreeOfParallelism">Threads over rows; the numbers do not depend on it.</param>
+    /// <param name="cancellationToken">Checked before each row and each batch of hybrid rows sent to the model.</param>
     /// <returns>Method <c>kernel</c>: SHAP values and standard errors <c>[rows, features, outputs]</c> in the model's output
     /// space (standard errors 0 on enumerated rows), base values <c>E f(b)</c> and model outputs <c>f(x)</c>
     /// <c>[rows, outputs]</c>; parameters <c>nsamples</c> (the coalitions evaluated per row: <paramref name="nsamples"/>, or
@@ -74,9 +75,10 @@ public static class KernelShap
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nsamples"/> is below <see cref="MinimumSamples"/>, or
     /// it and <see cref="EnumerationSize"/> are both above <see cref="MaximumSamples"/> (the message names the bound).</exception>
     /// <exception cref="ArgumentException">The rows or labels do not fit the model.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is returned.</exception>
     /// <exception cref="InvalidOperationException">A row's regression is numerically singular. A guard: the minimum budget
     /// enumerates the coalitions of sizes 1 and M' - 1, which gives the regression full rank.</exception>
-    public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int nsamples, int seed, int degreeOfParallelism = 1)
+    public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int nsamples, int seed, int degreeOfParallelism = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(game);
         int minimum = MinimumSamples(game.PlayerCount);
@@ -114,7 +116,7 @@ public static class KernelShap
             bool enumerate = EnumerationSize(varying.Length) <= nsamples;
             Interlocked.Increment(ref enumerate ? ref enumerated : ref sampled);
             return ExplainRow(game, x, fx, varying, phi, se, ws, scratch, enumerate, nsamples / 2, InterventionalGame.RowSeed(seed, x));
-        });
+        }, cancellationToken);
         parameters["rows_enumerated"] = enumerated.ToString(CultureInfo.InvariantCulture);
         parameters["rows_sampled"] = sampled.ToString(CultureInfo.InvariantCulture);
         return explanation;

@@ -39,13 +39,15 @@ public static class PermutationShap
     /// least <see cref="MinimumPairs"/>.</param>
     /// <param name="seed">Seed of the order sampling.</param>
     /// <param name="degreeOfParallelism">Threads over rows; the numbers do not depend on it.</param>
+    /// <param name="cancellationToken">Checked before each row and each batch of hybrid rows sent to the model.</param>
     /// <returns>Method <c>permutation</c>: SHAP values and standard errors <c>[rows, features, outputs]</c> in the model's
     /// output space, base values <c>E f(b)</c> and model outputs <c>f(x)</c> <c>[rows, outputs]</c>; parameters
     /// <c>permutation_pairs</c>, <c>seed</c>, <c>model_evaluations</c>, ...</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="permutationPairs"/> is below <see cref="MinimumPairs"/>, or so
     /// large that one row's coalition masks (<c>2 pairs players^2</c>) exceed 2^28 entries.</exception>
     /// <exception cref="ArgumentException">The rows or labels do not fit the model.</exception>
-    public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int permutationPairs, int seed, int degreeOfParallelism = 1)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is returned.</exception>
+    public static Explanation Explain(InterventionalGame game, ReadOnlySpan<double> rows, ExplanationLabels labels, int permutationPairs, int seed, int degreeOfParallelism = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(game);
         if (permutationPairs < MinimumPairs)
@@ -68,7 +70,7 @@ public static class PermutationShap
             ["standard_errors"] = "between_antithetic_pairs",
         };
         return game.Run(rows, labels, MethodNames.Permutation, parameters, sampled: true, degreeOfParallelism, () => new ScratchBuffers(), (_, x, fx, varying, phi, se, ws, scratch) =>
-            ExplainRow(game, x, fx, varying, phi, se, ws, scratch, permutationPairs, InterventionalGame.RowSeed(seed, x)));
+            ExplainRow(game, x, fx, varying, phi, se, ws, scratch, permutationPairs, InterventionalGame.RowSeed(seed, x)), cancellationToken);
     }
 
     private static long ExplainRow(InterventionalGame game, ReadOnlySpan<double> x, ReadOnlySpan<double> fx, ReadOnlySpan<int> varying, Span<double> phi, Span<double> se, InterventionalGame.Workspace ws, ScratchBuffers scratch, int pairs, int rowSeed)

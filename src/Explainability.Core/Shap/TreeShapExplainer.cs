@@ -11,7 +11,7 @@ namespace Explainability.Core.Shap;
 /// </summary>
 public static class TreeShapExplainer
 {
-    /// <summary>Explains <paramref name="rows"/>: <see cref="Prepare"/> then <see cref="Explain(PreparedTreeShap, LinkFunction, IReadOnlyList{string}, ReadOnlySpan{double}, int, double[], IReadOnlyList{string})"/>.</summary>
+    /// <summary>Explains <paramref name="rows"/>: <see cref="Prepare"/> then <see cref="Explain(PreparedTreeShap, LinkFunction, IReadOnlyList{string}, ReadOnlySpan{double}, int, double[], IReadOnlyList{string}, CancellationToken)"/>.</summary>
     /// <param name="ensemble">The model in margin space over its input columns. Its covers, if any, are used by the path-dependent method.</param>
     /// <param name="map">Maps the ensemble's input columns to raw features.</param>
     /// <param name="link">The model's link from margin to its served output (recorded, not applied).</param>
@@ -110,8 +110,10 @@ public static class TreeShapExplainer
     /// <param name="degreeOfParallelism">Threads over rows; 1 for sequential.</param>
     /// <param name="offsets">Per-row offsets added to the margin after the trees, <c>[rows, outputs]</c>, or null.</param>
     /// <param name="offsetInputs">Names of the model inputs the offsets come from, recorded with them.</param>
+    /// <param name="cancellationToken">Checked before each row.</param>
     /// <returns>SHAP values <c>[rows, features, outputs]</c>, base values and margins (offsets included) <c>[rows, outputs]</c>, residuals.</returns>
     /// <exception cref="ArgumentException">Shapes disagree.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is returned.</exception>
     public static Explanation Explain(
         PreparedTreeShap prepared,
         LinkFunction link,
@@ -119,7 +121,8 @@ public static class TreeShapExplainer
         ReadOnlySpan<double> rows,
         int degreeOfParallelism = 1,
         double[]? offsets = null,
-        IReadOnlyList<string>? offsetInputs = null)
+        IReadOnlyList<string>? offsetInputs = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         var ensemble = prepared.Ensemble;
@@ -147,7 +150,8 @@ public static class TreeShapExplainer
         var shap = new double[n * features * outputs];
         var baseValues = new double[n * outputs];
         var margins = new double[n * outputs];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism) };
+        // Checked before every row: a cancelled or expired call stops within one row's TreeSHAP.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism), CancellationToken = cancellationToken };
         Parallel.For(0, n, options, () => (Phi: new double[players * outputs], Workspace: prepared.CreateWorkspace()), (r, _, buffers) =>
         {
             prepared.ExplainRow(rowsCopy.AsSpan(r * c, c), buffers.Phi, buffers.Workspace);

@@ -54,7 +54,18 @@ public sealed class AuthInterceptor(BearerAuthenticator authenticator) : Interce
         return continuation(requestStream, responseStream, context);
     }
 
-    private void Authenticate(ServerCallContext context) =>
+    /// <summary>The gRPC health service: answered without a token, because orchestrators' probes (Kubernetes, load
+    /// balancers) carry none; it tells only whether the server serves.</summary>
+    public const string HealthServicePrefix = "/grpc.health.v1.Health/";
+
+    private void Authenticate(ServerCallContext context)
+    {
+        if (context.Method.StartsWith(HealthServicePrefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         context.UserState[Key] = authenticator.Authenticate(
             context.RequestHeaders.GetValue(BearerAuthenticator.AuthorizationHeader), context.RequestHeaders.GetValue(Grpc.ExplainerGrpcService.ClientHeader));
+    }
 }

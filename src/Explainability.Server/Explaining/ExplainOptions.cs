@@ -18,6 +18,9 @@ namespace Explainability.Server.Explaining;
 /// null for no limit; beyond it the request is refused with <see cref="Grpc.RequestLimitException"/>.</param>
 /// <param name="Progress">Receives the model evaluations of a model-agnostic explanation as it runs (every quarter second,
 /// from a timer thread), or null.</param>
+/// <param name="CancellationToken">Stops the explainers (checked before each row and each batch sent to the model): the
+/// gRPC call's token, cancelled when the client cancels or its deadline passes. A cancelled explanation throws
+/// <see cref="OperationCanceledException"/> and returns nothing, so nothing of it is recorded.</param>
 public sealed record ExplainOptions(
     string? Method = null,
     string? OutputSpace = null,
@@ -27,4 +30,5 @@ public sealed record ExplainOptions(
     int? Seed = null,
     int MaxExactPlayers = Core.Shap.ExactShap.DefaultMaxPlayers,
     long? MaxModelEvaluations = null,
-    IProgress<EvaluationProgress>? Progress = null);
+    IProgress<EvaluationProgress>? Progress = null,
+    CancellationToken CancellationToken = default);

@@ -39,6 +39,7 @@ public sealed class ExplanationService(ViewService views)
     /// the message names the methods the model supports.</exception>
     /// <exception cref="RuntimeDisagreementException">Link(margin) differs from ONNX Runtime's served output beyond
     /// <see cref="RuntimeCrossCheck"/>'s tolerance.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="ExplainOptions.CancellationToken"/> was cancelled.</exception>
     public static ExplainOutcome Explain(LoadedModel model, FeatureTable rows, ExplainOptions options, FeatureTable? backgroundOverride = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -91,7 +92,7 @@ public sealed class ExplanationService(ViewService views)
         var prepared = backgroundOverride is null
             ? model.PreparedTreeShap(MethodNames.Parse(method))
             : TreeShapExplainer.Prepare(tree.Ensemble, tree.FeatureMap, model.Onnx.ComputeColumns(backgroundOverride, allowExtraColumns: true), MethodNames.Parse(method));
-        var explanation = TreeShapExplainer.Explain(prepared, tree.Link, tree.OutputNames, columns, options.DegreeOfParallelism, offsets, tree.OffsetInputs);
+        var explanation = TreeShapExplainer.Explain(prepared, tree.Link, tree.OutputNames, columns, options.DegreeOfParallelism, offsets, tree.OffsetInputs, options.CancellationToken);
 
         double maxError = RuntimeCrossCheck.Check(tree.Ensemble, tree.Link, columns, explanation.ModelOutputs, served, model.OutputNames);
         return Finish(model, rows, explanation, tree.Link, maxError, model.OutputNames, backgroundOverride ?? model.Background);
@@ -150,7 +151,7 @@ public sealed class ExplanationService(ViewService views)
                 }
 
                 estimate = rows.RowCount * (double)KernelShap.EnumerationSize(players) * game.BackgroundRows;
-                run = () => ExactShap.Explain(game, encoded, labels, Math.Min(options.MaxExactPlayers, ExactShap.MaxPlayersLimit), dop);
+                run = () => ExactShap.Explain(game, encoded, labels, Math.Min(options.MaxExactPlayers, ExactShap.MaxPlayersLimit), dop, options.CancellationToken);
                 break;
             case MethodNames.Kernel:
                 int nsamples = options.NSamples ?? ExplainMethods.DefaultKernelSamples(players);
@@ -172,7 +173,7 @@ public sealed class ExplanationService(ViewService views)
                 budget = nsamples;
                 // Each sampled coalition is evaluated against every background row, and f(x) once per row.
                 estimate = rows.RowCount * ((double)nsamples * game.BackgroundRows + 1);
-                run = () => KernelShap.Explain(game, encoded, labels, nsamples, options.Seed ?? ExplainMethods.DefaultSeed, dop);
+                run = () => KernelShap.Explain(game, encoded, labels, nsamples, options.Seed ?? ExplainMethods.DefaultSeed, dop, options.CancellationToken);
                 break;
             default:
                 int pairs = options.NSamples ?? ExplainMethods.DefaultPermutationPairs;
@@ -185,7 +186,7 @@ public sealed class ExplanationService(ViewService views)
 
                 budget = pairs;
                 estimate = rows.RowCount * 2.0 * pairs * Math.Max(0, players - 1) * game.BackgroundRows;
-                run = () => PermutationShap.Explain(game, encoded, labels, pairs, options.Seed ?? ExplainMethods.DefaultSeed, dop);
+                run = () => PermutationShap.Explain(game, encoded, labels, pairs, options.Seed ?? ExplainMethods.DefaultSeed, dop, options.CancellationToken);
                 break;
         }
 

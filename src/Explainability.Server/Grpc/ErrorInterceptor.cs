@@ -75,7 +75,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// <summary>
     /// The status for <paramref name="exception"/>. Only the service's own domain exceptions carry their message to the
     /// client: <see cref="ModelNotFoundException"/> and <see cref="ExplanationNotFoundException"/> -> <c>NotFound</c>;
-    /// <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
+    /// <see cref="MalformedMessageException"/> (bytes that are no request message, see <see cref="StrictRequestBinder"/>) ->
+    /// <c>InvalidArgument</c>; <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
     /// <c>Unavailable</c>; <see cref="RequestLimitException"/> ->
     /// <c>ResourceExhausted</c>; <see cref="UnauthenticatedException"/> -> <c>Unauthenticated</c>;
     /// <see cref="PermissionDeniedException"/> -> <c>PermissionDenied</c>; <see cref="StreamedRequestException"/> -> its inner exception's status, the message prefixed
@@ -95,6 +96,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         ModelNotFoundException or ExplanationNotFoundException => new Status(StatusCode.NotFound, MessageOf(exception)),
         UnauthenticatedException => new Status(StatusCode.Unauthenticated, MessageOf(exception)),
         PermissionDeniedException => new Status(StatusCode.PermissionDenied, MessageOf(exception)),
+        MalformedMessageException => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
         UnsupportedModelException or RuntimeDisagreementException or ModelVersionUnavailableException =>
             new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
@@ -106,7 +108,10 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     private RpcException Translate(Exception exception, ServerCallContext context)
     {
-        var status = ToStatus(exception);
+        // The call's token is cancelled both when the client cancels and when its deadline passes: the deadline tells which.
+        var status = exception is OperationCanceledException && context.Deadline <= DateTime.UtcNow
+            ? new Status(StatusCode.DeadlineExceeded, "the call's deadline passed before its answer was ready; the work was stopped and nothing was recorded")
+            : ToStatus(exception);
         var cause = exception is StreamedRequestException { InnerException: { } inner } ? inner : exception;
         if (status.StatusCode == StatusCode.Internal)
         {
@@ -156,6 +161,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} refused to client {Client}: {StatusCode} {Detail}")]
     private partial void LogAccessRefused(string method, string client, StatusCode statusCode, string detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} refused: {StatusCode} {Detail}")]
+    // Debug only: a refusal's message may quote a value of the request; CallTelemetryInterceptor logs every call's status at
+    // Information without it.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} refused: {StatusCode} {Detail}")]
     private partial void LogRefused(string method, StatusCode statusCode, string detail);
 }

@@ -21,10 +21,18 @@ namespace Explainability.Server.Grpc;
 /// against the caller's scope before anything else (<see cref="CallerAccess"/>). Throws the domain's exceptions;
 /// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
 /// </summary>
+[BindServiceMethod(typeof(ExplainerGrpcService), nameof(BindService))]
 public sealed partial class ExplainerGrpcService(
-    ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options, LedgerService ledger)
+    ModelRegistry registry, ExplanationService explanations, ExplainabilityServerOptions options, LedgerService ledger, CallConcurrencyLimit concurrency)
     : Explainer.ExplainerBase
 {
+    /// <summary>Binds the generated methods with <see cref="StrictRequestBinder"/>, so that bytes which are no request
+    /// message get <c>InvalidArgument</c>. Found by Grpc.AspNetCore through the attribute on this class.</summary>
+    /// <param name="serviceBinder">The binder Grpc.AspNetCore passes.</param>
+    /// <param name="service">Null when Grpc.AspNetCore binds (it resolves the service per call).</param>
+    public static void BindService(ServiceBinderBase serviceBinder, Explainer.ExplainerBase? service) =>
+        Explainer.BindService(new StrictRequestBinder(serviceBinder), service);
+
     /// <summary>The request header naming the consuming system, recorded in the ledger (<c>anonymous</c> without it) when
     /// authentication is off; with authentication on the token's client is recorded and the header is ignored.</summary>
     public const string ClientHeader = "client";
@@ -58,6 +66,7 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="ArgumentException">Unknown method, output space, audience or format; or bad rows (<see cref="Onnx.InputException"/>).</exception>
     /// <exception cref="NotSupportedException">The model cannot be explained with TreeSHAP.</exception>
     /// <exception cref="LedgerUnavailableException">The ledger could not record the explanations; nothing is answered.</exception>
+    /// <exception cref="OperationCanceledException">The client cancelled or its deadline passed; nothing is recorded.</exception>
     public override Task<ExplainResponse> Explain(ExplainRequest request, ServerCallContext context)
     {
         var caller = AuthInterceptor.Of(context);
@@ -68,6 +77,7 @@ public sealed partial class ExplainerGrpcService(
         }
 
         RequireRowLimit(request.Rows.Count);
+        using var slot = concurrency.Enter(nameof(Explain));
 
         var model = registry.Get(request.ModelId);
         string? method = ExplainMethods.Parse(request.Method);
@@ -84,7 +94,7 @@ public sealed partial class ExplainerGrpcService(
         var outcome = ExplanationService.Explain(model, rows, new ExplainOptions(
             method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
             request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : null,
-            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest));
+            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken));
         var e = outcome.Explanation;
         var response = new ExplainResponse
         {
@@ -103,7 +113,9 @@ public sealed partial class ExplainerGrpcService(
             views.Add([.. request.Audiences.Select(a => explanations.Render(outcome, r, a, format, language))]);
         }
 
-        // Recorded before anything is answered: when the ledger fails, the call fails and nothing was served unrecorded.
+        // Recorded before anything is answered: when the ledger fails, the call fails and nothing was served unrecorded; a
+        // call cancelled or past its deadline by now is not recorded at all.
+        context.CancellationToken.ThrowIfCancellationRequested();
         response.Rows.Add(ledger.RecordExplain(outcome, views, request.WithSe, Caller(context)));
         return Task.FromResult(response);
     }
@@ -184,6 +196,7 @@ public sealed partial class ExplainerGrpcService(
     {
         AuthInterceptor.Of(context).RequireModel(request.ModelId);
         RequireRowLimit(request.Rows.Count);
+        using var slot = concurrency.Enter(nameof(Compare));
 
         var model = registry.Get(request.ModelId);
         var methods = TechniqueComparer.ParseMethods(request.Methods);
@@ -207,7 +220,7 @@ public sealed partial class ExplainerGrpcService(
         var comparison = TechniqueComparer.Compare(model, rows, methods, reference, new ExplainOptions(
             null, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
             request.HasNsamples ? request.Nsamples : null, request.HasSeed ? request.Seed : null,
-            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest), topK, cancellationToken: context.CancellationToken);
+            MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken), topK, cancellationToken: context.CancellationToken);
 
         var response = ProtoMapping.ToCompareResponse(comparison, model);
         if (format is not null)
@@ -229,11 +242,12 @@ public sealed partial class ExplainerGrpcService(
     {
         AuthInterceptor.Of(context).RequireModel(request.ModelId);
         RequireRowLimit(request.Rows.Count);
+        using var slot = concurrency.Enter(nameof(Summarize));
         var model = registry.Get(request.ModelId);
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
         var outcome = SummaryService.Summarize(model, rows, new SummarizeOptions(
             new ExplainOptions(request.Method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
-                MaxModelEvaluations: options.MaxModelEvaluationsPerRequest),
+                MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken),
             request.Bins == 0 ? Core.Summaries.SummaryOptions.DefaultBins : request.Bins,
             request.Interactions,
             request.CohortColumn.Length == 0 ? null : request.CohortColumn));

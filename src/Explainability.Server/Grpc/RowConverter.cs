@@ -15,7 +15,8 @@ public static class RowConverter
     /// (<paramref name="offsetColumns"/>, casebook C11) follow the features as required columns. Types are checked later by
     /// <see cref="Explaining.ExplanationService.Validate"/>, which names the row and the feature.
     /// </summary>
-    /// <exception cref="InputException">No rows, a key the card does not list, or a row without one of the card's features;
+    /// <exception cref="InputException">No rows, a key the card does not list (with the row's count of values when it has
+    /// more than the card has features), or a row without one of the card's features;
     /// the message names the feature and the row index.</exception>
     /// <param name="rows">The request's rows.</param>
     /// <param name="card">The model card.</param>
@@ -35,7 +36,10 @@ public static class RowConverter
             {
                 if (!known.Contains(key))
                 {
-                    throw new InputException(key, $"row {r}: unknown feature {MessageText.Quote(key)} for model '{card.Id}'; its features are: {string.Join(", ", known)}");
+                    // A row with more values than the model has features (a million, say) always holds an unknown key: the
+                    // message says how many it has, and the first unknown key stops the check.
+                    string count = rows[r].Values.Count > known.Count ? $"; the row has {rows[r].Values.Count} values, the model takes {known.Count}" : "";
+                    throw new InputException(key, $"row {r}: unknown feature {MessageText.Quote(key)} for model '{card.Id}'{count}; its features are: {string.Join(", ", known)}");
                 }
             }
         }

@@ -4,22 +4,28 @@ using Explainability.Server.Explaining;
 using Explainability.Server.Grpc;
 using Explainability.Server.Ledger;
 using Explainability.Server.Models;
+using Explainability.Server.Observability;
 using Explainability.Server.Viewer;
 using Explainability.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Explainability.Server.Hosting;
 
 /// <summary>
 /// Builds the gRPC host: Kestrel on the IPv4 loopback by default, HTTP/2 without TLS (h2c) or over TLS with a configured
 /// certificate, the <c>Explainer</c> service behind the <see cref="ErrorInterceptor"/> and the <see cref="AuthInterceptor"/>,
-/// the ledger, and optionally the analysts' HTML viewer on a second endpoint (HTTP/1.1).
+/// the ledger, gRPC health checking (<c>grpc.health.v1.Health</c>) and server reflection, one log line and the metrics of
+/// every call (<see cref="CallTelemetryInterceptor"/>), and optionally the analysts' HTML viewer and the Prometheus scrape
+/// endpoint, each on an endpoint of its own (HTTP/1.1).
 /// Used by <c>explainability serve</c> and by the integration tests.
 /// </summary>
 public static partial class ExplainabilityServer
@@ -58,6 +64,9 @@ public static partial class ExplainabilityServer
         // The host logs a start failure (a busy port) with its whole stack trace and then throws the same exception to the
         // caller, which reports it in one line; only its critical messages are kept.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        // Grpc.AspNetCore logs every non-OK status with its detail at Information, and a detail may quote a request value;
+        // CallTelemetryInterceptor logs each call's status without it.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
         var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -85,6 +94,15 @@ public static partial class ExplainabilityServer
                 });
             }
 
+            if (settings.MetricsPort is int metricsPort)
+            {
+                kestrel.Listen(settings.MetricsAddress, metricsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    endpoints.Metrics = listen;
+                });
+            }
+
             kestrel.AddServerHeader = false;
         });
         builder.Services.AddSingleton(endpoints);
@@ -103,9 +121,26 @@ public static partial class ExplainabilityServer
         }
 
         builder.Services.AddSingleton<LedgerService>();
+        builder.Services.AddSingleton(new CallConcurrencyLimit(settings.MaxConcurrentCalls));
+        EnsureThreadsFor(settings);
+        if (settings.MetricsPort is not null)
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(ExplainabilityMetrics.MeterName)
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        }
+
+        // SERVING once the registry holds a model: the host is built after the models loaded, so it serves from the start.
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck("models", () => registry.Models.Count > 0
+                ? HealthCheckResult.Healthy($"{registry.Models.Count} models loaded")
+                : HealthCheckResult.Unhealthy("no model is loaded"));
+        builder.Services.AddGrpcReflection();
         builder.Services.AddGrpc(grpc =>
         {
-            // In this order: the error interceptor wraps authentication, so its refusals become status codes and are logged.
+            // In this order: telemetry outermost, so it sees the status the error interceptor chose; the error interceptor
+            // wraps authentication, so its refusals become status codes and are logged.
+            grpc.Interceptors.Add<CallTelemetryInterceptor>();
             grpc.Interceptors.Add<ErrorInterceptor>();
             grpc.Interceptors.Add<AuthInterceptor>();
             grpc.MaxReceiveMessageSize = settings.MaxReceiveMessageBytes;
@@ -119,17 +154,67 @@ public static partial class ExplainabilityServer
             LogAuthenticationOff(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ExplainabilityServer)), settings.AllowUnauthenticated);
         }
 
+        if (settings.MetricsPort is not null)
+        {
+            // The metrics port answers /metrics and nothing else; no other port answers /metrics.
+            bool OnMetricsPort(HttpContext context) => context.Connection.LocalPort == endpoints.Metrics?.IPEndPoint?.Port;
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context => OnMetricsPort(context) && context.Request.Path == MetricsPath);
+            app.Use((context, next) =>
+            {
+                if (OnMetricsPort(context))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         if (settings.ViewerPort is not null)
         {
             ViewerEndpoints.Map(app);
         }
 
         app.MapGrpcService<ExplainerGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         return app;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "authentication is off (no token store; explicitly allowed: {Allowed}): every caller may use every model and read the ledger; start with a token store to require tokens")]
     private static partial void LogAuthenticationOff(ILogger logger, bool allowed);
+
+    /// <summary>
+    /// An explanation blocks its thread (ONNX Runtime, TreeSHAP, the ledger's fsync), and the thread pool adds threads
+    /// beyond its minimum (one per core) only about once a second: under a burst, calls would wait in the pool's queue before
+    /// reaching <see cref="CallConcurrencyLimit"/>, queued instead of refused. A minimum of two threads per concurrent call
+    /// (the call and its parallel rows) plus the cores lets every call over the limit be refused at once. The pool is the
+    /// process's: the minimum is only raised.
+    /// </summary>
+    private static void EnsureThreadsFor(ExplainabilityServerOptions settings)
+    {
+        int needed = (2 * settings.MaxConcurrentCalls) + Environment.ProcessorCount;
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        if (workers < needed)
+        {
+            ThreadPool.SetMinThreads(needed, io);
+        }
+    }
+
+    /// <summary>The path of the Prometheus scrape endpoint on the metrics port.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The port the started host's metrics endpoint listens on (the one picked when it was built with metrics port 0).</summary>
+    /// <exception cref="InvalidOperationException">The host has no metrics endpoint
+    /// (<see cref="ExplainabilityServerOptions.MetricsPort"/> was null) or has not started.</exception>
+    public static int BoundMetricsPort(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var endpoint = app.Services.GetRequiredService<ServerEndpoints>().Metrics?.IPEndPoint
+            ?? throw new InvalidOperationException("the server has no metrics endpoint: set ExplainabilityServerOptions.MetricsPort");
+        return endpoint.Port != 0 ? endpoint.Port : throw new InvalidOperationException("the metrics endpoint has no bound port yet; call StartAsync first");
+    }
 
     /// <summary>The port the started host's HTML viewer listens on (the one picked when it was built with viewer port 0).</summary>
     /// <exception cref="InvalidOperationException">The host has no viewer (<see cref="ExplainabilityServerOptions.ViewerPort"/>

@@ -22,6 +22,25 @@ public sealed record ExplainabilityServerOptions
     /// <summary>Largest request message in bytes (10,000 rows of 30 features are about 6 MB on the wire).</summary>
     public int MaxReceiveMessageBytes { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Most explanations computed at once (<c>Explain</c> calls, requests of <c>ExplainStream</c>, <c>Compare</c> calls); one
+    /// more is refused at once with <c>ResourceExhausted</c> rather than queued, so a burst cannot exhaust the server's
+    /// threads or memory. Default <see cref="DefaultMaxConcurrentCalls"/>.
+    /// </summary>
+    public int MaxConcurrentCalls { get; init; } = DefaultMaxConcurrentCalls;
+
+    /// <summary>The default of <see cref="MaxConcurrentCalls"/> (and of the CLI's <c>--max-concurrent</c>): 4 per core.
+    /// An explanation is CPU-bound, so more at once only stretches every call's latency.</summary>
+    public static int DefaultMaxConcurrentCalls => 4 * Environment.ProcessorCount;
+
+    /// <summary>Port of the Prometheus scrape endpoint <c>GET /metrics</c> (plain HTTP/1.1, a Kestrel endpoint of its own,
+    /// on <see cref="MetricsAddress"/>), 0 for any free port, or null (the default) for none. The metrics are collected
+    /// either way.</summary>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>Address the metrics endpoint listens on; the IPv4 loopback by default.</summary>
+    public System.Net.IPAddress MetricsAddress { get; init; } = System.Net.IPAddress.Loopback;
+
     /// <summary>Threads over the rows of one request.</summary>
     public int DegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
@@ -84,6 +103,21 @@ public sealed record ExplainabilityServerOptions
         if (MaxReceiveMessageBytes < 1024)
         {
             throw new ArgumentException($"MaxReceiveMessageBytes must be at least 1024, got {MaxReceiveMessageBytes}");
+        }
+
+        if (MaxConcurrentCalls < 1)
+        {
+            throw new ArgumentException($"MaxConcurrentCalls must be at least 1, got {MaxConcurrentCalls}");
+        }
+
+        if (MetricsPort is < 0 or > System.Net.IPEndPoint.MaxPort)
+        {
+            throw new ArgumentException($"MetricsPort must be between 0 and {System.Net.IPEndPoint.MaxPort}, got {MetricsPort}");
+        }
+
+        if (MetricsPort is int metrics && metrics != 0 && metrics == ViewerPort)
+        {
+            throw new ArgumentException($"MetricsPort and ViewerPort must differ, both are {metrics}");
         }
 
         if (DegreeOfParallelism < 1)

@@ -11,4 +11,7 @@ public sealed class ServerEndpoints
 
     /// <summary>The viewer endpoint (HTTP/1.1), or null without a viewer.</summary>
     public ListenOptions? Viewer { get; internal set; }
+
+    /// <summary>The metrics endpoint (HTTP/1.1, <c>/metrics</c>), or null without one.</summary>
+    public ListenOptions? Metrics { get; internal set; }
 }

@@ -49,6 +49,9 @@ public sealed class ModelRegistry : IDisposable
             ? m
             : throw new ModelNotFoundException($"unknown model {MessageText.Quote(id)}; known models: {string.Join(", ", _models.Keys.Order(StringComparer.Ordinal))}");
 
+    /// <summary>Whether a model has the id <paramref name="id"/>.</summary>
+    public bool Contains(string id) => _models.ContainsKey(id);
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -56,6 +56,19 @@ public sealed class AuthTests(AuthServerFixture server)
         Assert.Equal(StatusCode.Unauthenticated, revoked.StatusCode);
     }
 
+    /// <summary>Health probes carry no token; the health service answers them, and nothing else does.</summary>
+    [Fact]
+    public async Task Health_checking_answers_without_a_token_while_everything_else_needs_one()
+    {
+        var health = new global::Grpc.Health.V1.Health.HealthClient(server.Channel);
+
+        var status = await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest());
+        var list = await Assert.ThrowsAsync<RpcException>(() => Client.ListModelsAsync(new ListModelsRequest()).ResponseAsync);
+
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, status.Status);
+        Assert.Equal(StatusCode.Unauthenticated, list.StatusCode);
+    }
+
     [Fact]
     public async Task A_token_for_another_model_is_PermissionDenied_naming_the_model()
     {
