@@ -155,6 +155,10 @@ public sealed record AudienceView
     /// has no reference set.</summary>
     public IReadOnlyList<Context.SimilarCase>? SimilarCases { get; init; }
 
+    /// <summary>When the policy asks for similar cases but none could be looked up, why (no reference set, or a sampled
+    /// method); null otherwise.</summary>
+    public string? SimilarCasesUnavailable { get; init; }
+
     /// <summary>What this view leaves out, with feature names hidden from this audience withheld.</summary>
     public required OmissionRecord Omissions { get; init; }
 

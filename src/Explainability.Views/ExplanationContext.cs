@@ -48,6 +48,10 @@ public sealed record ExplanationContext
     /// shown only under <see cref="Policies.ContextBlocks.SimilarCases"/>.</summary>
     public IReadOnlyList<Context.SimilarCaseFinding>? SimilarCases { get; init; }
 
+    /// <summary>Why no similar cases could be found for this explanation when a policy asks for them (no reference set,
+    /// or a method whose reference explanation is not computed), or null.</summary>
+    public string? SimilarCasesUnavailable { get; init; }
+
     /// <summary>Builds a context and checks that explanation, card and tables agree.</summary>
     /// <param name="explanation">The full explanation.</param>
     /// <param name="row">The explained row of <paramref name="explanation"/>.</param>

@@ -163,6 +163,25 @@ public sealed partial class AudienceContentTests(ServerFixture server)
         Assert.True(groupShown >= 30, $"the group was a reason in only {groupShown} of 40 views");
     }
 
+    /// <summary>Similar cases come from the reference set explained with an exact method; for a sampled explanation the
+    /// fraud view says they are not available and why, instead of silently dropping the section.</summary>
+    [Fact]
+    public void Fraud_view_of_a_sampled_explanation_says_why_similar_cases_are_not_available()
+    {
+        var model = server.Registry.Get("card-fraud");
+        var outcome = ExplanationService.Explain(model, server.BackgroundTable("card-fraud", [2]), new ExplainOptions("permutation", AllowExtraColumns: true, NSamples: 10, Seed: 7));
+        var tree = ExplanationService.Explain(model, server.BackgroundTable("card-fraud", [2]), new ExplainOptions(AllowExtraColumns: true));
+
+        var sampled = Service.Render(outcome, 0, Audiences.FraudAnalyst, "text");
+        var exact = Service.Render(tree, 0, Audiences.FraudAnalyst, "md");
+
+        Assert.Null(sampled.View.SimilarCases);
+        Assert.Contains("Most similar reference cases: not available (the reference set is compared in the SHAP values of tree_path_dependent, interventional, linear only; this explanation is permutation)", sampled.Rendered, StringComparison.Ordinal);
+        Assert.Null(exact.View.SimilarCasesUnavailable);
+        Assert.Equal(SimilarCaseFinder.DefaultCount, exact.View.SimilarCases!.Count);
+        Assert.DoesNotContain("not available", exact.Rendered, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_counterfactual_shown_flips_the_decision_when_rescored_independently_with_ONNX_Runtime()
     {

@@ -386,7 +386,9 @@ public sealed class ExplanationService(ViewService views)
 
         if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.SimilarCases))
         {
-            context = context with { SimilarCases = SimilarCaseFinder.Find(outcome, context.Row, context.Output) };
+            context = SimilarCaseFinder.UnavailableReason(outcome) is { } reason
+                ? context with { SimilarCasesUnavailable = reason }
+                : context with { SimilarCases = SimilarCaseFinder.Find(outcome, context.Row, context.Output) };
         }
 
         return context;

@@ -25,6 +25,20 @@ public static class SimilarCaseFinder
     /// exponential ones are left out (their reference set would cost more than the request).</summary>
     private static readonly string[] ExactMethods = [MethodNames.TreePathDependent, MethodNames.Interventional, MethodNames.Linear];
 
+    /// <summary>Why <see cref="Find"/> finds no similar cases for <paramref name="outcome"/>, in an analyst's words; null when it can.</summary>
+    public static string? UnavailableReason(ExplainOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.Model.Card.Reference is null)
+        {
+            return "the model card names no labelled reference set";
+        }
+
+        return ExactMethods.Contains(outcome.Explanation.Method, StringComparer.Ordinal)
+            ? null
+            : $"the reference set is compared in the SHAP values of {string.Join(", ", ExactMethods)} only; this explanation is {outcome.Explanation.Method}";
+    }
+
     /// <summary>The <paramref name="count"/> reference cases nearest to row <paramref name="row"/> of <paramref name="outcome"/>,
     /// nearest first; null when the card names no reference set, or the explanation's method is not one whose reference
     /// explanation is cached (TreeSHAP and linear).</summary>

@@ -22,6 +22,13 @@ public sealed record DraftItem
     /// <summary>The sign of <see cref="Value"/> before <see cref="Round"/> ran (so a value rounded to zero keeps its direction), or null before rounding.</summary>
     public int? SignBeforeRounding { get; init; }
 
+    /// <summary><see cref="Value"/> before <see cref="Round"/> ran, or null before rounding: items are ordered by it, so that
+    /// two values rounded alike keep their true order.</summary>
+    public double? ValueBeforeRounding { get; init; }
+
+    /// <summary>|value| before rounding: the strength items are ordered by.</summary>
+    public double Strength => Math.Abs(ValueBeforeRounding ?? Value);
+
     /// <summary>The direction of the attribution: +1 toward the explained output, -1 away, 0 none; unaffected by rounding.</summary>
     public int Sign => SignBeforeRounding ?? Math.Sign(Value);
 

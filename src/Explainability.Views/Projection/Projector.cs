@@ -138,8 +138,8 @@ public static class Projector
             _ => 0,
         };
         var ordered = first != 0
-            ? draft.Items.OrderBy(i => i.Sign == first ? 0 : i.Sign == -first ? 1 : 2).ThenByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal)
-            : draft.Items.OrderByDescending(i => Math.Abs(i.Value)).ThenBy(i => i.Key, StringComparer.Ordinal);
+            ? draft.Items.OrderBy(i => i.Sign == first ? 0 : i.Sign == -first ? 1 : 2).ThenByDescending(i => i.Strength).ThenBy(i => i.Key, StringComparer.Ordinal)
+            : draft.Items.OrderByDescending(i => i.Strength).ThenBy(i => i.Key, StringComparer.Ordinal);
         List<ViewItem> items = [.. ordered.Select(i => ToItem(i, draft.ValuesShown))];
         string explainedOutput = context.Explanation.OutputNames[context.Output];
         var shownFeatures = draft.Items.SelectMany(i => i.Features).ToHashSet(StringComparer.Ordinal);
@@ -183,6 +183,7 @@ public static class Projector
             RiskBand = draft.OutputShown && draft.Probability is double p ? card.Output.BandOf(p) : null,
             Counterfactuals = ContextProjection.Counterfactuals(context, policy, draft.WithheldFeatures),
             SimilarCases = ContextProjection.SimilarCases(context, policy),
+            SimilarCasesUnavailable = policy.Context.HasFlag(ContextBlocks.SimilarCases) ? context.SimilarCasesUnavailable : null,
             Omissions = omissions,
             Alerts = draft.Alerts,
             Waterfall = policy.Context.HasFlag(ContextBlocks.Waterfall) && draft.ValuesShown && draft.BaseShown && draft.OutputShown

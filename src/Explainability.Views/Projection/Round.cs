@@ -28,7 +28,7 @@ public static class Round
         if (draft.ValuesShown)
         {
             fields.Add("attribution values");
-            next = next with { Items = [.. draft.Items.Select(i => i with { Value = R(i.Value), SignBeforeRounding = i.Sign, StandardError = i.StandardError is double s ? R(s) : null })] };
+            next = next with { Items = [.. draft.Items.Select(i => i with { Value = R(i.Value), SignBeforeRounding = i.Sign, ValueBeforeRounding = i.ValueBeforeRounding ?? i.Value, StandardError = i.StandardError is double s ? R(s) : null })] };
         }
 
         if (draft.OffsetShown && draft.Offset is double offset)
