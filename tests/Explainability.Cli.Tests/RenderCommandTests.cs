@@ -21,16 +21,24 @@ public sealed class RenderCommandTests
         Assert.Equal(customer, same.Output);
         Assert.Equal((0, ""), (dutch.Code, dutch.Error));
         Assert.StartsWith("#", dutch.Output, StringComparison.Ordinal);
+
+        // The data scientist has no Dutch template: the view is English throughout (the card's English names too), and is
+        // recorded as English, the language it was shown in.
         var card = Views.ModelCards.ModelCardReader.Read(Path.Combine(RepoRoot.Path, "models", "credit-risk", "model-card.json"));
         var feature = card.Features.Single(f => f.Name == top);
-        Assert.Contains(feature.DisplayName["nl"], dutch.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain(feature.DisplayName["en"], dutch.Output, StringComparison.Ordinal);
+        Assert.Contains(feature.DisplayName["en"], dutch.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(feature.DisplayName["nl"], dutch.Output, StringComparison.Ordinal);
+        var customerDutch = CliRun.Of("render", "--ledger", ledger, "--id", id, "--audience", "customer", "--language", "nl-BE");
+        Assert.Equal((0, ""), (customerDutch.Code, customerDutch.Error));
+        Assert.Contains("Waarom", customerDutch.Output, StringComparison.Ordinal);
 
         using var store = SqliteExplanationLedger.Open(ledger);
         var views = store.ViewsOf(id);
-        Assert.Equal([("customer", "en", "text"), ("customer", "en", "text"), ("data-scientist", "nl", "md")], views.Select(v => (v.Audience, v.Language, v.Format)));
+        Assert.Equal(
+            [("customer", "en", "text"), ("customer", "en", "text"), ("data-scientist", "en", "md"), ("customer", "nl", "text")],
+            views.Select(v => (v.Audience, v.Language, v.Format)));
         var recorded = views.Select(v => Protos.RecordedView.Parser.ParseFrom(v.Record)).ToList();
-        Assert.Equal(["Explain", "Render", "Render"], recorded.Select(v => v.ServedBy));
+        Assert.Equal(["Explain", "Render", "Render", "Render"], recorded.Select(v => v.ServedBy));
         Assert.Equal(("cli:" + Environment.UserName, "cli"), (recorded[2].Client, recorded[2].Peer));
         Assert.Equal(dutch.Output, recorded[2].View.Rendered);
     }

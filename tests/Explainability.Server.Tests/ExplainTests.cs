@@ -115,7 +115,8 @@ public sealed class ExplainTests(ServerFixture server)
 
         var views = Assert.Single(response.Rows).Views;
         Assert.All(views, v => Assert.Equal("md", v.Format));
-        Assert.All(views, v => Assert.Equal("nl", v.Language));
+        // Neither audience has a Dutch template: each view is English throughout and says so.
+        Assert.All(views, v => Assert.Equal("en", v.Language));
         Assert.All(views, v => Assert.Contains("## What this explanation leaves out", v.Rendered, StringComparison.Ordinal));
         var manager = views[1];
         Assert.Contains(manager.Omissions, e => e.Kind == "grouped" && e.LossMeasure == "cancelled_share_of_abs_phi" && e.Measures.ContainsKey("cancelled_share_of_abs_phi"));

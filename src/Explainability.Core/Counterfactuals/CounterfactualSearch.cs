@@ -12,11 +12,12 @@ namespace Explainability.Core.Counterfactuals;
 /// changed row's decision differs from the unchanged row's.</para>
 /// <para>Order of the search, so that a cut by the budget always keeps the cheapest: first every single change, cheapest
 /// first (one batch per <see cref="CounterfactualSearchOptions.BatchSize"/> rows); the cheapest flipping value of each
-/// feature is its single-feature counterfactual. Then, when fewer than
-/// <see cref="CounterfactualSearchOptions.MaxResults"/> single changes flip, every pair of values of two features of which
-/// neither flips alone, in increasing total cost; the first flip of a pair of features is its counterfactual, and later
-/// combinations of that pair are not sent. Single changes rank before pairs (fewer changes first), then by cost, feature
-/// index and candidate order.</para>
+/// feature is its single-feature counterfactual. Then pairs of values of two features, in increasing total cost, each of
+/// which does not flip alone, and only while the pair is cheaper than the single change of either of its features and
+/// than the <see cref="CounterfactualSearchOptions.MaxResults"/>-th cheapest single change (a pair that costs more could
+/// never be shown); the first flip of a pair of features is its counterfactual, and later combinations of that pair are
+/// not sent. So two small changes are found when they are cheaper than one large one. Results rank by cost, then fewer
+/// changes, feature index and candidate order.</para>
 /// <para>Nearest counterfactuals under a cost and a sparsity bound, as in Wachter, Mittelstadt and Russell,
 /// "Counterfactual explanations without opening the black box" (2018), with the search of Ustun, Spangher and Liu,
 /// "Actionable recourse in linear classification" (FAT* 2019) restricted to actionable features and allowed directions,
@@ -85,6 +86,7 @@ public static class CounterfactualSearch
             .ToList();
 
         var bestSingle = new Dictionary<int, Counterfactual>();
+        var flippingAlone = new HashSet<CounterfactualCandidate>();
         bool exhausted = false;
         int next = 0;
         while (next < singles.Count)
@@ -101,9 +103,10 @@ public static class CounterfactualSearch
             for (int i = 0; i < take; i++)
             {
                 var c = batch[i];
-                if (Flips(scores[i]) && !bestSingle.ContainsKey(c.Feature))
+                if (Flips(scores[i]))
                 {
-                    bestSingle[c.Feature] = new Counterfactual([c], c.Cost, scores[i]);
+                    flippingAlone.Add(c);
+                    bestSingle.TryAdd(c.Feature, new Counterfactual([c], c.Cost, scores[i]));
                 }
             }
 
@@ -111,29 +114,40 @@ public static class CounterfactualSearch
         }
 
         var found = bestSingle.Values.OrderBy(c => c.Cost).ThenBy(c => c.Changes[0].Feature).ToList();
-        if (!exhausted && options.TryPairs && found.Count < options.MaxResults)
+        if (!exhausted && options.TryPairs)
         {
-            exhausted = SearchPairs(singles, bestSingle, evaluator, Flips, found);
+            // A pair costing at least the MaxResults-th cheapest single change would never be shown.
+            double bound = found.Count >= options.MaxResults ? found[options.MaxResults - 1].Cost : double.PositiveInfinity;
+            exhausted = SearchPairs(singles, flippingAlone, bestSingle, bound, evaluator, Flips, found);
         }
 
-        return new CounterfactualResult([.. found.Take(options.MaxResults)], evaluator.Evaluations, exhausted, original);
+        var ranked = found.OrderBy(c => c.Cost).ThenBy(c => c.Changes.Count).ThenBy(c => c.Changes[0].Feature)
+            .ThenBy(c => c.Changes.Count > 1 ? c.Changes[1].Feature : -1);
+        return new CounterfactualResult([.. ranked.Take(options.MaxResults)], evaluator.Evaluations, exhausted, original);
     }
 
     /// <returns>Whether the budget ran out before every pair was tried.</returns>
     private static bool SearchPairs(
-        List<CounterfactualCandidate> singles, Dictionary<int, Counterfactual> bestSingle, Evaluator evaluator, Func<double, bool> flips, List<Counterfactual> found)
+        List<CounterfactualCandidate> singles, HashSet<CounterfactualCandidate> flippingAlone, Dictionary<int, Counterfactual> bestSingle,
+        double bound, Evaluator evaluator, Func<double, bool> flips, List<Counterfactual> found)
     {
-        var byFeature = singles.Where(c => !bestSingle.ContainsKey(c.Feature)).GroupBy(c => c.Feature).OrderBy(g => g.Key).Select(g => g.ToList()).ToList();
+        double SingleCost(int feature) => bestSingle.TryGetValue(feature, out var single) ? single.Cost : double.PositiveInfinity;
+        var byFeature = singles.Where(c => !flippingAlone.Contains(c)).GroupBy(c => c.Feature).OrderBy(g => g.Key).Select(g => g.ToList()).ToList();
         var pairs = new List<(CounterfactualCandidate A, CounterfactualCandidate B, int Order)>();
         for (int a = 0; a < byFeature.Count; a++)
         {
             for (int b = a + 1; b < byFeature.Count; b++)
             {
+                double limit = Math.Min(bound, Math.Min(SingleCost(byFeature[a][0].Feature), SingleCost(byFeature[b][0].Feature)));
                 foreach (var ca in byFeature[a])
                 {
                     foreach (var cb in byFeature[b])
                     {
-                        pairs.Add((ca, cb, pairs.Count));
+                        // Only a pair cheaper than a single change of either feature (and than what is shown) can matter.
+                        if (ca.Cost + cb.Cost < limit)
+                        {
+                            pairs.Add((ca, cb, pairs.Count));
+                        }
                     }
                 }
             }

@@ -7,7 +7,7 @@ namespace Explainability.Core.Shap;
 /// The leaf tables of <see cref="TreeShapInterventional"/>, per leaf of a tree explained from tables: its path (node,
 /// direction, local player index), its distinct players, and one of two stores of what the background contributes.
 /// <list type="bullet">
-/// <item><b>Dense</b> (when the tree fits the memory budget): three arrays over the <c>2^d</c> subsets <c>s</c> of the
+/// <item><b>Dense</b> (for every tree when all of them fit the memory budget, else for none): three arrays over the <c>2^d</c> subsets <c>s</c> of the
 /// leaf's players whose splits x fails: <c>Z[s]</c> (the weight every player in s gets, negated), <c>F[s]</c> and
 /// <c>G[s]</c>, with the weight of player k outside s equal to <c>F[s] - G[s ∪ {k}]</c>. Stored as
 /// <c>(Z[s], F[s])</c> pairs, then <c>G</c>: <c>3 · 2^d</c> doubles per leaf.</item>
@@ -41,8 +41,8 @@ internal sealed record InterventionalLeafTables(
     /// <summary>Most distinct players on one path of a tree explained from tables (masks are 32-bit).</summary>
     public const int MaxPlayers = 30;
 
-    /// <summary>Builds the tables: dense for the trees that fit <paramref name="budgetBytes"/> (in tree order), sparse for
-    /// the others; a tree with a path of more than <see cref="MaxPlayers"/> distinct players, or every tree when
+    /// <summary>Builds the tables: dense for every tree when all their dense tables fit <paramref name="budgetBytes"/>, else
+    /// sparse for every tree; a tree with a path of more than <see cref="MaxPlayers"/> distinct players, or every tree when
     /// <paramref name="leafTables"/> is false, is left to the recursion.</summary>
     /// <param name="e">The ensemble.</param>
     /// <param name="nodePlayer">The player of each node's split, <c>[nodes]</c>.</param>
@@ -80,6 +80,10 @@ internal sealed record InterventionalLeafTables(
         var distinct = new Dictionary<int, int>();
         double[] superset = [];
         double scale = 1.0 / backgroundRows;
+
+        // Dense tables for every tree or for none: measured, a mix (some trees dense up to the budget, the rest sparse) was
+        // slower than sparse tables throughout, because the dense ones then no longer stay in cache.
+        bool allDense = leafTables && budget > 0 && DenseEntries(e, nodePlayer) is long all && all <= budget && all <= Array.MaxLength;
         for (int t = 0; t < trees && leafTables; t++)
         {
             treeLeafStart[t] = leafNode.Count;
@@ -101,14 +105,7 @@ internal sealed record InterventionalLeafTables(
                 stack.Push((e.TrueChild[node], [.. path, (node, true)]));
             }
 
-            long size = 0;
-            int deepest = 0;
-            foreach (var (_, path) in treeLeaves)
-            {
-                int d = path.Select(p => nodePlayer[p.Node]).Distinct().Count();
-                deepest = Math.Max(deepest, d);
-                size += d == 0 ? 0 : 3L << d;
-            }
+            int deepest = treeLeaves.Count == 0 ? 0 : treeLeaves.Max(l => l.Path.Select(p => nodePlayer[p.Node]).Distinct().Count());
 
             if (deepest > MaxPlayers)
             {
@@ -116,7 +113,7 @@ internal sealed record InterventionalLeafTables(
             }
 
             tabled[t] = true;
-            dense[t] = budget > 0 && deepest <= TreeShapInterventional.MaxTablePlayers && table.Count + size <= budget && table.Count + size <= Array.MaxLength;
+            dense[t] = allDense;
             internalNodes.AddRange(internals);
 
             // The background rows' routing at every internal node of this tree, computed once.
@@ -196,6 +193,39 @@ internal sealed record InterventionalLeafTables(
         return new InterventionalLeafTables(
             tabled, dense, treeLeafStart, treeInternalStart, [.. internalNodes], [.. leafNode], [.. leafPathStart], [.. leafPlayerStart],
             [.. leafTableStart], [.. leafMaskStart], [.. pathNode], [.. pathTrue], [.. pathLocal], [.. leafPlayers], [.. table], [.. masks], [.. maskShare], [.. masksAtLeast]);
+    }
+
+    /// <summary>Entries (doubles) the dense tables of every tree would take, <c>3 · 2^d</c> per leaf with <c>d</c> distinct
+    /// players on its path; null when a path has more than <see cref="TreeShapInterventional.MaxTablePlayers"/>.</summary>
+    private static long? DenseEntries(TreeEnsemble e, int[] nodePlayer)
+    {
+        long total = 0;
+        var stack = new Stack<(int Node, int[] Players)>();
+        for (int t = 0; t < e.TreeCount; t++)
+        {
+            stack.Push((e.TreeRoots[t], []));
+            while (stack.Count > 0)
+            {
+                var (node, players) = stack.Pop();
+                if (e.Mode[node] == NodeMode.Leaf)
+                {
+                    int d = players.Length;
+                    if (d > TreeShapInterventional.MaxTablePlayers)
+                    {
+                        return null;
+                    }
+
+                    total += d == 0 ? 0 : 3L << d;
+                    continue;
+                }
+
+                int[] next = players.Contains(nodePlayer[node]) ? players : [.. players, nodePlayer[node]];
+                stack.Push((e.FalseChild[node], next));
+                stack.Push((e.TrueChild[node], next));
+            }
+        }
+
+        return total;
     }
 
     /// <summary>counts[m] = number of background rows satisfying exactly the splits of the local players in m (a player

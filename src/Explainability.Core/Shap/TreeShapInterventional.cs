@@ -25,7 +25,7 @@ namespace Explainability.Core.Shap;
 /// decomposition of interventional TreeSHAP by leaf and by which side each split's player takes is described by
 /// Laberge and Pequignot, "Understanding Interventional TreeSHAP: How and Why it Works" (2022). A dense table takes
 /// <c>3 · 8 · 2^d</c> bytes per leaf (<see cref="InterventionalLeafTables"/> shows how <c>d</c> weights per subset reduce
-/// to three numbers); trees whose dense tables would exceed the memory budget get sparse ones instead: the distinct
+/// to three numbers); when the dense tables of all trees would exceed the memory budget, every tree gets sparse ones instead: the distinct
 /// background masks <c>m</c> of each leaf with their shares, summed over <c>m ⊇ s</c> per row, O(T L min(R, 2^D) D) at
 /// worst and usually far less, in memory that no longer grows as <c>4^D</c> per tree. The per-background-row recursion
 /// above is kept as the reference the tables are tested against.</para>
@@ -45,9 +45,10 @@ public sealed class TreeShapInterventional
     private readonly InterventionalLeafTables _tables;
     private readonly bool _anyRecursive;
 
-    /// <summary>Default memory for dense leaf tables: 16 MiB. A dense table is read at random, one entry per player per
-    /// leaf, so it pays while the tables stay in the processor's last-level cache; beyond that the sparse tables, a few
-    /// times smaller, were faster (benchmarks: TreeShapBenchmarks, Interventional100 against Interventional100Sparse).</summary>
+    /// <summary>Default memory for dense leaf tables: 16 MiB, for all trees together. A dense table is read at random, one
+    /// entry per player per leaf, so it pays while the tables stay in the processor's last-level cache; beyond that the
+    /// sparse tables, a few times smaller, were faster, also for a mix of dense and sparse trees (benchmarks:
+    /// TreeShapBenchmarks, Interventional100 against Interventional100Sparse).</summary>
     public const long DefaultTableBudgetBytes = 16L << 20;
 
     /// <summary>Most distinct players on one path for which a dense leaf table is built (it has <c>3 · 2^d</c> entries).</summary>
@@ -60,7 +61,7 @@ public sealed class TreeShapInterventional
     /// player are taken together from the row or from the background row (a one-hot group is one player). Null: each
     /// column is its own player.</param>
     /// <param name="playerCount">Number of players; required with <paramref name="columnToPlayer"/>.</param>
-    /// <param name="tableBudgetBytes">Memory for dense leaf tables; trees get them in order while they fit, the rest get
+    /// <param name="tableBudgetBytes">Memory for dense leaf tables: every tree gets them when all fit, else every tree gets
     /// sparse ones (the background's distinct masks per leaf).</param>
     /// <param name="leafTables">False: no leaf tables, every tree by the per-background-row recursion (the reference path
     /// the tables are tested against).</param>

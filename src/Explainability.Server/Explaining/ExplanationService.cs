@@ -362,7 +362,11 @@ public sealed class ExplanationService(ViewService views)
         var explanation = outcome.Explanation;
         int output = outcome.Model.ExplainedOutput(explanation);
         var context = ExplanationContext.Create(explanation, row, output, outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
-        var policy = Views.PolicyFor(audience, outcome.Model.Card, language);
+        // One language per view: the language of the template that renders it. A language the audience has no template in
+        // is served (and recorded) in English throughout, card texts included, rather than English text with translated names.
+        string requested = Views.PolicyFor(audience, outcome.Model.Card, language).Language;
+        string served = Views.Renderer.TemplateLanguage(audience, requested, format);
+        var policy = Views.PolicyFor(audience, outcome.Model.Card, served);
         if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.GlobalImportance))
         {
             // Computed once per loaded model, and only when a view asks for the portfolio picture.
@@ -370,7 +374,7 @@ public sealed class ExplanationService(ViewService views)
         }
 
         context = AddContextBlocks(context, outcome, policy);
-        var projection = Views.ProjectWithRecord(context, audience, language);
+        var projection = Views.ProjectWithRecord(context, audience, served);
         return new RenderedView(row, audience, format, Views.Render(projection.View, format), projection.View, projection.Record);
     }
 

@@ -32,6 +32,7 @@ public sealed class TemplateRenderer
     private readonly ConcurrentDictionary<string, Template> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Audience, string Name, string Language, string Format), string> _paths = new();
     private readonly ConcurrentDictionary<(string Audience, string Name), IReadOnlyList<string>> _formats = new();
+    private readonly ConcurrentDictionary<(string Audience, string Name, string Language, string Format), string> _languages = new();
 
     // Scriban's built-ins (string, math, array, html, ...), made once and shared: building them for every render was a
     // measurable part of a view's latency. Read-only, so no template can change them for the next one.
@@ -87,6 +88,14 @@ public sealed class TemplateRenderer
         var model = format == "md" ? ViewScriptObject.From(view, ViewScriptObject.EscapeHtml) : ViewScriptObject.From(view);
         return Render(view.Audience, name, view.Language, format, model);
     }
+
+    /// <summary>The language <paramref name="audience"/>'s template <paramref name="name"/> in <paramref name="format"/> is
+    /// written in for a request of <paramref name="language"/>: the full code when a translation has it, else its primary
+    /// subtag (<c>nl-BE</c> -> <c>nl</c>, case-insensitively), else <c>en</c>, the untranslated file. A view is rendered in
+    /// one language: this one, so a request for a language the audience has no template in gets English throughout.</summary>
+    public string TemplateLanguage(string audience, string language, string format, string name = "explanation") =>
+        _languages.GetOrAdd((audience, name, language, format), key => LanguageFallback.Candidates(key.Language)
+            .FirstOrDefault(code => File.Exists(Path.Combine(TemplatesDirectory, key.Audience, $"{key.Name}.{code}.{key.Format}.scriban"))) ?? "en");
 
     /// <summary>The formats <paramref name="audience"/>'s template <paramref name="name"/> renders in: <see cref="Formats"/>,
     /// and <c>html</c> when the audience has an <c>explanation.html.scriban</c>.</summary>

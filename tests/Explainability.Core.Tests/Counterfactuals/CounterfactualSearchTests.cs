@@ -39,7 +39,7 @@ public sealed class CounterfactualSearchTests
     }
 
     [Fact]
-    public void A_single_change_that_flips_wins_and_its_feature_is_left_out_of_pairs()
+    public void A_single_change_that_flips_wins_and_only_pairs_cheaper_than_it_are_tried()
     {
         // x0 = 3: 3 + 1 = 4 > 3 flips (p = sigmoid(-1)); x0 = 2 does not. x1 and x2 never flip, alone or together.
         CounterfactualCandidate[] candidates = [new(0, 3, 0.3), new(0, 2, 0.2), new(1, 1, 0.25), new(2, 5, 0.01)];
@@ -49,8 +49,26 @@ public sealed class CounterfactualSearchTests
         var only = Assert.Single(result.Found);
         Assert.Equal([(0, 3.0)], only.Changes.Select(c => (c.Feature, c.Value)));
         Assert.Equal(0.3, only.Cost);
-        // 1 + 4 singles + the one pair (x1=1, x2=5).
-        Assert.Equal(6, result.Evaluations);
+        // 1 + 4 singles + the pairs cheaper than the flipping single (.3): (x0=2, x2) .21 (p = 0.5 exactly: no flip) and
+        // (x1=1, x2) .26; (x0=2, x1=1) .45 costs more than x0 = 3 alone and is not sent.
+        Assert.Equal(7, result.Evaluations);
+    }
+
+    /// <summary>Two small changes that flip together are cheaper than the one large change that flips alone: both are
+    /// found, the pair first.</summary>
+    [Fact]
+    public void A_pair_cheaper_than_the_only_flipping_single_change_is_found_and_ranked_first()
+    {
+        // x0 = 4 alone: 4 + 1 = 5 > 3 flips, cost .9. x0 = 1.5 (2.5) and x1 = 1.2 (2.4) do not; together 1.5 + 2.4 = 3.9 flips, cost .4.
+        CounterfactualCandidate[] candidates = [new(0, 4, 0.9), new(0, 1.5, 0.2), new(1, 1.2, 0.2)];
+
+        var result = CounterfactualSearch.Search(Model(), Case, 0, 0.5, candidates);
+
+        Assert.Equal(
+            [[(0, 1.5), (1, 1.2)], [(0, 4.0)]],
+            result.Found.Select(c => c.Changes.Select(x => (x.Feature, x.Value)).ToArray()).ToArray());
+        Assert.Equal([0.4, 0.9], result.Found.Select(c => Math.Round(c.Cost, 12)));
+        Assert.True(result.Found.All(c => c.Score < 0.5));
     }
 
     [Fact]
