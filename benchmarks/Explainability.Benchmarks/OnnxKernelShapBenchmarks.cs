@@ -13,7 +13,8 @@ namespace Explainability.Benchmarks;
 /// <see cref="KernelShapRow"/> explains one row (20 background rows, 400 sampled coalitions, probability space) and
 /// <see cref="OnnxEvaluationsOnly"/> (the baseline) sends exactly the model rows KernelSHAP sent for it (recorded once in
 /// <see cref="Setup"/>) through the same <see cref="OnnxBlackBox"/> in the same batches. The Ratio column is therefore
-/// <c>1 + overhead / model-evaluation time</c>; the target is below 1.15.
+/// <c>1 + overhead / model-evaluation time</c>; the target is below 1.15. <see cref="PermutationShapRow"/> times permutation
+/// SHAP of the same row beside them.
 /// Run: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter '*OnnxKernelShap*' --job short</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -70,6 +71,11 @@ public class OnnxKernelShapBenchmarks
     /// <summary>KernelSHAP of one credit-risk row (sampled, with standard errors), one thread.</summary>
     [Benchmark]
     public Explanation KernelShapRow() => KernelShap.Explain(_game, _row, _labels, Samples, seed: 1);
+
+    /// <summary>Permutation SHAP of the same row (10 antithetic pairs of feature orders, the minimum; 20 features, so
+    /// 20 · 2 · 10 coalitions against the same background), one thread: the other sampled explainer on the shipped model.</summary>
+    [Benchmark]
+    public Explanation PermutationShapRow() => PermutationShap.Explain(_game, _row, _labels, PermutationShap.MinimumPairs, seed: 1);
 
     /// <summary>The model rows of <see cref="KernelShapRow"/>, in its batches, through the same ONNX session; nothing else.</summary>
     [Benchmark(Baseline = true)]
