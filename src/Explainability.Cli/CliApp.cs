@@ -28,6 +28,7 @@ internal static class CliApp
     [
         new CompareCommand(output),
         new DemoCommand(output),
+        new DriftCommand(output),
         new ExplainCommand(output),
         new RenderCommand(output),
         new ServeCommand(output),

@@ -11,19 +11,10 @@ namespace Explainability.Cli.Output;
 /// </summary>
 internal static class SummaryTextWriter
 {
-    private const int Width = 120;
-
     /// <summary>Writes <paramref name="outcome"/> to <paramref name="writer"/>.</summary>
     public static void Write(SummaryOutcome outcome, TextWriter writer)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = Width;
+        var console = PlainConsole.Over(writer);
         var whole = outcome.Whole;
         string space = whole.OutputSpace.ToString().ToLowerInvariant();
         writer.WriteLine($"{outcome.Model.Id} {outcome.Model.Version}: {whole.RowCount} rows, {whole.Method}, output '{whole.OutputName}' in {space} space");

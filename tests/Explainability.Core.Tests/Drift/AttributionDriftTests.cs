@@ -1,0 +1,68 @@
+using Explainability.Core.Drift;
+
+namespace Explainability.Core.Tests.Drift;
+
+public sealed class AttributionDriftTests
+{
+    /// <summary>W1 between {0, 1} and {1, 2}: the CDFs differ by 1/2 on (0, 1) and by 1/2 on (1, 2), so 1; and by the
+    /// shift itself for any sample moved by a constant.</summary>
+    [Fact]
+    public void Wasserstein_distance_worked_by_hand_and_equal_to_a_constant_shift()
+    {
+        Assert.Equal(1.0, AttributionDrift.Wasserstein([0, 1], [1, 2]), 12);
+        Assert.Equal(0.0, AttributionDrift.Wasserstein([3, 1, 2], [1, 2, 3]), 12);
+        var rng = new Random(3);
+        var a = Enumerable.Range(0, 50).Select(_ => rng.NextDouble()).ToArray();
+        Assert.Equal(0.25, AttributionDrift.Wasserstein(a, [.. a.Select(v => v + 0.25)]), 12);
+        // Unequal sizes: {0} against {0, 1} differ by 1/2 on (0, 1).
+        Assert.Equal(0.5, AttributionDrift.Wasserstein([0], [0, 1]), 12);
+    }
+
+    /// <summary>Baseline 1..10 gives decile edges 1..9 and ten bins of 0.1; a current sample all at 10 puts everything in
+    /// the last bin: PSI = 9 (1e-4 - 0.1) ln(1e-4 / 0.1) + 0.9 ln(1 / 0.1).</summary>
+    [Fact]
+    public void Psi_worked_by_hand_and_zero_for_the_same_sample()
+    {
+        double[] baseline = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        double expected = (9 * (1e-4 - 0.1) * Math.Log(1e-4 / 0.1)) + (0.9 * Math.Log(1 / 0.1));
+
+        Assert.Equal(expected, AttributionDrift.Psi(baseline, [.. Enumerable.Repeat(10.0, 10)]), 12);
+        Assert.Equal(0.0, AttributionDrift.Psi(baseline, baseline), 15);
+    }
+
+    [Fact]
+    public void A_dataset_against_itself_has_no_drift_and_a_shifted_feature_is_flagged_alone()
+    {
+        var rng = new Random(7);
+        const int Rows = 400;
+        string[] features = ["a", "b", "c"];
+        var baseline = new double[Rows * 3];
+        for (int i = 0; i < baseline.Length; i++)
+        {
+            baseline[i] = rng.NextDouble() - 0.5;
+        }
+
+        var shifted = (double[])baseline.Clone();
+        for (int r = 0; r < Rows; r++)
+        {
+            shifted[(r * 3) + 1] += 1.0;
+        }
+
+        var same = AttributionDrift.Compare(features, baseline, baseline);
+        var drift = AttributionDrift.Compare(features, baseline, shifted);
+
+        Assert.All(same, d => Assert.Equal((0.0, 0.0, 0.0, false), (d.MeanAbsChange, d.Psi, d.Wasserstein, d.Flagged)));
+        Assert.Equal(["b"], drift.Where(d => d.Flagged).Select(d => d.Feature));
+        Assert.Equal(["psi", "mean_abs_change"], drift[1].Flags);
+        Assert.Equal(1.0, drift[1].Wasserstein, 9);
+        Assert.Equal((0.0, 0.0), (drift[0].Psi, drift[2].Wasserstein));
+    }
+
+    [Fact]
+    public void Empty_or_ragged_SHAP_values_are_refused_naming_the_dataset()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => AttributionDrift.Compare(["a", "b"], [1, 2, 3], [1, 2]));
+        Assert.Contains("the baseline SHAP values hold 3 numbers", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => AttributionDrift.Compare(["a"], [1.0], []));
+    }
+}
