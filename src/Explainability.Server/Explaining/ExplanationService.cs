@@ -364,9 +364,9 @@ public sealed class ExplanationService(ViewService views)
         var context = ExplanationContext.Create(explanation, row, output, outcome.Model.Card, outcome.Inputs, outcome.Model.Background);
         // One language per view: the language of the template that renders it. A language the audience has no template in
         // is served (and recorded) in English throughout, card texts included, rather than English text with translated names.
-        string requested = Views.PolicyFor(audience, outcome.Model.Card, language).Language;
-        string served = Views.Renderer.TemplateLanguage(audience, requested, format);
-        var policy = Views.PolicyFor(audience, outcome.Model.Card, served);
+        var policy = Views.PolicyFor(audience, outcome.Model.Card, language);
+        string served = Views.Renderer.TemplateLanguage(audience, policy.Language, format);
+        policy = policy with { Language = served };
         if (policy.Context.HasFlag(Explainability.Views.Policies.ContextBlocks.GlobalImportance))
         {
             // Computed once per loaded model, and only when a view asks for the portfolio picture.
