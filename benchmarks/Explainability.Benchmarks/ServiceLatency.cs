@@ -15,8 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace Explainability.Benchmarks;
 
 /// <summary>
-/// Service latency over gRPC on loopback (<c>-- --latency [calls]</c>): the real server (Kestrel, h2c, the ledger on a
-/// temporary file with <c>synchronous=FULL</c>) on the shipped credit-risk model, one client, calls one after another.
+/// Service latency over gRPC on loopback (<c>-- --latency [calls]</c>): the real server, <c>explainability serve</c> in a
+/// process of its own (Kestrel, h2c, the ledger on a temporary file with <c>synchronous=FULL</c>), on the shipped
+/// credit-risk model, one client in this process, calls one after another.
 /// Reports p50/p99/max of a single-row <c>Explain</c> (path-dependent TreeSHAP) with no view, with the data-scientist view
 /// only and with all four views, and rows per second of <c>ExplainStream</c> with one request of one row per message. A
 /// percentile needs every sample, which BenchmarkDotNet's summary does not keep, hence a client of its own.
@@ -26,12 +27,30 @@ internal static class ServiceLatency
     /// <summary>Runs the measurements and writes a Markdown table to <paramref name="output"/>.</summary>
     public static async Task<int> Run(TextWriter output, int calls)
     {
-        await using var server = await LoopbackServer.StartAsync();
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{server.Port}");
+        List<Row> rows;
+        using (var registry = ModelRegistry.LoadDirectory(Path.Combine(LoopbackServer.RepoRoot(), "models")))
+        {
+            var background = registry.Get("credit-risk").Background!;
+            rows = [.. Enumerable.Range(0, background.RowCount).Select(r => Server.Grpc.RowConverter.FromTable(background, r, registry.Get("credit-risk").Card))];
+        }
+
+        output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores; the server is `explainability serve` in a process of its own");
+        await using (var server = await ServeProcess.StartAsync())
+        {
+            await OverGrpc(output, server.Port, rows, calls);
+        }
+
+        output.WriteLine();
+        await using var inProcess = await LoopbackServer.StartAsync();
+        Phases(output, inProcess.App.Services, inProcess.Registry.Get("credit-risk"), rows, calls);
+        return 0;
+    }
+
+    /// <summary>The gRPC calls, one after another, against the server on <paramref name="port"/>.</summary>
+    private static async Task OverGrpc(TextWriter output, int port, List<Row> rows, int calls)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var client = new Explainer.ExplainerClient(channel);
-        var model = server.Registry.Get("credit-risk");
-        var rows = Enumerable.Range(0, model.Background!.RowCount).Select(r => Server.Grpc.RowConverter.FromTable(model.Background, r, model.Card)).ToList();
-        output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores");
         output.WriteLine();
         output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
         output.WriteLine("|---|---:|---:|---:|---:|");
@@ -47,9 +66,6 @@ internal static class ServiceLatency
 
         double rate = await Stream(client, rows, calls);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ExplainStream, 1 row per message, data-scientist view | | | | {rate:F0} |"));
-        output.WriteLine();
-        Phases(output, server.App.Services, model, rows, calls);
-        return 0;
     }
 
     /// <summary>The server's own phases of a single-row data-scientist <c>Explain</c>, in process (no gRPC): rows to a
@@ -61,36 +77,45 @@ internal static class ServiceLatency
         var caller = new LedgerCaller("latency", "in-process");
         var phases = new[] { "rows to table", "explanation (ONNX Runtime + TreeSHAP)", "data-scientist view (projection + Scriban)", "of which Scriban (the same view rendered again)", "ledger append (SQLite, synchronous=FULL)" };
         var samples = phases.Select(_ => new double[calls]).ToArray();
+        var allocated = new long[phases.Length];
         for (int i = -calls / 10; i < calls; i++)
         {
+            long a0 = GC.GetAllocatedBytesForCurrentThread();
             var row = rows[((i % rows.Count) + rows.Count) % rows.Count];
             long t0 = Stopwatch.GetTimestamp();
             var table = Server.Grpc.RowConverter.ToTable([row], model.Card, model.Onnx.OffsetColumnNames);
             long t1 = Stopwatch.GetTimestamp();
+            long a1 = GC.GetAllocatedBytesForCurrentThread();
             var outcome = ExplanationService.Explain(model, table, new ExplainOptions("tree_path_dependent", "", AllowExtraColumns: false, 1));
             long t2 = Stopwatch.GetTimestamp();
+            long a2 = GC.GetAllocatedBytesForCurrentThread();
             var view = explanations.Render(outcome, 0, "data-scientist");
             long t3 = Stopwatch.GetTimestamp();
+            long a3 = GC.GetAllocatedBytesForCurrentThread();
             _ = explanations.Views.Render(view.View, "text");
             long t4 = Stopwatch.GetTimestamp();
+            long a4 = GC.GetAllocatedBytesForCurrentThread();
             ledger.RecordExplain(outcome, [[view]], withStandardErrors: false, caller);
             long t5 = Stopwatch.GetTimestamp();
+            long a5 = GC.GetAllocatedBytesForCurrentThread();
             if (i >= 0)
             {
                 (long From, long To)[] spans = [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)];
+                long[] bytes = [a1 - a0, a2 - a1, a3 - a2, a4 - a3, a5 - a4];
                 for (int p = 0; p < phases.Length; p++)
                 {
                     samples[p][i] = Stopwatch.GetElapsedTime(spans[p].From, spans[p].To).TotalMilliseconds;
+                    allocated[p] += bytes[p];
                 }
             }
         }
 
-        output.WriteLine("| phase, in process | p50 (ms) | p99 (ms) | max (ms) |");
-        output.WriteLine("|---|---:|---:|---:|");
+        output.WriteLine("| phase, in process | p50 (ms) | p99 (ms) | max (ms) | allocated per call (KB) |");
+        output.WriteLine("|---|---:|---:|---:|---:|");
         for (int p = 0; p < phases.Length; p++)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {phases[p]} | {samples[p].Median():F3} | {samples[p].Quantile(0.99):F3} | {samples[p].Maximum():F3} |"));
+                $"| {phases[p]} | {samples[p].Median():F3} | {samples[p].Quantile(0.99):F3} | {samples[p].Maximum():F3} | {allocated[p] / 1024.0 / calls:F1} |"));
         }
     }
 
