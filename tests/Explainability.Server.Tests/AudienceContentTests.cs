@@ -163,6 +163,40 @@ public sealed partial class AudienceContentTests(ServerFixture server)
         Assert.True(groupShown >= 30, $"the group was a reason in only {groupShown} of 40 views");
     }
 
+    /// <summary>A business manager reads a large area by its first members and a count, not a list of 28 anonymised
+    /// component names; a small area still lists every member.</summary>
+    [Theory]
+    [InlineData("text")]
+    [InlineData("md")]
+    [InlineData("html")]
+    public void Business_manager_names_a_large_area_by_its_first_members_and_how_many_more(string format)
+    {
+        var model = server.Registry.Get("card-fraud");
+        var outcome = ExplanationService.Explain(model, server.BackgroundTable("card-fraud", [0, 1, 2, 3]), new ExplainOptions(AllowExtraColumns: true));
+        int seen = 0;
+        for (int r = 0; r < 4; r++)
+        {
+            var view = Service.Render(outcome, r, Audiences.BusinessManager, format);
+            foreach (var item in view.View.Items.Where(i => i.Features.Count > 1))
+            {
+                var labels = item.FeatureLabels;
+                string rendered = format == "html" ? System.Net.WebUtility.HtmlDecode(view.Rendered) : view.Rendered;
+                if (labels.Count > 5)
+                {
+                    seen++;
+                    Assert.Contains($"{string.Join(", ", labels.Take(3))} and {labels.Count - 3} more", rendered, StringComparison.Ordinal);
+                    Assert.DoesNotContain(labels[^1], rendered, StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.Contains(string.Join(", ", labels), rendered, StringComparison.Ordinal);
+                }
+            }
+        }
+
+        Assert.True(seen > 0, "no business-manager item had more than five features: the check above is vacuous");
+    }
+
     /// <summary>Similar cases come from the reference set explained with an exact method; for a sampled explanation the
     /// fraud view says they are not available and why, instead of silently dropping the section.</summary>
     [Fact]
