@@ -388,6 +388,9 @@ public partial class RenderingTests
         Assert.Contains(language == "nl" ? "niet getoond (beleid)" : "not shown (policy)", text, StringComparison.Ordinal);
         Assert.DoesNotContain("None of the factors", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Geen van de factoren", text, StringComparison.Ordinal);
+        // Its omission line says the reasons are withheld by policy, not that "other, smaller factors" were left out.
+        Assert.Contains(language == "nl" ? "de factoren waarop dit besluit rust: volgens ons beleid noemt deze uitleg ze niet" : "the factors this decision rests on: by policy, this explanation does not list them", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(language == "nl" ? "kleinere factoren" : "smaller factors", text, StringComparison.Ordinal);
     }
 
     [Theory]
