@@ -204,7 +204,15 @@ public static class PolicyReader
         var target = nullable ?? type;
         if (target == typeof(int))
         {
-            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i) ? i : throw Wrong("an integer");
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i))
+            {
+                return i;
+            }
+
+            // A whole number too large for a count is said to be so, not "not an integer".
+            throw value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out decimal whole) && decimal.Truncate(whole) == whole && whole is > int.MaxValue or < int.MinValue
+                ? Wrong(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a number this policy can use (at most {int.MaxValue})"))
+                : Wrong("an integer");
         }
 
         if (target == typeof(double))

@@ -63,6 +63,7 @@ public class PolicyFileTests
     [InlineData("customer", "topK", "-1", "topK is -1")]
     [InlineData("customer", "topK", "\"four\"", "\"four\" is not an integer")]
     [InlineData("customer", "topK", "2.5", "2.5 is not an integer")]
+    [InlineData("customer", "topK", "99999999999", "99999999999 is not a number this policy can use (at most 2147483647)")]
     [InlineData("fraud-analyst", "topLowering", "-2", "topLowering is -2")]
     [InlineData("business-manager", "decimals", "16", "decimals is 16")]
     [InlineData("business-manager", "scale", "\"percent\"", "\"percent\" is not one of \"margin\", \"probability\"")]
