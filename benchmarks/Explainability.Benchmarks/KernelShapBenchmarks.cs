@@ -38,7 +38,7 @@ public class KernelShapBenchmarks
         var builder = new TreeEnsembleBuilder(Features);
         for (int t = 0; t < Trees; t++)
         {
-            builder.AddTree(Node(rng, Depth));
+            builder.AddTree(GeneratedTrees.Node(rng, Depth, Features));
         }
 
         _model = new TreeEnsembleModel(builder.Build());
@@ -90,7 +90,4 @@ public class KernelShapBenchmarks
         }
     }
 
-    private static TreeNodeSpec Node(Random rng, int depth) => depth == 0
-        ? TreeNodeSpec.Leaf(rng.NextDouble() - 0.5)
-        : TreeNodeSpec.Branch(rng.Next(Features), NodeMode.BranchLeq, rng.NextDouble(), Node(rng, depth - 1), Node(rng, depth - 1), rng.Next(2) == 0);
 }

@@ -86,7 +86,9 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        // SIGTERM first, as an orchestrator stops it: the server shuts down and closes its ledger; SIGKILL after 30 s.
+        if (!_process.HasExited && (!OperatingSystem.IsLinux() || Terminate(_process.Id, 15) != 0
+            || !_process.WaitForExit(TimeSpan.FromSeconds(30))))
         {
             _process.Kill(entireProcessTree: true);
         }
@@ -95,6 +97,9 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         _process.Dispose();
         Directory.Delete(_ledgerFolder, recursive: true);
     }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Terminate(int pid, int signal);
 
     [GeneratedRegex(@"^Serving .* on http://127\.0\.0\.1:(\d+) ")]
     private static partial Regex StartLine();

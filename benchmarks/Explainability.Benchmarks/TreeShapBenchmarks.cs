@@ -46,7 +46,7 @@ public class TreeShapBenchmarks
         var builder = new TreeEnsembleBuilder(Features);
         for (int t = 0; t < Trees; t++)
         {
-            builder.AddTree(Node(rng, Depth));
+            builder.AddTree(GeneratedTrees.Node(rng, Depth, Features));
         }
 
         var ensemble = builder.Build();
@@ -87,7 +87,4 @@ public class TreeShapBenchmarks
     [Benchmark(OperationsPerInvoke = BatchRows)]
     public Explanation PathDependentBatchAllCores() => TreeShapExplainer.Explain(_prepared, LinkFunction.Identity, _outputs, _batch, degreeOfParallelism: Environment.ProcessorCount);
 
-    private static TreeNodeSpec Node(Random rng, int depth) => depth == 0
-        ? TreeNodeSpec.Leaf(rng.NextDouble() - 0.5)
-        : TreeNodeSpec.Branch(rng.Next(Features), NodeMode.BranchLeq, rng.NextDouble(), Node(rng, depth - 1), Node(rng, depth - 1), rng.Next(2) == 0);
 }
