@@ -28,7 +28,8 @@ namespace Explainability.Server.Models;
 /// highest version among them is served instead.</item>
 /// <item>Two folders with one id: a change inside the folder being served always replaces the served version (that is how
 /// a version is rolled back); another folder takes over only with a higher card version (<see cref="ModelVersionOrder"/>);
-/// a lower one is not served (a warning is logged) and an equal one is refused with an error, the current one kept.</item>
+/// a lower one is not served (a warning is logged) and an equal one is refused with an error, the current one kept. At start
+/// <see cref="ModelRegistry.LoadDirectory"/> applies the same rule.</item>
 /// </list>
 /// Reloads are counted in <see cref="ExplainabilityMetrics"/> (<c>explainability_model_reloads_total</c> by outcome).
 /// Runs as a hosted service of the server (<see cref="StartAsync"/>, <see cref="StopAsync"/>). Folder state is touched only by
@@ -82,6 +83,12 @@ public sealed partial class ModelDirectoryWatcher : IHostedService, IDisposable
                 state.Id = model.Id;
                 state.Version = model.Version;
                 _servedFrom[model.Id] = folder;
+            }
+            else
+            {
+                // A folder the registry did not load (a lower version of a served id): remembered by its card, so that it
+                // can take over when the folder served is removed.
+                (state.Id, state.Version) = CardIdentity(folder);
             }
 
             _folders[folder] = state;
@@ -251,7 +258,7 @@ public sealed partial class ModelDirectoryWatcher : IHostedService, IDisposable
 
     private void Reload(string folder, FolderState state)
     {
-        var model = TryLoad(folder);
+        var model = TryLoad(folder, state.Id);
         if (model is null)
         {
             return;
@@ -329,7 +336,7 @@ public sealed partial class ModelDirectoryWatcher : IHostedService, IDisposable
             .OrderByDescending(f => f.Value.Version ?? "", Comparer<string>.Create(ModelVersionOrder.Compare))
             .ToList())
         {
-            var model = TryLoad(other);
+            var model = TryLoad(other, state.Id);
             if (model is null)
             {
                 continue;
@@ -354,7 +361,20 @@ public sealed partial class ModelDirectoryWatcher : IHostedService, IDisposable
         }
     }
 
-    private LoadedModel? TryLoad(string folder)
+    private static (string? Id, string? Version) CardIdentity(string folder)
+    {
+        try
+        {
+            var card = Explainability.Views.ModelCards.ModelCardReader.Read(Path.Combine(folder, "model-card.json"));
+            return (card.Id, card.Version);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return (null, null);
+        }
+    }
+
+    private LoadedModel? TryLoad(string folder, string? knownId)
     {
         LoadedModel? model = null;
         try
@@ -367,7 +387,7 @@ public sealed partial class ModelDirectoryWatcher : IHostedService, IDisposable
         {
             // Whatever a broken folder throws (ONNX Runtime, protobuf, JSON, CSV, I/O), the served version stays.
             model?.Dispose();
-            ExplainabilityMetrics.RecordReload(Path.GetFileName(folder), ExplainabilityMetrics.ReloadFailed);
+            ExplainabilityMetrics.RecordReload(knownId ?? Path.GetFileName(folder), ExplainabilityMetrics.ReloadFailed);
             LogRefused(e, folder, e.Message);
             return null;
         }

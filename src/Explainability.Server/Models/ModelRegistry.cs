@@ -56,17 +56,18 @@ public sealed class ModelRegistry : IDisposable
     }
 
     /// <summary>Loads every model folder under <paramref name="directory"/> (or the folder itself if it is a model folder,
-    /// see <see cref="ModelFolders"/>). At load, two folders with one id are an error; while serving,
-    /// <see cref="ModelDirectoryWatcher"/> decides between them.</summary>
+    /// see <see cref="ModelFolders"/>). When several folders carry one id (an operator dropped a new version in beside the
+    /// old one), only the one whose card has the highest version (<see cref="ModelVersionOrder"/>) is loaded, as
+    /// <see cref="ModelDirectoryWatcher"/> decides while serving; two with the same highest version are an error.</summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="InvalidDataException">A model folder cannot be loaded; the message names it.</exception>
-    /// <exception cref="ArgumentException">Two model folders carry the same id.</exception>
+    /// <exception cref="ArgumentException">Two model folders carry the same id and the same highest version; the message names both.</exception>
     public static ModelRegistry LoadDirectory(string directory)
     {
         var loaded = new List<LoadedModel>();
         try
         {
-            foreach (string folder in ModelFolders(directory))
+            foreach (string folder in HighestVersions(ModelFolders(directory)))
             {
                 loaded.Add(LoadedModel.Load(folder));
             }
@@ -82,6 +83,27 @@ public sealed class ModelRegistry : IDisposable
 
             throw;
         }
+    }
+
+    /// <summary>Of <paramref name="folders"/>, per model id on their cards the one with the highest card version, in the
+    /// given order.</summary>
+    private static IEnumerable<string> HighestVersions(IReadOnlyList<string> folders)
+    {
+        var cards = folders.Select(f => (Folder: f, Card: Explainability.Views.ModelCards.ModelCardReader.Read(Path.Combine(f, "model-card.json")))).ToList();
+        var winners = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in cards.GroupBy(c => c.Card.Id, StringComparer.Ordinal))
+        {
+            var ranked = group.OrderByDescending(c => c.Card.Version, Comparer<string>.Create(ModelVersionOrder.Compare)).ToList();
+            if (ranked.Count > 1 && ModelVersionOrder.Compare(ranked[0].Card.Version, ranked[1].Card.Version) == 0)
+            {
+                throw new ArgumentException(
+                    $"two models have the id '{group.Key}' and version {ranked[0].Card.Version}: {ranked[1].Folder} and {ranked[0].Folder}; give the newer one a higher version in its model-card.json, or remove one");
+            }
+
+            winners.Add(ranked[0].Folder);
+        }
+
+        return folders.Where(winners.Contains);
     }
 
     /// <summary>The model served now under <paramref name="id"/>, for its metadata (card, version, SHA-256, features): it

@@ -8,6 +8,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace Explainability.Server.Tests.HotReload;
 
@@ -16,7 +17,7 @@ namespace Explainability.Server.Tests.HotReload;
 /// while clients keep calling. Waits poll for the change with a generous limit instead of sleeping fixed times.
 /// </summary>
 [Collection(ServerTestGroup.Name)]
-public sealed class HotReloadTests
+public sealed class HotReloadTests(ITestOutputHelper output)
 {
     private const string Method = "tree_path_dependent";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -99,6 +100,7 @@ public sealed class HotReloadTests
         await stop.CancelAsync();
         var answered = new[] { await unary, await stream };
 
+        output.WriteLine(string.Join("; ", observed.GroupBy(o => o).Select(g => $"{g.Key.Loop} {g.Key.Version}: {g.Count()} answers")));
         Assert.Empty(failures);
         string[] order = ["1.0.0", "2.0.0", "3.0.0"];
         foreach (var responses in answered)

@@ -113,6 +113,33 @@ public sealed class ModelRegistryTests
         versions.Skip(1).ToList().ForEach(m => m.Dispose());
     }
 
+    [Fact]
+    public void Loading_a_directory_with_two_folders_of_one_id_loads_the_higher_version_and_refuses_a_tie()
+    {
+        string directory = ModelFolders.NewDirectory();
+        ModelFolders.Copy(ModelFolders.CreditRisk, Path.Combine(directory, "a-credit-risk-1"));
+        string newer = Path.Combine(directory, "b-credit-risk-1.10");
+        ModelFolders.Copy(ModelFolders.CreditRisk, newer);
+        ModelFolders.WriteByRename(newer, ModelFolders.ScaledOnnx(1.5), "1.10.0");
+        string older = Path.Combine(directory, "c-credit-risk-1.9");
+        ModelFolders.Copy(ModelFolders.CreditRisk, older);
+        ModelFolders.WriteByRename(older, ModelFolders.ScaledOnnx(0.75), "1.9.0");
+
+        using (var registry = ModelRegistry.LoadDirectory(directory))
+        {
+            var served = Assert.Single(registry.Models);
+            Assert.Equal(("1.10.0", newer), (served.Version, served.Source));
+        }
+
+        string tie = Path.Combine(directory, "d-credit-risk-1.10");
+        ModelFolders.Copy(ModelFolders.CreditRisk, tie);
+        ModelFolders.WriteByRename(tie, ModelFolders.ScaledOnnx(1.25), "1.10.0");
+        var e = Assert.Throws<ArgumentException>(() => ModelRegistry.LoadDirectory(directory));
+        Assert.Equal(
+            $"two models have the id 'credit-risk' and version 1.10.0: {tie} and {newer}; give the newer one a higher version in its model-card.json, or remove one",
+            e.Message);
+    }
+
     [Theory]
     [InlineData("1.0.0", "2.0.0", -1)]
     [InlineData("1.10.0", "1.9.0", 1)]
