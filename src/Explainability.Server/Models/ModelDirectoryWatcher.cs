@@ -83,6 +83,11 @@ public sealed partial class ModelDirectoryWatcher : IHostedService, IDisposable
                 state.Id = model.Id;
                 state.Version = model.Version;
                 _servedFrom[model.Id] = folder;
+                if (!StillAsLoaded(folder, model))
+                {
+                    // Changed between the registry's load and now: loaded again once it settles.
+                    state.Applied = "(changed since it was loaded)";
+                }
             }
             else
             {
@@ -358,6 +363,21 @@ public sealed partial class ModelDirectoryWatcher : IHostedService, IDisposable
         {
             ExplainabilityMetrics.RecordReload(id, ExplainabilityMetrics.ReloadRemoved);
             LogRemoved(id, removed.Version, removed.Sha256, folder);
+        }
+    }
+
+    /// <summary>Whether the folder's card still has the loaded model's id and version and its ONNX file the loaded SHA-256.</summary>
+    private static bool StillAsLoaded(string folder, LoadedModel model)
+    {
+        try
+        {
+            var card = Explainability.Views.ModelCards.ModelCardReader.Read(Path.Combine(folder, "model-card.json"));
+            string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, card.ModelFile))));
+            return card.Id == model.Id && card.Version == model.Version && sha == model.Sha256;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -133,6 +133,7 @@ public sealed class HotReloadTests(ITestOutputHelper output)
         byte[] onnx2 = ModelFolders.ScaledOnnx(1.5);
         await using var server = await ReloadingServer.StartAsync(ModelFolders.CreditRisk);
         var request = Request(v1, [0]);
+        string recordedOnV1 = (await server.Client.ExplainAsync(request)).Rows[0].ExplanationId;
         string onnxPath = Path.Combine(server.Folder, "model.onnx");
         byte[] good = await File.ReadAllBytesAsync(onnxPath);
 
@@ -162,6 +163,20 @@ public sealed class HotReloadTests(ITestOutputHelper output)
         Assert.Equal(fixedResponse.ModelSha256, (await server.Client.GetModelAsync(new GetModelRequest { ModelId = ModelFolders.CreditRisk })).Sha256);
         double sum = fixedResponse.Rows[0].BaseValues[0] + fixedResponse.Rows[0].Attributions.Sum(a => a.Phi[0]);
         Assert.True(Math.Abs(sum - fixedResponse.Rows[0].ModelOutputs[0]) <= 1e-9);
+
+        // Every other response names the version too: a view of an explanation recorded on 2.0.0 and a summary computed
+        // with it; an explanation recorded on 1.0.0 is no longer re-rendered, the message naming both versions.
+        var rendered = await server.Client.RenderAsync(new RenderRequest { ExplanationId = fixedResponse.Rows[0].ExplanationId, Audience = "customer" });
+        Assert.Equal((ModelFolders.CreditRisk, "2.0.0", fixedResponse.ModelSha256), (rendered.ModelId, rendered.ModelVersion, rendered.ModelSha256));
+        var summarize = new SummarizeRequest { ModelId = ModelFolders.CreditRisk };
+        summarize.Rows.Add(Request(v1, [0, 1, 2, 3]).Rows);
+        var summary = await server.Client.SummarizeAsync(summarize);
+        Assert.Equal(("2.0.0", fixedResponse.ModelSha256), (summary.ModelVersion, summary.ModelSha256));
+        var old = await Assert.ThrowsAsync<RpcException>(() => server.Client.RenderAsync(new RenderRequest { ExplanationId = recordedOnV1, Audience = "customer" }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, old.StatusCode);
+        Assert.Equal(
+            $"explanation '{recordedOnV1}' was computed with model 'credit-risk' version 1.0.0 (sha256 {v1.Sha256}), which this server no longer has loaded (the loaded one is version 2.0.0 (sha256 {fixedResponse.ModelSha256})); load that version to render it",
+            old.Status.Detail);
     }
 
     [Fact]
@@ -226,6 +241,23 @@ public sealed class HotReloadTests(ITestOutputHelper output)
         // The serving folder goes: of the two left (1.0.0 and 2.0.0), the higher serves.
         Directory.Delete(second, recursive: true);
         await Eventually(async () => (await server.Client.GetModelAsync(getModel)).Sha256 == v2b.Sha256, "version 2.0.0 from credit-risk-2b served");
+    }
+
+    [Fact]
+    public async Task A_folder_changed_between_the_load_and_the_start_of_watching_is_loaded_again()
+    {
+        string directory = ModelFolders.NewDirectory();
+        string folder = ModelFolders.Copy(ModelFolders.CreditRisk, Path.Combine(directory, ModelFolders.CreditRisk));
+        using var registry = ModelRegistry.LoadDirectory(directory);
+        ModelFolders.WriteByRename(folder, ModelFolders.ScaledOnnx(1.5), "2.0.0");
+        using var watcher = new ModelDirectoryWatcher(
+            registry,
+            new ModelReloadOptions { Directory = directory, PollInterval = TimeSpan.FromMilliseconds(100), SettleTime = TimeSpan.FromMilliseconds(200) },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelDirectoryWatcher>.Instance);
+
+        await watcher.StartAsync(CancellationToken.None);
+        await Eventually(() => Task.FromResult(registry.Get(ModelFolders.CreditRisk).Version == "2.0.0"), "version 2.0.0 loaded");
+        await watcher.StopAsync(CancellationToken.None);
     }
 
     private static ExplainRequest Request(LoadedModel model, int[] rows)
