@@ -54,6 +54,52 @@ public sealed class ServeCommandTests
         Assert.Equal($"error: metrics port {port} on 127.0.0.1 is in use; pick another with --metrics-port (0 picks a free one)", run.Error.TrimEnd());
     }
 
+    [Theory]
+    [InlineData("--reload-interval")]
+    [InlineData("--reload-settle")]
+    public void A_zero_reload_time_exits_2_naming_the_option(string option)
+    {
+        using var temp = new TempFolder();
+
+        var run = CliRun.Of("serve", "--models", Path.Combine(RepoRoot.Path, "models"), "--port", "0", option, "0", "--ledger", Path.Combine(temp.Path, "ledger.db"));
+
+        Assert.Equal(2, run.Code);
+        Assert.Equal($"error: {option} must be at least 1 ms, got 0", run.Error.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Serve_reloads_a_new_card_version_dropped_into_its_models_folder_without_a_restart()
+    {
+        using var temp = new TempFolder();
+        string folder = Path.Combine(temp.Path, "models", "credit-risk");
+        Directory.CreateDirectory(folder);
+        foreach (string file in Directory.GetFiles(Path.Combine(RepoRoot.Path, "models", "credit-risk")))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        await using var server = await ServerProcess.StartWithModelsAsync(
+            Path.Combine(temp.Path, "models"), Path.Combine(temp.Path, "ledger.db"), "--reload-interval", "200", "--reload-settle", "300");
+        Assert.Contains($"; hot reload of {Path.Combine(temp.Path, "models")} (scan every 200 ms); Ctrl+C stops.", server.StartLine, StringComparison.Ordinal);
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Address);
+        var client = new Protos.Explainer.ExplainerClient(channel);
+        var request = new Protos.GetModelRequest { ModelId = "credit-risk" };
+        Assert.Equal("1.0.0", (await client.GetModelAsync(request)).Version);
+
+        string card = Path.Combine(folder, "model-card.json");
+        await File.WriteAllTextAsync(card + ".tmp", (await File.ReadAllTextAsync(card)).Replace("\"version\": \"1.0.0\"", "\"version\": \"1.0.1\"", StringComparison.Ordinal));
+        File.Move(card + ".tmp", card, overwrite: true);
+
+        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        string version;
+        while ((version = (await client.GetModelAsync(request)).Version) != "1.0.1" && DateTime.UtcNow < limit)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("1.0.1", version);
+    }
+
     [Fact]
     public void Zero_concurrent_calls_exits_2_naming_the_option()
     {

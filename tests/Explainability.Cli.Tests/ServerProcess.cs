@@ -12,19 +12,27 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Task _drain;
 
-    private ServerProcess(Process process, int port, Task drain)
+    private ServerProcess(Process process, int port, string startLine, Task drain)
     {
         _process = process;
         Port = port;
+        StartLine = startLine;
         _drain = drain;
     }
 
     public int Port { get; }
 
+    /// <summary>The line the server printed on start (<c>Serving ...</c>).</summary>
+    public string StartLine { get; }
+
     public string Address => $"http://127.0.0.1:{Port}";
 
     /// <summary>Starts the server on <paramref name="ledgerPath"/> with the shipped models and waits for its start line.</summary>
-    public static async Task<ServerProcess> StartAsync(string ledgerPath, params string[] extra)
+    public static Task<ServerProcess> StartAsync(string ledgerPath, params string[] extra) =>
+        StartWithModelsAsync(Path.Combine(RepoRoot.Path, "models"), ledgerPath, extra);
+
+    /// <summary>Starts the server on <paramref name="ledgerPath"/> with the models folder <paramref name="models"/>.</summary>
+    public static async Task<ServerProcess> StartWithModelsAsync(string models, string ledgerPath, params string[] extra)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "explainability.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project references Explainability.Cli, whose build puts it there");
@@ -35,22 +43,22 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(ledgerPath)!,
         };
-        foreach (string arg in (string[])["exec", dll, "serve", "--port", "0", "--models", Path.Combine(RepoRoot.Path, "models"), "--ledger", ledgerPath, .. extra])
+        foreach (string arg in (string[])["exec", dll, "serve", "--port", "0", "--models", models, "--ledger", ledgerPath, .. extra])
         {
             info.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<(int Port, string Line)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var drain = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
                 log.Enqueue(line);
-                if (StartLine().Match(line) is { Success: true } m)
+                if (StartLinePattern().Match(line) is { Success: true } m)
                 {
-                    started.TrySetResult(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                    started.TrySetResult((int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), line));
                 }
             }
 
@@ -64,7 +72,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             throw new TimeoutException($"the server did not print its start line within 90 s: {string.Join("\n", log)}");
         }
 
-        return new ServerProcess(process, await started.Task, drain);
+        var (port, startLine) = await started.Task;
+        return new ServerProcess(process, port, startLine, drain);
     }
 
     /// <summary>SIGKILL to the server and its children: no shutdown code runs, nothing is flushed.</summary>
@@ -86,5 +95,5 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     [GeneratedRegex(@"^Serving .* on http://127\.0\.0\.1:(\d+) ")]
-    private static partial Regex StartLine();
+    private static partial Regex StartLinePattern();
 }

@@ -8,12 +8,16 @@ namespace Explainability.Cli.Commands;
 /// <summary>
 /// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N]
 /// [--ledger PATH] [--viewer-port N] [--metrics-port N] [--tokens PATH | --no-auth] [--tls-cert FILE [--tls-key FILE]
-/// [--tls-password-env VAR]]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
+/// [--tls-password-env VAR]] [--reload-interval MS] [--reload-settle MS] [--no-reload]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
 /// on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>), recording every explanation served in the SQLite ledger
 /// at PATH (default <c>data/ledger.db</c> under the current directory), with <c>--viewer-port</c> the analysts' HTML viewer
 /// on a second port of 127.0.0.1, and with <c>--metrics-port</c> the Prometheus scrape endpoint <c>/metrics</c> on another.
 /// With <c>--tokens</c> every call needs a bearer token of that store (<c>tokens issue</c>); without it authentication is
 /// off, which a non-loopback <c>--address</c> allows only with <c>--no-auth</c>. Ctrl+C (or SIGTERM) stops it.
+/// Hot reload is on unless <c>--no-reload</c>: a new version dropped into the models folder is served without a restart, a
+/// broken one is refused with a logged error while the old version keeps serving (<see cref="ModelDirectoryWatcher"/>); the
+/// folder is scanned every <c>--reload-interval</c> ms besides file-system events, and a changed model folder is loaded once
+/// its files have stayed unchanged for <c>--reload-settle</c> ms.
 /// Port 0 picks a free port; the line printed on start names the port and the ledger.
 /// </summary>
 internal sealed class ServeCommand(TextWriter output) : ICliCommand
@@ -45,9 +49,21 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxReceiveMessageBytes,
         }.WholeNumber();
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
-        var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens)")
+        var reloadInterval = new Option<int>("--reload-interval")
+        {
+            Description = "Hot reload: scan the models folder for new, changed or removed model folders every this many milliseconds, besides file-system events",
+            DefaultValueFactory = _ => (int)ModelReloadOptions.DefaultPollInterval.TotalMilliseconds,
+        }.WholeNumber();
+        var reloadSettle = new Option<int>("--reload-settle")
+        {
+            Description = "Hot reload: load a changed model folder once its files have stayed unchanged this many milliseconds",
+            DefaultValueFactory = _ => (int)ModelReloadOptions.DefaultSettleTime.TotalMilliseconds,
+        }.WholeNumber();
+        var noReload = new Option<bool>("--no-reload") { Description = "Serve the models loaded at start until the server stops: no hot reload of the models folder" };
+        var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens; models hot-reloaded unless --no-reload)")
         {
             models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, viewerPort, metricsPort, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
+            reloadInterval, reloadSettle, noReload,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -59,6 +75,18 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 throw new ArgumentException($"--max-concurrent must be at least 1, got {parse.GetValue(maxConcurrent)}");
             }
 
+            bool reload = !parse.GetValue(noReload);
+            if (reload && parse.GetValue(reloadInterval) < 1)
+            {
+                throw new ArgumentException($"--reload-interval must be at least 1 ms, got {parse.GetValue(reloadInterval)}");
+            }
+
+            if (reload && parse.GetValue(reloadSettle) < 1)
+            {
+                throw new ArgumentException($"--reload-settle must be at least 1 ms, got {parse.GetValue(reloadSettle)}");
+            }
+
+            string modelsDir = parse.GetValue(models) ?? RepoPaths.ModelsDirectory();
             var options = new ExplainabilityServerOptions
             {
                 MaxRowsPerRequest = parse.GetValue(maxRows),
@@ -70,9 +98,17 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 Address = ParseAddress(parse.GetValue(address)!),
                 TokenStorePath = parse.GetValue(tokens),
                 AllowUnauthenticated = parse.GetValue(noAuth),
+                ModelReload = reload
+                    ? new ModelReloadOptions
+                    {
+                        Directory = modelsDir,
+                        PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(reloadInterval)),
+                        SettleTime = TimeSpan.FromMilliseconds(parse.GetValue(reloadSettle)),
+                    }
+                    : null,
                 TlsCertificate = LoadCertificate(parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(tlsPasswordEnv)),
             };
-            return Run(parse.GetValue(models) ?? RepoPaths.ModelsDirectory(), parse.GetValue(port), options, cancellation);
+            return Run(modelsDir, parse.GetValue(port), options, cancellation);
         });
         return command;
     }
@@ -148,8 +184,11 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         string viewer = viewerPort is null ? "" : $"; viewer {scheme}://127.0.0.1:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
         viewer += metricsPort is null ? "" : $"; metrics http://127.0.0.1:{ExplainabilityServer.BoundMetricsPort(app)}{ExplainabilityServer.MetricsPath}";
         string auth = options.TokenStorePath is { } store ? $"tokens {Path.GetFullPath(store)}" : "authentication off";
+        string reload = options.ModelReload is { } r
+            ? $"hot reload of {Path.GetFullPath(modelsDir)} (scan every {r.PollInterval.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms)"
+            : "no hot reload";
         await output.WriteLineAsync(
-            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(options.LedgerPath)}; {auth}; Ctrl+C stops.").ConfigureAwait(false);
+            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(options.LedgerPath)}; {auth}; {reload}; Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellation).ConfigureAwait(false);
         try
         {

@@ -18,7 +18,11 @@ namespace Explainability.Server.Grpc;
 /// The <c>Explainer</c> service of <c>protos/explainability.proto</c>. Validates a request before computing anything, runs
 /// the same <see cref="ExplanationService"/> the CLI runs, and maps the result to messages. Every call's caller was
 /// authenticated by <see cref="AuthInterceptor"/>; each method checks the models, audiences and ledger access it touches
-/// against the caller's scope before anything else (<see cref="CallerAccess"/>). Throws the domain's exceptions;
+/// against the caller's scope before anything else (<see cref="CallerAccess"/>). A call that runs a model holds a
+/// <see cref="ModelLease"/> on it until it is answered, so a hot reload meanwhile (<see cref="ModelDirectoryWatcher"/>) never
+/// changes or disposes the version it computes with; each request of <c>ExplainStream</c> takes its own, so a long stream
+/// moves to a new version between requests. Every response names the model id, version and ONNX SHA-256 it was computed
+/// with. Throws the domain's exceptions;
 /// <see cref="ErrorInterceptor"/> turns them into status codes. Stateless and thread-safe.
 /// </summary>
 [BindServiceMethod(typeof(ExplainerGrpcService), nameof(BindService))]
@@ -79,7 +83,8 @@ public sealed partial class ExplainerGrpcService(
         RequireRowLimit(request.Rows.Count);
         using var slot = concurrency.Enter(nameof(Explain));
 
-        var model = registry.Get(request.ModelId);
+        using var lease = registry.Acquire(request.ModelId);
+        var model = lease.Model;
         string? method = ExplainMethods.Parse(request.Method);
         string format = NormalizeFormat(request.Format);
         string? language = request.Language.Length == 0 ? null : RequireLanguageCode(request.Language);
@@ -121,6 +126,8 @@ public sealed partial class ExplainerGrpcService(
     }
 
     /// <inheritdoc />
+    /// <remarks>Each request is answered as <see cref="Explain"/> answers it, on the model version served when that request is
+    /// read: after a hot reload the next request is computed with the new version (its response names it).</remarks>
     /// <exception cref="StreamedRequestException">A request was refused; wraps what <see cref="Explain"/> threw, naming its position.</exception>
     public override async Task ExplainStream(IAsyncStreamReader<ExplainRequest> requestStream, IServerStreamWriter<ExplainResponse> responseStream, ServerCallContext context)
     {
@@ -173,12 +180,21 @@ public sealed partial class ExplainerGrpcService(
         }
 
         caller.RequireAudience(request.Audience);
-        caller.RequireModel(ledger.GetExplanation(request.ExplanationId).ModelId);
+        var explanation = ledger.GetExplanation(request.ExplanationId);
+        caller.RequireModel(explanation.ModelId);
 
         string format = NormalizeFormat(request.Format);
         string? language = request.Language.Length == 0 ? null : RequireLanguageCode(request.Language);
         var recorded = ledger.Render(request.ExplanationId, request.Audience, language, format, Caller(context));
-        return Task.FromResult(new RenderResponse { ExplanationId = recorded.ExplanationId, View = recorded.View, Sequence = recorded.Sequence });
+        return Task.FromResult(new RenderResponse
+        {
+            ExplanationId = recorded.ExplanationId,
+            View = recorded.View,
+            Sequence = recorded.Sequence,
+            ModelId = explanation.ModelId,
+            ModelVersion = explanation.ModelVersion,
+            ModelSha256 = explanation.ModelSha256,
+        });
     }
 
     /// <summary>The caller as the ledger records it: the authenticated client (with authentication off the
@@ -198,7 +214,8 @@ public sealed partial class ExplainerGrpcService(
         RequireRowLimit(request.Rows.Count);
         using var slot = concurrency.Enter(nameof(Compare));
 
-        var model = registry.Get(request.ModelId);
+        using var lease = registry.Acquire(request.ModelId);
+        var model = lease.Model;
         var methods = TechniqueComparer.ParseMethods(request.Methods);
         string? reference = TechniqueComparer.ResolveReference(methods, request.Reference);
         if (request.TopK < 0)
@@ -243,7 +260,8 @@ public sealed partial class ExplainerGrpcService(
         AuthInterceptor.Of(context).RequireModel(request.ModelId);
         RequireRowLimit(request.Rows.Count);
         using var slot = concurrency.Enter(nameof(Summarize));
-        var model = registry.Get(request.ModelId);
+        using var lease = registry.Acquire(request.ModelId);
+        var model = lease.Model;
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
         var outcome = SummaryService.Summarize(model, rows, new SummarizeOptions(
             new ExplainOptions(request.Method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,

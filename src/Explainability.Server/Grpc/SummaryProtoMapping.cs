@@ -14,6 +14,7 @@ internal static class SummaryProtoMapping
         {
             ModelId = outcome.Model.Id,
             ModelVersion = outcome.Model.Version,
+            ModelSha256 = outcome.Model.Sha256,
             Method = outcome.Whole.Method,
             OutputSpace = outcome.Whole.OutputSpace.ToString().ToLowerInvariant(),
             Summary = ToMessage(outcome.Whole),

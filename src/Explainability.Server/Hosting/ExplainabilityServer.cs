@@ -25,7 +25,8 @@ namespace Explainability.Server.Hosting;
 /// certificate, the <c>Explainer</c> service behind the <see cref="ErrorInterceptor"/> and the <see cref="AuthInterceptor"/>,
 /// the ledger, gRPC health checking (<c>grpc.health.v1.Health</c>) and server reflection, one log line and the metrics of
 /// every call (<see cref="CallTelemetryInterceptor"/>), and optionally the analysts' HTML viewer and the Prometheus scrape
-/// endpoint, each on an endpoint of its own (HTTP/1.1).
+/// endpoint, each on an endpoint of its own (HTTP/1.1); with <see cref="ExplainabilityServerOptions.ModelReload"/> hot reload
+/// of the models directory (<see cref="ModelDirectoryWatcher"/>).
 /// Used by <c>explainability serve</c> and by the integration tests.
 /// </summary>
 public static partial class ExplainabilityServer
@@ -121,6 +122,13 @@ public static partial class ExplainabilityServer
         }
 
         builder.Services.AddSingleton<LedgerService>();
+        if (settings.ModelReload is { } reload)
+        {
+            // Started and stopped with the host, so it stops before the caller disposes the registry.
+            builder.Services.AddSingleton(services => new ModelDirectoryWatcher(registry, reload, services.GetRequiredService<ILogger<ModelDirectoryWatcher>>()));
+            builder.Services.AddHostedService(services => services.GetRequiredService<ModelDirectoryWatcher>());
+        }
+
         builder.Services.AddSingleton(new CallConcurrencyLimit(settings.MaxConcurrentCalls));
         EnsureThreadsFor(settings);
         if (settings.MetricsPort is not null)
@@ -130,7 +138,8 @@ public static partial class ExplainabilityServer
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         }
 
-        // SERVING once the registry holds a model: the host is built after the models loaded, so it serves from the start.
+        // SERVING while the registry holds a model: the host is built after the models loaded, so it serves from the start;
+        // hot reload may remove every model, and the status follows.
         builder.Services.AddGrpcHealthChecks()
             .AddCheck("models", () => registry.Models.Count > 0
                 ? HealthCheckResult.Healthy($"{registry.Models.Count} models loaded")

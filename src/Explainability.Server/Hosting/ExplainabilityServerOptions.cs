@@ -82,6 +82,13 @@ public sealed record ExplainabilityServerOptions
     /// for plain HTTP/2 (h2c) and HTTP/1.1.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; init; }
 
+    /// <summary>
+    /// Hot reload of the models directory (<see cref="Models.ModelDirectoryWatcher"/>, run as a hosted service of the server):
+    /// a new version dropped in is served without a restart, a broken one refused while the old version keeps serving. Null
+    /// (the default here; <c>serve</c> turns it on unless <c>--no-reload</c>): the models loaded at start are served unchanged.
+    /// </summary>
+    public Models.ModelReloadOptions? ModelReload { get; init; }
+
     /// <summary>Least severe log level written to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
@@ -152,6 +159,8 @@ public sealed record ExplainabilityServerOptions
             throw new ArgumentException(
                 $"listening on {exposed}, which is not a loopback address, without a token store: give one (--tokens PATH, made by 'tokens issue'), or --no-auth to let every caller on the network in");
         }
+
+        _ = ModelReload?.Validated();
 
         if (TlsCertificate is { HasPrivateKey: false })
         {

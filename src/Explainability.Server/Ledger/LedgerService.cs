@@ -147,7 +147,9 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
         Audiences.Require(audience, nameof(audience));
         explanations.Views.Renderer.RequireFormatFor(audience, format);
         var record = GetExplanation(id);
-        var outcome = Rebuild(record);
+        // Held until the view is rendered: a hot reload meanwhile does not dispose the model the view is drawn from.
+        using var lease = AcquireModel(record);
+        var outcome = Rebuild(record, lease.Model);
         var view = explanations.Render(outcome, 0, audience, format, language);
         var at = _time.GetUtcNow();
         var stored = ToViewRecord(record.ExplanationId, view, servedBy, caller, at);
@@ -155,13 +157,15 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
         return (ToRecordedView(stored with { Sequence = sequence }), view);
     }
 
-    /// <summary>The explanation and inputs of <paramref name="record"/> as the explanation service had them, over the loaded
-    /// model with the recorded id, version and SHA-256.</summary>
-    /// <exception cref="ModelVersionUnavailableException">No loaded model has that id, version and hash.</exception>
-    public ExplainOutcome Rebuild(RecordedExplanation record)
+    /// <summary>The explanation and inputs of <paramref name="record"/> as the explanation service had them, over
+    /// <paramref name="model"/>, the loaded model with the recorded id, version and SHA-256 (<see cref="AcquireModel"/>; keep
+    /// its lease open while the outcome is used).</summary>
+    /// <exception cref="ModelVersionUnavailableException"><paramref name="model"/> is not the recorded id, version and hash.</exception>
+    public ExplainOutcome Rebuild(RecordedExplanation record, LoadedModel model)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var model = RequireModel(record);
+        ArgumentNullException.ThrowIfNull(model);
+        RequireSameModel(record, model);
         var row = record.Explanation;
         int features = row.Attributions.Count, outputs = row.Outputs.Count;
         var shap = new double[features * outputs];
@@ -205,10 +209,39 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
     private LedgerRecord Find(string id) =>
         Ledger.Find(ExplanationIds.Require(id)) ?? throw new ExplanationNotFoundException($"no explanation '{id}' in the ledger");
 
-    private LoadedModel RequireModel(RecordedExplanation record)
+    /// <summary>A lease on the model <paramref name="record"/> was computed with: the one served now under its id, provided it
+    /// has the recorded version, ONNX SHA-256 and view data (background and reference rows). Dispose it when done.</summary>
+    /// <exception cref="ModelVersionUnavailableException">No model with the id is served, or the one served is another version
+    /// or has other view data; the message names both.</exception>
+    public ModelLease AcquireModel(RecordedExplanation record)
     {
-        var loaded = registry.Models.FirstOrDefault(m => m.Id == record.ModelId);
-        if (loaded is null || loaded.Version != record.ModelVersion || loaded.Sha256 != record.ModelSha256)
+        ArgumentNullException.ThrowIfNull(record);
+        ModelLease lease;
+        try
+        {
+            lease = registry.Acquire(record.ModelId);
+        }
+        catch (ModelNotFoundException)
+        {
+            RequireSameModel(record, null);
+            throw;
+        }
+
+        try
+        {
+            RequireSameModel(record, lease.Model);
+            return lease;
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private static void RequireSameModel(RecordedExplanation record, LoadedModel? loaded)
+    {
+        if (loaded is null || loaded.Id != record.ModelId || loaded.Version != record.ModelVersion || loaded.Sha256 != record.ModelSha256)
         {
             string now = loaded is null ? "no model with that id is loaded" : $"the loaded one is version {loaded.Version} (sha256 {loaded.Sha256})";
             throw new ModelVersionUnavailableException(
@@ -220,8 +253,6 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
             throw new ModelVersionUnavailableException(
                 $"explanation '{record.ExplanationId}' was recorded when model '{record.ModelId}' version {record.ModelVersion} had other background or reference rows (view data sha256 {record.ViewDataSha256}, loaded {loaded.ViewDataSha256}); its views' percentiles, portfolio and similar cases would come from other data, so it is not re-rendered: load the model folder it was recorded with");
         }
-
-        return loaded;
     }
 
     private static LedgerViewRecord ToViewRecord(string id, RenderedView view, string servedBy, LedgerCaller caller, DateTimeOffset at)

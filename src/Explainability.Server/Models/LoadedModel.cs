@@ -228,8 +228,20 @@ public sealed class LoadedModel : IDisposable
         return CsvTableReader.Parse(File.ReadAllText(path), path, text);
     }
 
+    /// <summary>Whether <see cref="Dispose"/> has run: the ONNX Runtime session is gone and the model must not be run.
+    /// A served model is disposed by its <see cref="ModelRegistry"/> only after its last <see cref="ModelLease"/>.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    private int _disposed;
+
     /// <inheritdoc />
-    public void Dispose() => Onnx.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Onnx.Dispose();
+        }
+    }
 
     /// <summary>
     /// Names the explained outputs with the model card's class labels where the ONNX graph only numbers them: a single score

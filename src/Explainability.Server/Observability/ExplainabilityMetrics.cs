@@ -38,6 +38,24 @@ public static class ExplainabilityMetrics
     private static readonly Counter<long> Evaluations =
         Meter.CreateCounter<long>("explainability.model_evaluations", "{evaluation}", "Rows the model-agnostic explainers ran through ONNX Runtime for answered calls, by model and method (Prometheus: explainability_model_evaluations_total)");
 
+    private static readonly Counter<long> Reloads =
+        Meter.CreateCounter<long>("explainability.model_reloads", "{reload}", "Model folder changes hot reload acted on, by model and outcome: loaded (a version served), failed (refused, the old version kept), removed (Prometheus: explainability_model_reloads_total)");
+
+    /// <summary><see cref="RecordReload"/> outcome: a new version (or a new model) is served.</summary>
+    public const string ReloadLoaded = "loaded";
+
+    /// <summary><see cref="RecordReload"/> outcome: a changed folder was refused and the version served before stays.</summary>
+    public const string ReloadFailed = "failed";
+
+    /// <summary><see cref="RecordReload"/> outcome: a model's folder is gone and the model is no longer served.</summary>
+    public const string ReloadRemoved = "removed";
+
+    /// <summary>Counts one reload of a model folder (<see cref="Models.ModelDirectoryWatcher"/>).</summary>
+    /// <param name="model">The model id, or the folder's name when the card could not be read (an operator's name, so bounded).</param>
+    /// <param name="outcome"><see cref="ReloadLoaded"/>, <see cref="ReloadFailed"/> or <see cref="ReloadRemoved"/>.</param>
+    public static void RecordReload(string model, string outcome) =>
+        Reloads.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("outcome", outcome));
+
     /// <summary>Counts one finished call and its wall time.</summary>
     /// <param name="call">What the call was (labels already bounded).</param>
     /// <param name="status">The gRPC status code name it ended with (<c>OK</c>, <c>InvalidArgument</c>, ...).</param>
