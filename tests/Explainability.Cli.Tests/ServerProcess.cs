@@ -12,19 +12,45 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Task _drain;
 
-    private ServerProcess(Process process, int port, Task drain)
+    private ServerProcess(Process process, string startLine, Task drain)
     {
         _process = process;
-        Port = port;
+        StartLine = startLine;
+        Port = int.Parse(StartLinePattern().Match(startLine).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        MetricsPort = MetricsPattern().Match(startLine) is { Success: true } metrics
+            ? int.Parse(metrics.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
         _drain = drain;
     }
 
     public int Port { get; }
 
+    /// <summary>The line the server printed when it started serving.</summary>
+    public string StartLine { get; }
+
+    /// <summary>The port of <c>/metrics</c>, when started with <c>--metrics-port</c>.</summary>
+    public int? MetricsPort { get; }
+
+    /// <summary>Whether the process has exited (or was killed).</summary>
+    public bool HasExited => _process.HasExited;
+
     public string Address => $"http://127.0.0.1:{Port}";
 
     /// <summary>Starts the server on <paramref name="ledgerPath"/> with the shipped models and waits for its start line.</summary>
-    public static async Task<ServerProcess> StartAsync(string ledgerPath, params string[] extra)
+    public static Task<ServerProcess> StartAsync(string ledgerPath, params string[] extra) =>
+        StartAsync(Path.GetDirectoryName(ledgerPath)!, ["--ledger", ledgerPath, .. extra], new Dictionary<string, string>());
+
+    /// <summary>Starts the server on the PostgreSQL ledger <paramref name="connectionString"/> (without its password, which
+    /// the server reads from <c>PGPASSWORD</c>, set to <paramref name="password"/> in its environment only) and waits for
+    /// its start line.</summary>
+    public static Task<ServerProcess> StartOnPostgresAsync(
+        string workingDirectory, string connectionString, string? password, params string[] extra) =>
+        StartAsync(
+            workingDirectory,
+            ["--ledger-postgres", connectionString, .. extra],
+            password is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["PGPASSWORD"] = password });
+
+    private static async Task<ServerProcess> StartAsync(string workingDirectory, string[] arguments, Dictionary<string, string> environment)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "explainability.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project references Explainability.Cli, whose build puts it there");
@@ -33,24 +59,29 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ledgerPath)!,
+            WorkingDirectory = workingDirectory,
         };
-        foreach (string arg in (string[])["exec", dll, "serve", "--port", "0", "--models", Path.Combine(RepoRoot.Path, "models"), "--ledger", ledgerPath, .. extra])
+        foreach (string arg in (string[])["exec", dll, "serve", "--port", "0", "--models", Path.Combine(RepoRoot.Path, "models"), .. arguments])
         {
             info.ArgumentList.Add(arg);
         }
 
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var started = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var drain = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
                 log.Enqueue(line);
-                if (StartLine().Match(line) is { Success: true } m)
+                if (StartLinePattern().IsMatch(line))
                 {
-                    started.TrySetResult(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                    started.TrySetResult(line);
                 }
             }
 
@@ -86,5 +117,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     [GeneratedRegex(@"^Serving .* on http://127\.0\.0\.1:(\d+) ")]
-    private static partial Regex StartLine();
+    private static partial Regex StartLinePattern();
+
+    [GeneratedRegex(@"; metrics http://127\.0\.0\.1:(\d+)/")]
+    private static partial Regex MetricsPattern();
 }

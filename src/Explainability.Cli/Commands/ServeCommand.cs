@@ -1,16 +1,19 @@
 using System.CommandLine;
 using Explainability.Server.Hosting;
 using Explainability.Server.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Explainability.Cli.Commands;
 
 /// <summary>
 /// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N]
-/// [--ledger PATH] [--viewer-port N] [--metrics-port N] [--tokens PATH | --no-auth] [--tls-cert FILE [--tls-key FILE]
+/// [--ledger PATH | --ledger-postgres CONNECTION] [--viewer-port N] [--metrics-port N] [--tokens PATH | --no-auth] [--tls-cert FILE [--tls-key FILE]
 /// [--tls-password-env VAR]]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
 /// on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>), recording every explanation served in the SQLite ledger
-/// at PATH (default <c>data/ledger.db</c> under the current directory), with <c>--viewer-port</c> the analysts' HTML viewer
+/// at PATH (default <c>data/ledger.db</c> under the current directory) or in the PostgreSQL database CONNECTION names (an
+/// Npgsql connection string without its password, which comes from <c>PGPASSWORD</c> or a password file; the ledger several
+/// replicas share), with <c>--viewer-port</c> the analysts' HTML viewer
 /// on a second port of 127.0.0.1, and with <c>--metrics-port</c> the Prometheus scrape endpoint <c>/metrics</c> on another.
 /// With <c>--tokens</c> every call needs a bearer token of that store (<c>tokens issue</c>); without it authentication is
 /// off, which a non-loopback <c>--address</c> allows only with <c>--no-auth</c>. Ctrl+C (or SIGTERM) stops it.
@@ -27,6 +30,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => DefaultPort }.WholeNumber();
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest }.WholeNumber();
         var ledger = new Option<string?>("--ledger") { Description = "The ledger's SQLite file (default: data/ledger.db under the current directory)" };
+        var postgres = LedgerOptions.Postgres();
         var viewerPort = new Option<int?>("--viewer-port") { Description = "Also serve the HTML viewer for analysts on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: no viewer" }.WholeNumber();
         var address = new Option<string>("--address") { Description = "IP address of the gRPC endpoint (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
         var tokens = new Option<string?>("--tokens") { Description = "Token store (made by 'tokens issue'): every call needs a bearer token of it; default: authentication off" };
@@ -47,7 +51,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
         var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens)")
         {
-            models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, viewerPort, metricsPort, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
+            models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, postgres, viewerPort, metricsPort, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -59,12 +63,14 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 throw new ArgumentException($"--max-concurrent must be at least 1, got {parse.GetValue(maxConcurrent)}");
             }
 
+            string? ledgerPostgres = LedgerOptions.RequirePostgres(parse.GetValue(ledger), parse.GetValue(postgres));
             var options = new ExplainabilityServerOptions
             {
                 MaxRowsPerRequest = parse.GetValue(maxRows),
                 MaxConcurrentCalls = parse.GetValue(maxConcurrent),
                 MaxReceiveMessageBytes = parse.GetValue(maxMessageBytes),
                 LedgerPath = parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath,
+                LedgerPostgres = ledgerPostgres,
                 ViewerPort = parse.GetValue(viewerPort),
                 MetricsPort = parse.GetValue(metricsPort),
                 Address = ParseAddress(parse.GetValue(address)!),
@@ -147,9 +153,10 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         string hostInUrl = options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
         string viewer = viewerPort is null ? "" : $"; viewer {scheme}://127.0.0.1:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
         viewer += metricsPort is null ? "" : $"; metrics http://127.0.0.1:{ExplainabilityServer.BoundMetricsPort(app)}{ExplainabilityServer.MetricsPath}";
+        string ledgerLocation = app.Services.GetRequiredService<Server.Ledger.IExplanationLedger>().Location;
         string auth = options.TokenStorePath is { } store ? $"tokens {Path.GetFullPath(store)}" : "authentication off";
         await output.WriteLineAsync(
-            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(options.LedgerPath)}; {auth}; Ctrl+C stops.").ConfigureAwait(false);
+            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {ledgerLocation}; {auth}; Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellation).ConfigureAwait(false);
         try
         {
