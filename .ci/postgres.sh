@@ -26,7 +26,8 @@ postgres_start() {
     echo "warning: PostgreSQL found in $bin but no 'postgres' user to run it as" >&2
     return 1
   fi
-  POSTGRES_DIR=$(mktemp -d "${TMPDIR:-/tmp}/explainability-postgres.XXXXXX")
+  # /tmp rather than $TMPDIR: the postgres user must be able to reach it.
+  POSTGRES_DIR=$(mktemp -d /tmp/explainability-postgres.XXXXXX)
   chmod 755 "$POSTGRES_DIR"
   local password
   password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')

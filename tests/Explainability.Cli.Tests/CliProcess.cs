@@ -6,29 +6,37 @@ namespace Explainability.Cli.Tests;
 /// <see cref="CliRun"/> cannot give it: an environment of its own.</summary>
 internal static class CliProcess
 {
-    /// <summary>Runs <c>explainability ARGS</c> in <paramref name="workingDirectory"/> with <paramref name="environment"/>
-    /// added to this process's, and waits at most 2 minutes.</summary>
-    public static async Task<CliRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>Starts <c>explainability ARGS</c> (the built <c>explainability.dll</c> beside the test binaries, run by the
+    /// same <c>dotnet</c> host) with standard output and error redirected, in <paramref name="workingDirectory"/> (null:
+    /// this one) with <paramref name="environment"/> added to this process's.</summary>
+    public static Process Start(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "explainability.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references Explainability.Cli, whose build puts it there");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (string arg in (string[])["exec", dll, .. args])
         {
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+    }
+
+    /// <summary>Runs <c>explainability ARGS</c> as <see cref="Start"/> does and waits at most 2 minutes for it to exit.</summary>
+    public static async Task<CliRun> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

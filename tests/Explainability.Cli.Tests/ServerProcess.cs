@@ -52,26 +52,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private static async Task<ServerProcess> StartAsync(string workingDirectory, string[] arguments, Dictionary<string, string> environment)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "explainability.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references Explainability.Cli, whose build puts it there");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (string arg in (string[])["exec", dll, "serve", "--port", "0", "--models", Path.Combine(RepoRoot.Path, "models"), .. arguments])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = CliProcess.Start(workingDirectory, environment, ["serve", "--port", "0", "--models", Path.Combine(RepoRoot.Path, "models"), .. arguments]);
         var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var drain = Task.Run(async () =>

@@ -82,6 +82,29 @@ internal static class LedgerRows
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), SqliteSchema.ParseTimestamp(reader.GetString(4)),
         (byte[])reader.GetValue(5), reader.GetInt64(6));
 
+    /// <summary>The explanation recorded under <paramref name="id"/>, or null (<see cref="IExplanationLedger.Find"/>).</summary>
+    public static LedgerRecord? Find(IRowQueries ledger, string id)
+    {
+        var found = ledger.Query(SelectExplanation, command => Bind(command, "@id", id), ReadExplanation);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The views of explanation <paramref name="id"/>, oldest first (<see cref="IExplanationLedger.ViewsOf"/>).</summary>
+    public static IReadOnlyList<LedgerViewRecord> ViewsOf(IRowQueries ledger, string id) =>
+        ledger.Query(SelectViews, command => Bind(command, "@id", id), ReadView);
+
+    /// <summary>The <paramref name="limit"/> explanations with the highest <paramref name="order"/> (the column or expression
+    /// that grows as they are recorded), newest first (<see cref="IExplanationLedger.Recent"/>).</summary>
+    public static IReadOnlyList<LedgerRecord> Recent(IRowQueries ledger, int limit, string order)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return ledger.Query(
+            $"SELECT {ExplanationColumns} FROM explanations ORDER BY {order} DESC LIMIT @limit;", command => Bind(command, "@limit", limit), ReadExplanation);
+    }
+
+    /// <summary>Number of recorded explanations (<see cref="IExplanationLedger.Count"/>).</summary>
+    public static long Count(IRowQueries ledger) => ledger.Query(CountExplanations, _ => { }, reader => reader.GetInt64(0))[0];
+
     /// <summary>Every row of <paramref name="command"/>, read by <paramref name="read"/>.</summary>
     public static List<T> ReadAll<T>(DbCommand command, Func<DbDataReader, T> read)
     {
@@ -124,4 +147,14 @@ internal static class LedgerRows
                 $"{what} {location} has schema version {string.Join(", ", versions)}; this server reads version {version}"));
         }
     }
+}
+
+/// <summary>A ledger's way of running one read-only query, with its own connection handling and its own translation of
+/// errors into <see cref="LedgerUnavailableException"/>; what <see cref="LedgerRows"/> builds the reads on.</summary>
+internal interface IRowQueries
+{
+    /// <summary>Runs <paramref name="sql"/> with the parameters <paramref name="bind"/> adds and reads every row with <paramref name="read"/>.</summary>
+    /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger is closed.</exception>
+    List<T> Query<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> read);
 }

@@ -20,7 +20,7 @@ namespace Explainability.Server.Ledger;
 /// A commit whose answer is lost (the connection breaks during it) is reported as a failure, although the database may have
 /// stored it: such a record was not acknowledged, so it may be in the ledger without having been served, never the reverse.
 /// </remarks>
-public sealed class PostgresExplanationLedger : IExplanationLedger
+public sealed class PostgresExplanationLedger : IExplanationLedger, IRowQueries
 {
     /// <summary>The schema version this code writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -134,28 +134,16 @@ public sealed class PostgresExplanationLedger : IExplanationLedger
     }
 
     /// <inheritdoc />
-    public LedgerRecord? Find(string id)
-    {
-        var found = Query(LedgerRows.SelectExplanation, command => LedgerRows.Bind(command, "@id", id), LedgerRows.ReadExplanation);
-        return found.Count == 0 ? null : found[0];
-    }
+    public LedgerRecord? Find(string id) => LedgerRows.Find(this, id);
 
     /// <inheritdoc />
-    public IReadOnlyList<LedgerViewRecord> ViewsOf(string id) =>
-        Query(LedgerRows.SelectViews, command => LedgerRows.Bind(command, "@id", id), LedgerRows.ReadView);
+    public IReadOnlyList<LedgerViewRecord> ViewsOf(string id) => LedgerRows.ViewsOf(this, id);
 
     /// <inheritdoc />
-    public IReadOnlyList<LedgerRecord> Recent(int limit)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return Query(
-            $"SELECT {LedgerRows.ExplanationColumns} FROM explanations ORDER BY seq DESC LIMIT @limit;",
-            command => LedgerRows.Bind(command, "@limit", limit),
-            LedgerRows.ReadExplanation);
-    }
+    public IReadOnlyList<LedgerRecord> Recent(int limit) => LedgerRows.Recent(this, limit, "seq");
 
     /// <inheritdoc />
-    public long Count() => Query(LedgerRows.CountExplanations, _ => { }, reader => reader.GetInt64(0))[0];
+    public long Count() => LedgerRows.Count(this);
 
     /// <summary>Closes the pool's connections.</summary>
     public void Dispose()
@@ -169,7 +157,7 @@ public sealed class PostgresExplanationLedger : IExplanationLedger
         _source.Dispose();
     }
 
-    private List<T> Query<T>(string sql, Action<NpgsqlCommand> bind, Func<System.Data.Common.DbDataReader, T> read)
+    List<T> IRowQueries.Query<T>(string sql, Action<System.Data.Common.DbCommand> bind, Func<System.Data.Common.DbDataReader, T> read)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         try

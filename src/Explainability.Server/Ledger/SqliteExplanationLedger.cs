@@ -15,7 +15,7 @@ namespace Explainability.Server.Ledger;
 /// <remarks>Schema version <see cref="SchemaVersion"/>: <c>schema_version(version)</c>; <c>explanations(id, recorded_at,
 /// client, model_id, model_version, method, record)</c> with <c>record</c> the serialized <c>RecordedExplanation</c>;
 /// <c>views(seq, explanation_id, audience, language, format, recorded_at, record)</c>.</remarks>
-public sealed class SqliteExplanationLedger : IExplanationLedger
+public sealed class SqliteExplanationLedger : IExplanationLedger, IRowQueries
 {
     /// <summary>The schema version this code writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -178,28 +178,16 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
     }
 
     /// <inheritdoc />
-    public LedgerRecord? Find(string id)
-    {
-        var found = Query(LedgerRows.SelectExplanation, command => LedgerRows.Bind(command, "@id", id), LedgerRows.ReadExplanation);
-        return found.Count == 0 ? null : found[0];
-    }
+    public LedgerRecord? Find(string id) => LedgerRows.Find(this, id);
 
     /// <inheritdoc />
-    public IReadOnlyList<LedgerViewRecord> ViewsOf(string id) =>
-        Query(LedgerRows.SelectViews, command => LedgerRows.Bind(command, "@id", id), LedgerRows.ReadView);
+    public IReadOnlyList<LedgerViewRecord> ViewsOf(string id) => LedgerRows.ViewsOf(this, id);
 
     /// <inheritdoc />
-    public IReadOnlyList<LedgerRecord> Recent(int limit)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return Query(
-            $"SELECT {LedgerRows.ExplanationColumns} FROM explanations ORDER BY rowid DESC LIMIT @limit;",
-            command => LedgerRows.Bind(command, "@limit", limit),
-            LedgerRows.ReadExplanation);
-    }
+    public IReadOnlyList<LedgerRecord> Recent(int limit) => LedgerRows.Recent(this, limit, "rowid");
 
     /// <inheritdoc />
-    public long Count() => Query(LedgerRows.CountExplanations, _ => { }, reader => reader.GetInt64(0))[0];
+    public long Count() => LedgerRows.Count(this);
 
     /// <summary>Closes the database; the write-ahead log is checkpointed into the file.</summary>
     public void Dispose()
@@ -242,7 +230,7 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
         _checkpointWanted.Dispose();
     }
 
-    private List<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<System.Data.Common.DbDataReader, T> read)
+    List<T> IRowQueries.Query<T>(string sql, Action<System.Data.Common.DbCommand> bind, Func<System.Data.Common.DbDataReader, T> read)
     {
         lock (_lock)
         {
