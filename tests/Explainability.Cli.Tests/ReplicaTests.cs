@@ -164,7 +164,7 @@ public sealed class ReplicaTests(ITestOutputHelper log)
     private static async Task<long> RowsServed(ServerProcess server)
     {
         using var http = new HttpClient();
-        string exposition = await http.GetStringAsync(new Uri($"http://127.0.0.1:{server.MetricsPort}/metrics"));
+        string exposition = await http.GetStringAsync(server.MetricsUrl);
         return (long)exposition.Split('\n')
             .Where(line => line.StartsWith("explainability_rows_total{", StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));

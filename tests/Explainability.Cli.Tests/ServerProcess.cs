@@ -17,9 +17,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process = process;
         StartLine = startLine;
         Port = int.Parse(StartLinePattern().Match(startLine).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        MetricsPort = MetricsPattern().Match(startLine) is { Success: true } metrics
-            ? int.Parse(metrics.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+        if (MetricsPattern().Match(startLine) is { Success: true } metrics)
+        {
+            MetricsUrl = new Uri(metrics.Groups[1].Value);
+        }
+
         _drain = drain;
     }
 
@@ -28,8 +30,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>The line the server printed when it started serving.</summary>
     public string StartLine { get; }
 
-    /// <summary>The port of <c>/metrics</c>, when started with <c>--metrics-port</c>.</summary>
-    public int? MetricsPort { get; }
+    /// <summary>The URL of <c>/metrics</c> the start line names, when started with <c>--metrics-port</c>.</summary>
+    public Uri? MetricsUrl { get; }
 
     /// <summary>Whether the process has exited (or was killed).</summary>
     public bool HasExited => _process.HasExited;
@@ -100,6 +102,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     [GeneratedRegex(@"^Serving .* on http://127\.0\.0\.1:(\d+) ")]
     private static partial Regex StartLinePattern();
 
-    [GeneratedRegex(@"; metrics http://127\.0\.0\.1:(\d+)/")]
+    [GeneratedRegex(@"; metrics (http://[^ ;]+)")]
     private static partial Regex MetricsPattern();
 }
