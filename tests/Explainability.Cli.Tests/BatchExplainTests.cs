@@ -254,20 +254,5 @@ public sealed class BatchExplainTests(ITestOutputHelper log)
     }
 
     /// <summary>The built <c>explainability.dll</c> as a child process, so that a test can kill it for real.</summary>
-    private static Process StartChild(string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "explainability.dll");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in (string[])["exec", dll, .. args])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-    }
+    private static Process StartChild(string[] args) => CliProcess.Start(null, null, args);
 }

@@ -125,7 +125,7 @@ public sealed class LedgerKillTests(ITestOutputHelper log)
         }
     }
 
-    private static List<Row> BackgroundRows(string modelId, int count)
+    internal static List<Row> BackgroundRows(string modelId, int count)
     {
         using var registry = Server.Models.ModelRegistry.LoadDirectory(Path.Combine(RepoRoot.Path, "models", modelId));
         var model = registry.Get(modelId);

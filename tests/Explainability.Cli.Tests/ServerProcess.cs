@@ -12,18 +12,29 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Task _drain;
 
-    private ServerProcess(Process process, int port, string startLine, Task drain)
+    private ServerProcess(Process process, string startLine, Task drain)
     {
         _process = process;
-        Port = port;
         StartLine = startLine;
+        Port = int.Parse(StartLinePattern().Match(startLine).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (MetricsPattern().Match(startLine) is { Success: true } metrics)
+        {
+            MetricsUrl = new Uri(metrics.Groups[1].Value);
+        }
+
         _drain = drain;
     }
 
     public int Port { get; }
 
-    /// <summary>The line the server printed on start (<c>Serving ...</c>).</summary>
+    /// <summary>The line the server printed when it started serving.</summary>
     public string StartLine { get; }
+
+    /// <summary>The URL of <c>/metrics</c> the start line names, when started with <c>--metrics-port</c>.</summary>
+    public Uri? MetricsUrl { get; }
+
+    /// <summary>Whether the process has exited (or was killed).</summary>
+    public bool HasExited => _process.HasExited;
 
     public string Address => $"http://127.0.0.1:{Port}";
 
@@ -32,33 +43,33 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         StartWithModelsAsync(Path.Combine(RepoRoot.Path, "models"), ledgerPath, extra);
 
     /// <summary>Starts the server on <paramref name="ledgerPath"/> with the models folder <paramref name="models"/>.</summary>
-    public static async Task<ServerProcess> StartWithModelsAsync(string models, string ledgerPath, params string[] extra)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "explainability.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: the test project references Explainability.Cli, whose build puts it there");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ledgerPath)!,
-        };
-        foreach (string arg in (string[])["exec", dll, "serve", "--port", "0", "--models", models, "--ledger", ledgerPath, .. extra])
-        {
-            info.ArgumentList.Add(arg);
-        }
+    public static Task<ServerProcess> StartWithModelsAsync(string models, string ledgerPath, params string[] extra) =>
+        StartAsync(Path.GetDirectoryName(ledgerPath)!, models, ["--ledger", ledgerPath, .. extra], new Dictionary<string, string>());
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var started = new TaskCompletionSource<(int Port, string Line)>(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Starts the server on the PostgreSQL ledger <paramref name="connectionString"/> (without its password, which
+    /// the server reads from <c>PGPASSWORD</c>, set to <paramref name="password"/> in its environment only) and waits for
+    /// its start line.</summary>
+    public static Task<ServerProcess> StartOnPostgresAsync(
+        string workingDirectory, string connectionString, string? password, params string[] extra) =>
+        StartAsync(
+            workingDirectory,
+            Path.Combine(RepoRoot.Path, "models"),
+            ["--ledger-postgres", connectionString, .. extra],
+            password is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["PGPASSWORD"] = password });
+
+    private static async Task<ServerProcess> StartAsync(string workingDirectory, string models, string[] arguments, Dictionary<string, string> environment)
+    {
+        var process = CliProcess.Start(workingDirectory, environment, ["serve", "--port", "0", "--models", models, .. arguments]);
+        var started = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var drain = Task.Run(async () =>
         {
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
                 log.Enqueue(line);
-                if (StartLinePattern().Match(line) is { Success: true } m)
+                if (StartLinePattern().IsMatch(line))
                 {
-                    started.TrySetResult((int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), line));
+                    started.TrySetResult(line);
                 }
             }
 
@@ -72,8 +83,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             throw new TimeoutException($"the server did not print its start line within 90 s: {string.Join("\n", log)}");
         }
 
-        var (port, startLine) = await started.Task;
-        return new ServerProcess(process, port, startLine, drain);
+        return new ServerProcess(process, await started.Task, drain);
     }
 
     /// <summary>SIGKILL to the server and its children: no shutdown code runs, nothing is flushed.</summary>
@@ -96,4 +106,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"^Serving .* on http://127\.0\.0\.1:(\d+) ")]
     private static partial Regex StartLinePattern();
+
+    [GeneratedRegex(@"; metrics (http://[^ ;]+)")]
+    private static partial Regex MetricsPattern();
 }

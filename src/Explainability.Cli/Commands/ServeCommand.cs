@@ -1,17 +1,21 @@
 using System.CommandLine;
 using Explainability.Server.Hosting;
 using Explainability.Server.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Explainability.Cli.Commands;
 
 /// <summary>
 /// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N]
-/// [--ledger PATH] [--viewer-port N] [--metrics-port N] [--tokens PATH | --no-auth] [--tls-cert FILE [--tls-key FILE]
+/// [--ledger PATH | --ledger-postgres CONNECTION] [--viewer-port N [--viewer-address IP]] [--metrics-port N [--metrics-address IP]] [--tokens PATH | --no-auth] [--tls-cert FILE [--tls-key FILE]
 /// [--tls-password-env VAR]] [--reload-interval MS] [--reload-settle MS] [--no-reload]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
 /// on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>), recording every explanation served in the SQLite ledger
-/// at PATH (default <c>data/ledger.db</c> under the current directory), with <c>--viewer-port</c> the analysts' HTML viewer
-/// on a second port of 127.0.0.1, and with <c>--metrics-port</c> the Prometheus scrape endpoint <c>/metrics</c> on another.
+/// at PATH (default <c>data/ledger.db</c> under the current directory) or in the PostgreSQL database CONNECTION names (an
+/// Npgsql connection string without its password, which comes from <c>PGPASSWORD</c> or a password file; the ledger several
+/// replicas share), with <c>--viewer-port</c> the analysts' HTML viewer
+/// on a second port of 127.0.0.1 (<c>--viewer-address</c> for another address), and with <c>--metrics-port</c> the
+/// Prometheus scrape endpoint <c>/metrics</c> on another (<c>--metrics-address</c>, e.g. <c>0.0.0.0</c> in a pod).
 /// With <c>--tokens</c> every call needs a bearer token of that store (<c>tokens issue</c>); without it authentication is
 /// off, which a non-loopback <c>--address</c> allows only with <c>--no-auth</c>. Ctrl+C (or SIGTERM) stops it.
 /// Hot reload is on unless <c>--no-reload</c>: a new version dropped into the models folder is served without a restart, a
@@ -28,10 +32,11 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
     public Command Build()
     {
         var models = new Option<string?>("--models") { Description = "Models folder (default: the shipped models/)" };
-        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1; 0 picks a free one", DefaultValueFactory = _ => DefaultPort }.WholeNumber();
+        var port = new Option<int>("--port") { Description = "TCP port of the gRPC endpoint (on --address); 0 picks a free one", DefaultValueFactory = _ => DefaultPort }.WholeNumber();
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows one Explain call may carry", DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxRowsPerRequest }.WholeNumber();
         var ledger = new Option<string?>("--ledger") { Description = "The ledger's SQLite file (default: data/ledger.db under the current directory)" };
-        var viewerPort = new Option<int?>("--viewer-port") { Description = "Also serve the HTML viewer for analysts on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: no viewer" }.WholeNumber();
+        var postgres = LedgerOptions.Postgres();
+        var viewerPort = new Option<int?>("--viewer-port") { Description = "Also serve the HTML viewer for analysts on this port (of --viewer-address, default 127.0.0.1; HTTP/1.1); 0 picks a free one; default: no viewer" }.WholeNumber();
         var address = new Option<string>("--address") { Description = "IP address of the gRPC endpoint (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
         var tokens = new Option<string?>("--tokens") { Description = "Token store (made by 'tokens issue'): every call needs a bearer token of it; default: authentication off" };
         var noAuth = new Option<bool>("--no-auth") { Description = "Serve without authentication on a non-loopback address: every caller may use every model and read the ledger" };
@@ -48,7 +53,9 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             Description = "Largest request message in bytes; a larger one is refused with RESOURCE_EXHAUSTED",
             DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxReceiveMessageBytes,
         }.WholeNumber();
-        var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port of 127.0.0.1 (HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
+        var viewerAddress = new Option<string>("--viewer-address") { Description = "IP address of the viewer (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
+        var metricsAddress = new Option<string>("--metrics-address") { Description = "IP address of /metrics (default 127.0.0.1), e.g. 0.0.0.0 for a Prometheus outside the pod; the metrics carry no request data", DefaultValueFactory = _ => "127.0.0.1" };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port (of --metrics-address, default 127.0.0.1; HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
         var reloadInterval = new Option<int>("--reload-interval")
         {
             Description = "Hot reload: scan the models folder for new, changed or removed model folders every this many milliseconds, besides file-system events",
@@ -62,7 +69,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var noReload = new Option<bool>("--no-reload") { Description = "Serve the models loaded at start until the server stops: no hot reload of the models folder" };
         var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens; models hot-reloaded unless --no-reload)")
         {
-            models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, viewerPort, metricsPort, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
+            models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, postgres, viewerPort, viewerAddress, metricsPort, metricsAddress, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
             reloadInterval, reloadSettle, noReload,
         };
         command.SetAction((parse, cancellation) =>
@@ -87,15 +94,19 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             }
 
             string modelsDir = parse.GetValue(models) ?? RepoPaths.ModelsDirectory();
+            string? ledgerPostgres = LedgerOptions.RequirePostgres(parse.GetValue(ledger), parse.GetValue(postgres));
             var options = new ExplainabilityServerOptions
             {
                 MaxRowsPerRequest = parse.GetValue(maxRows),
                 MaxConcurrentCalls = parse.GetValue(maxConcurrent),
                 MaxReceiveMessageBytes = parse.GetValue(maxMessageBytes),
                 LedgerPath = parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath,
+                LedgerPostgres = ledgerPostgres,
                 ViewerPort = parse.GetValue(viewerPort),
                 MetricsPort = parse.GetValue(metricsPort),
-                Address = ParseAddress(parse.GetValue(address)!),
+                Address = ParseAddress("--address", parse.GetValue(address)!),
+                ViewerAddress = ParseAddress("--viewer-address", parse.GetValue(viewerAddress)!),
+                MetricsAddress = ParseAddress("--metrics-address", parse.GetValue(metricsAddress)!),
                 TokenStorePath = parse.GetValue(tokens),
                 AllowUnauthenticated = parse.GetValue(noAuth),
                 ModelReload = reload
@@ -113,10 +124,14 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         return command;
     }
 
-    private static System.Net.IPAddress ParseAddress(string text) =>
+    private static System.Net.IPAddress ParseAddress(string option, string text) =>
         System.Net.IPAddress.TryParse(text, out var parsed)
             ? parsed
-            : throw new ArgumentException($"--address '{text}' is not an IP address such as 127.0.0.1, 0.0.0.0 or ::1");
+            : throw new ArgumentException($"{option} '{text}' is not an IP address such as 127.0.0.1, 0.0.0.0 or ::1");
+
+    /// <summary>The address as a URL host: an IPv6 one in brackets.</summary>
+    private static string InUrl(System.Net.IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2? LoadCertificate(string? certificate, string? key, string? passwordVariable)
     {
@@ -150,7 +165,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
     {
         using var certificate = options.TlsCertificate;
         int? viewerPort = options.ViewerPort, metricsPort = options.MetricsPort;
-        string host = options.Address.ToString();
+        string host = options.Address.ToString(), viewerHost = options.ViewerAddress.ToString(), metricsHost = options.MetricsAddress.ToString();
 
         using var registry = ModelRegistry.LoadDirectory(modelsDir);
         if (registry.Models.Count == 0)
@@ -166,29 +181,30 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         catch (IOException e) when (IsAddressInUse(e))
         {
             // Kestrel's message names the address it could not bind.
-            if (viewerPort is > 0 && viewerPort != port && e.Message.Contains($"127.0.0.1:{viewerPort}", StringComparison.Ordinal))
+            if (viewerPort is > 0 && viewerPort != port && e.Message.Contains($"{InUrl(options.ViewerAddress)}:{viewerPort}", StringComparison.Ordinal))
             {
-                throw new CliException($"viewer port {viewerPort} on 127.0.0.1 is in use; pick another with --viewer-port (0 picks a free one)", e);
+                throw new CliException($"viewer port {viewerPort} on {viewerHost} is in use; pick another with --viewer-port (0 picks a free one)", e);
             }
 
-            if (metricsPort is > 0 && metricsPort != port && e.Message.Contains($"127.0.0.1:{metricsPort}", StringComparison.Ordinal))
+            if (metricsPort is > 0 && metricsPort != port && e.Message.Contains($"{InUrl(options.MetricsAddress)}:{metricsPort}", StringComparison.Ordinal))
             {
-                throw new CliException($"metrics port {metricsPort} on 127.0.0.1 is in use; pick another with --metrics-port (0 picks a free one)", e);
+                throw new CliException($"metrics port {metricsPort} on {metricsHost} is in use; pick another with --metrics-port (0 picks a free one)", e);
             }
 
             throw new CliException($"port {port} on {host} is in use; pick another with --port (0 picks a free one)", e);
         }
 
         string scheme = options.TlsCertificate is null ? "http" : "https";
-        string hostInUrl = options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
-        string viewer = viewerPort is null ? "" : $"; viewer {scheme}://127.0.0.1:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
-        viewer += metricsPort is null ? "" : $"; metrics http://127.0.0.1:{ExplainabilityServer.BoundMetricsPort(app)}{ExplainabilityServer.MetricsPath}";
+        string hostInUrl = InUrl(options.Address);
+        string viewer = viewerPort is null ? "" : $"; viewer {scheme}://{InUrl(options.ViewerAddress)}:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
+        viewer += metricsPort is null ? "" : $"; metrics http://{InUrl(options.MetricsAddress)}:{ExplainabilityServer.BoundMetricsPort(app)}{ExplainabilityServer.MetricsPath}";
+        string ledgerLocation = app.Services.GetRequiredService<Server.Ledger.IExplanationLedger>().Location;
         string auth = options.TokenStorePath is { } store ? $"tokens {Path.GetFullPath(store)}" : "authentication off";
         string reload = options.ModelReload is { } r
             ? $"hot reload of {Path.GetFullPath(modelsDir)} (scan every {r.PollInterval.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms)"
             : "no hot reload";
         await output.WriteLineAsync(
-            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {Path.GetFullPath(options.LedgerPath)}; {auth}; {reload}; Ctrl+C stops.").ConfigureAwait(false);
+            $"Serving {string.Join(", ", registry.Models.Select(m => $"{m.Id} {m.Version}"))} on {scheme}://{hostInUrl}:{ExplainabilityServer.BoundPort(app)} (gRPC, HTTP/2){viewer}; ledger {ledgerLocation}; {auth}; {reload}; Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellation).ConfigureAwait(false);
         try
         {

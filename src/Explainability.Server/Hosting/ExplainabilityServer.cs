@@ -41,13 +41,15 @@ public static partial class ExplainabilityServer
     /// <param name="port">TCP port, 0 for any free one.</param>
     /// <param name="options">Limits; defaults when null.</param>
     /// <param name="views">Projection and rendering; <see cref="ViewService.CreateDefault"/> when null.</param>
-    /// <param name="ledger">Where served explanations are recorded; when null, the SQLite ledger at
+    /// <param name="ledger">Where served explanations are recorded; when null, the PostgreSQL ledger of
+    /// <see cref="ExplainabilityServerOptions.LedgerPostgres"/> when set, else the SQLite ledger at
     /// <see cref="ExplainabilityServerOptions.LedgerPath"/>, opened here (so a bad ledger fails the build, not the first
     /// call) and closed when the host is disposed. A ledger passed in stays the caller's to dispose.</param>
     /// <exception cref="ArgumentOutOfRangeException">The port is outside 0..65535.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    /// <exception cref="InvalidDataException">The ledger file is not a ledger this server can read.</exception>
-    /// <exception cref="LedgerUnavailableException">The ledger file cannot be opened or created.</exception>
+    /// <exception cref="InvalidDataException">The ledger file or database is not a ledger this server can read.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger file cannot be opened or created, or the PostgreSQL database
+    /// cannot be reached.</exception>
     /// <exception cref="FileNotFoundException">The token store does not exist.</exception>
     public static WebApplication Build(
         ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null, IExplanationLedger? ledger = null)
@@ -114,7 +116,9 @@ public static partial class ExplainabilityServer
         if (ledger is null)
         {
             // Created by a factory, so the container disposes it with the host.
-            builder.Services.AddSingleton<IExplanationLedger>(_ => SqliteExplanationLedger.Open(settings.LedgerPath, settings.LedgerBusyTimeout));
+            builder.Services.AddSingleton<IExplanationLedger>(_ => settings.LedgerPostgres is { } postgres
+                ? PostgresExplanationLedger.Open(postgres)
+                : SqliteExplanationLedger.Open(settings.LedgerPath, settings.LedgerBusyTimeout));
         }
         else
         {

@@ -51,7 +51,15 @@ public sealed record ExplainabilityServerOptions
     /// </summary>
     public string LedgerPath { get; init; } = DefaultLedgerPath;
 
-    /// <summary>How long a ledger write waits for a lock held by another process before the call fails with <c>Unavailable</c>.</summary>
+    /// <summary>
+    /// The ledger in PostgreSQL instead of <see cref="LedgerPath"/>: an Npgsql connection string (<c>Host=db;Database=ledger;
+    /// Username=explainability</c>; the password may come from <c>PGPASSWORD</c> or a password file). The database is the
+    /// one state replicas of the server share: run several against it behind a load balancer. Null (the default): SQLite.
+    /// See <see cref="Ledger.PostgresExplanationLedger"/>.
+    /// </summary>
+    public string? LedgerPostgres { get; init; }
+
+    /// <summary>How long a SQLite ledger write waits for a lock held by another process before the call fails with <c>Unavailable</c>.</summary>
     public TimeSpan LedgerBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary><c>data/ledger.db</c> under the current directory.</summary>
@@ -92,7 +100,7 @@ public sealed record ExplainabilityServerOptions
     /// <summary>Least severe log level written to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>Throws unless every limit is positive, the ledger path is set, and a non-loopback address has a token store
+    /// <summary>Throws unless every limit is positive, the ledger path (or connection string) is set, and a non-loopback address has a token store
     /// or <see cref="AllowUnauthenticated"/>.</summary>
     /// <exception cref="ArgumentException">A limit is zero or negative, or the authentication settings conflict; the message names it.</exception>
     public ExplainabilityServerOptions Validated()
@@ -140,6 +148,11 @@ public sealed record ExplainabilityServerOptions
         if (string.IsNullOrWhiteSpace(LedgerPath))
         {
             throw new ArgumentException("LedgerPath must name a file, got an empty path");
+        }
+
+        if (LedgerPostgres is not null && string.IsNullOrWhiteSpace(LedgerPostgres))
+        {
+            throw new ArgumentException("LedgerPostgres must be an Npgsql connection string, got an empty one");
         }
 
         if (LedgerBusyTimeout <= TimeSpan.Zero)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Explainability.Server.Ledger;
@@ -16,7 +15,7 @@ namespace Explainability.Server.Ledger;
 /// <remarks>Schema version <see cref="SchemaVersion"/>: <c>schema_version(version)</c>; <c>explanations(id, recorded_at,
 /// client, model_id, model_version, method, record)</c> with <c>record</c> the serialized <c>RecordedExplanation</c>;
 /// <c>views(seq, explanation_id, audience, language, format, recorded_at, record)</c>.</remarks>
-public sealed class SqliteExplanationLedger : IExplanationLedger
+public sealed class SqliteExplanationLedger : IExplanationLedger, IRowQueries
 {
     /// <summary>The schema version this code writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -147,17 +146,8 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
                 {
                     using var insert = _connection.CreateCommand();
                     insert.Transaction = transaction;
-                    insert.CommandText = """
-                        INSERT INTO explanations (id, recorded_at, client, model_id, model_version, method, record)
-                        VALUES ($id, $at, $client, $model, $version, $method, $record);
-                        """;
-                    insert.Parameters.AddWithValue("$id", e.Id);
-                    insert.Parameters.AddWithValue("$at", Timestamp(e.RecordedAt));
-                    insert.Parameters.AddWithValue("$client", e.Client);
-                    insert.Parameters.AddWithValue("$model", e.ModelId);
-                    insert.Parameters.AddWithValue("$version", e.ModelVersion);
-                    insert.Parameters.AddWithValue("$method", e.Method);
-                    insert.Parameters.AddWithValue("$record", e.Record);
+                    insert.CommandText = LedgerRows.InsertExplanation;
+                    LedgerRows.BindExplanation(insert, e);
                     insert.ExecuteNonQuery();
                 }
 
@@ -166,17 +156,8 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
                 {
                     using var insert = _connection.CreateCommand();
                     insert.Transaction = transaction;
-                    insert.CommandText = """
-                        INSERT INTO views (explanation_id, audience, language, format, recorded_at, record)
-                        VALUES ($id, $audience, $language, $format, $at, $record)
-                        RETURNING seq;
-                        """;
-                    insert.Parameters.AddWithValue("$id", v.ExplanationId);
-                    insert.Parameters.AddWithValue("$audience", v.Audience);
-                    insert.Parameters.AddWithValue("$language", v.Language);
-                    insert.Parameters.AddWithValue("$format", v.Format);
-                    insert.Parameters.AddWithValue("$at", Timestamp(v.RecordedAt));
-                    insert.Parameters.AddWithValue("$record", v.Record);
+                    insert.CommandText = LedgerRows.InsertView;
+                    LedgerRows.BindView(insert, v);
                     sequences.Add((long)insert.ExecuteScalar()!);
                 }
 
@@ -197,35 +178,16 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
     }
 
     /// <inheritdoc />
-    public LedgerRecord? Find(string id)
-    {
-        var found = Query(
-            "SELECT id, recorded_at, client, model_id, model_version, method, record FROM explanations WHERE id = $id;",
-            command => command.Parameters.AddWithValue("$id", id),
-            ReadRecord);
-        return found.Count == 0 ? null : found[0];
-    }
+    public LedgerRecord? Find(string id) => LedgerRows.Find(this, id);
 
     /// <inheritdoc />
-    public IReadOnlyList<LedgerViewRecord> ViewsOf(string id) => Query(
-        "SELECT explanation_id, audience, language, format, recorded_at, record, seq FROM views WHERE explanation_id = $id ORDER BY seq;",
-        command => command.Parameters.AddWithValue("$id", id),
-        reader => new LedgerViewRecord(
-            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), ParseTimestamp(reader.GetString(4)),
-            (byte[])reader.GetValue(5), reader.GetInt64(6)));
+    public IReadOnlyList<LedgerViewRecord> ViewsOf(string id) => LedgerRows.ViewsOf(this, id);
 
     /// <inheritdoc />
-    public IReadOnlyList<LedgerRecord> Recent(int limit)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(limit);
-        return Query(
-            "SELECT id, recorded_at, client, model_id, model_version, method, record FROM explanations ORDER BY rowid DESC LIMIT $limit;",
-            command => command.Parameters.AddWithValue("$limit", limit),
-            ReadRecord);
-    }
+    public IReadOnlyList<LedgerRecord> Recent(int limit) => LedgerRows.Recent(this, limit, "rowid");
 
     /// <inheritdoc />
-    public long Count() => Query("SELECT COUNT(*) FROM explanations;", _ => { }, reader => reader.GetInt64(0))[0];
+    public long Count() => LedgerRows.Count(this);
 
     /// <summary>Closes the database; the write-ahead log is checkpointed into the file.</summary>
     public void Dispose()
@@ -268,7 +230,7 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
         _checkpointWanted.Dispose();
     }
 
-    private List<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read)
+    List<T> IRowQueries.Query<T>(string sql, Action<System.Data.Common.DbCommand> bind, Func<System.Data.Common.DbDataReader, T> read)
     {
         lock (_lock)
         {
@@ -278,14 +240,7 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
                 using var command = _connection.CreateCommand();
                 command.CommandText = sql;
                 bind(command);
-                using var reader = command.ExecuteReader();
-                var result = new List<T>();
-                while (reader.Read())
-                {
-                    result.Add(read(reader));
-                }
-
-                return result;
+                return LedgerRows.ReadAll(command, read);
             }
             catch (SqliteException e)
             {
@@ -293,10 +248,6 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
             }
         }
     }
-
-    private static LedgerRecord ReadRecord(SqliteDataReader reader) => new(
-        reader.GetString(0), ParseTimestamp(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-        reader.GetString(5), (byte[])reader.GetValue(6));
 
     private static void CreateOrCheckSchema(SqliteConnection connection, string path) => SqliteSchema.CreateOrCheck(connection, """
             CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -323,10 +274,6 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
 
     private static object? Scalar(SqliteConnection connection, string sql) => SqliteSchema.Scalar(connection, sql);
 
-    private static string Timestamp(DateTimeOffset at) => SqliteSchema.Timestamp(at);
-
-    private static DateTimeOffset ParseTimestamp(string text) => SqliteSchema.ParseTimestamp(text);
-
     /// <summary>The timestamp text the ledger writes: UTC, ISO 8601 with 100 ns precision.</summary>
-    public static string FormatTimestamp(DateTimeOffset at) => Timestamp(at);
+    public static string FormatTimestamp(DateTimeOffset at) => SqliteSchema.Timestamp(at);
 }

@@ -19,28 +19,7 @@ internal static class SqliteSchema
     {
         using var transaction = connection.BeginTransaction(deferred: false);
         Execute(connection, tables, transaction);
-        var versions = new List<long>();
-        using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT version FROM schema_version;";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                versions.Add(reader.GetInt64(0));
-            }
-        }
-
-        if (versions.Count == 0)
-        {
-            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_version (version) VALUES ({version});"), transaction);
-        }
-        else if (versions.Count > 1 || versions[0] != version)
-        {
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{what} {path} has schema version {string.Join(", ", versions)}; this server reads version {version}"));
-        }
-
+        LedgerRows.WriteOrCheckSchemaVersion(connection, transaction, version, what, path);
         transaction.Commit();
     }
 
