@@ -236,22 +236,106 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="RequestLimitException">More rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
     /// <exception cref="ModelNotFoundException">No model has the id.</exception>
     /// <exception cref="ArgumentException">Unknown method or output space; bins or interactions out of range; interactions
-    /// with a method other than tree_path_dependent; an unknown cohort column or bad rows (<see cref="Onnx.InputException"/>).</exception>
+    /// with a method other than tree_path_dependent; an unknown cohort column or bad rows (<see cref="Onnx.InputException"/>);
+    /// a report audience without a report, an unknown report format, or a format without an audience.</exception>
+    /// <exception cref="PermissionDeniedException">The model, or the audience of the report, is outside the caller's scope.</exception>
     /// <exception cref="Onnx.UnsupportedModelException">The model cannot be explained with the method.</exception>
     public override Task<SummarizeResponse> Summarize(SummarizeRequest request, ServerCallContext context)
     {
-        AuthInterceptor.Of(context).RequireModel(request.ModelId);
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireModel(request.ModelId);
+        string? format = ReportFormat(request.Audience, request.Format);
+        if (format is not null)
+        {
+            caller.RequireAudience(request.Audience);
+        }
+
         RequireRowLimit(request.Rows.Count);
         using var slot = concurrency.Enter(nameof(Summarize));
         var model = registry.Get(request.ModelId);
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
-        var outcome = SummaryService.Summarize(model, rows, new SummarizeOptions(
-            new ExplainOptions(request.Method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
+        var options = SummarizeOptionsOf(request.Method, request.OutputSpace, request.Bins, context);
+        var outcome = SummaryService.Summarize(model, rows, options with
+        {
+            Interactions = request.Interactions,
+            CohortColumn = request.CohortColumn.Length == 0 ? null : request.CohortColumn,
+        });
+        var response = SummaryProtoMapping.ToResponse(outcome);
+        if (format is not null)
+        {
+            response.Rendered = ReportService.Render(explanations.Views, outcome, request.Audience, format, options.Bins);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="PermissionDeniedException">The model, or the audience of the report, is outside the caller's scope.</exception>
+    /// <exception cref="RequestLimitException">A dataset has more rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
+    /// <exception cref="ModelNotFoundException">No model has the id.</exception>
+    /// <exception cref="ArgumentException">A dataset without rows; a negative threshold; an unknown method, output space,
+    /// audience or format; bins out of range; bad rows (<see cref="Onnx.InputException"/>).</exception>
+    /// <exception cref="Onnx.UnsupportedModelException">The model cannot be explained with the method.</exception>
+    public override Task<DriftResponse> Drift(DriftRequest request, ServerCallContext context)
+    {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireModel(request.ModelId);
+        string? format = ReportFormat(request.Audience, request.Format);
+        if (format is not null)
+        {
+            caller.RequireAudience(request.Audience);
+        }
+
+        RequireRowLimit(request.BaselineRows.Count);
+        RequireRowLimit(request.CurrentRows.Count);
+        var defaults = new Core.Drift.DriftThresholds();
+        var thresholds = DriftService.RequireValid(new Core.Drift.DriftThresholds(
+            request.PsiThreshold == 0 ? defaults.Psi : request.PsiThreshold,
+            request.ChangeThreshold == 0 ? defaults.RelativeMeanAbsChange : request.ChangeThreshold,
+            request.MinimumShare == 0 ? defaults.MinimumMeanAbsShare : request.MinimumShare));
+        foreach (var (name, count) in (ReadOnlySpan<(string, int)>)[("baseline_rows", request.BaselineRows.Count), ("current_rows", request.CurrentRows.Count)])
+        {
+            if (count == 0)
+            {
+                throw new ArgumentException($"{name} is empty; expected at least one row in each dataset");
+            }
+        }
+
+        using var slot = concurrency.Enter(nameof(Drift));
+        var model = registry.Get(request.ModelId);
+        var baseline = RowConverter.ToTable(request.BaselineRows, model.Card, model.Onnx.OffsetColumnNames);
+        var current = RowConverter.ToTable(request.CurrentRows, model.Card, model.Onnx.OffsetColumnNames);
+        var options = SummarizeOptionsOf(request.Method, request.OutputSpace, request.Bins, context);
+        var outcome = DriftService.Compare(model, baseline, current, options, thresholds);
+        var response = SummaryProtoMapping.ToResponse(outcome);
+        if (format is not null)
+        {
+            response.Rendered = ReportService.Render(explanations.Views, outcome.Current, request.Audience, format, options.Bins, outcome);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private SummarizeOptions SummarizeOptionsOf(string method, string outputSpace, int bins, ServerCallContext context) =>
+        new(new ExplainOptions(method, outputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
                 MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken),
-            request.Bins == 0 ? Core.Summaries.SummaryOptions.DefaultBins : request.Bins,
-            request.Interactions,
-            request.CohortColumn.Length == 0 ? null : request.CohortColumn));
-        return Task.FromResult(SummaryProtoMapping.ToResponse(outcome));
+            bins == 0 ? Core.Summaries.SummaryOptions.DefaultBins : bins);
+
+    /// <summary>The report format a Summarize or Drift request asks for: null without an audience, else <c>html</c> or
+    /// <c>md</c> (empty and <c>markdown</c> are <c>md</c>); checked before anything is computed.</summary>
+    /// <exception cref="ArgumentException">A format without an audience, an audience without a report, or an unknown format.</exception>
+    private static string? ReportFormat(string audience, string format)
+    {
+        if (audience.Length == 0)
+        {
+            return format.Length == 0
+                ? null
+                : throw new ArgumentException($"format {MessageText.Quote(format)} is set but audience is empty: a report needs an audience, one of {string.Join(", ", Views.Reports.ReportViewBuilder.ReportAudiences)}");
+        }
+
+        string normalized = format switch { "" or "markdown" => "md", _ => format };
+        ReportService.RequireReport(audience, normalized);
+        return normalized;
     }
 
     private void RequireRowLimit(int rows)

@@ -80,8 +80,9 @@ public sealed class AuthTests(AuthServerFixture server)
         var unknown = await Assert.ThrowsAsync<RpcException>(() => Client.GetModelAsync(new GetModelRequest { ModelId = "mortgage" }, options).ResponseAsync);
         var compare = await Assert.ThrowsAsync<RpcException>(() => Client.CompareAsync(new CompareRequest { ModelId = "card-fraud", Methods = { "interventional", "exact" } }, options).ResponseAsync);
         var summarize = await Assert.ThrowsAsync<RpcException>(() => Client.SummarizeAsync(new SummarizeRequest { ModelId = "card-fraud" }, options).ResponseAsync);
+        var drift = await Assert.ThrowsAsync<RpcException>(() => Client.DriftAsync(new DriftRequest { ModelId = "card-fraud" }, options).ResponseAsync);
 
-        Assert.All([explain, model, unknown, compare, summarize], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
+        Assert.All([explain, model, unknown, compare, summarize, drift], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
         Assert.Equal("client 'loan-app' may not use model 'card-fraud'; its token allows the models credit-risk", explain.Status.Detail);
         Assert.Equal("credit-risk", (await Client.GetModelAsync(new GetModelRequest { ModelId = "credit-risk" }, options)).Id);
     }
@@ -97,6 +98,18 @@ public sealed class AuthTests(AuthServerFixture server)
 
         Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
         Assert.Equal("client 'loan-app' may not request the audience 'fraud-analyst'; its token allows the audiences customer,data-scientist", e.Status.Detail);
+    }
+
+    [Fact]
+    public async Task A_report_for_an_audience_outside_the_scope_is_PermissionDenied_for_Summarize_and_Drift()
+    {
+        var options = AuthServerFixture.With(server.LoanAppToken);
+
+        var summarize = await Assert.ThrowsAsync<RpcException>(() => Client.SummarizeAsync(new SummarizeRequest { ModelId = "credit-risk", Audience = "business-manager" }, options).ResponseAsync);
+        var drift = await Assert.ThrowsAsync<RpcException>(() => Client.DriftAsync(new DriftRequest { ModelId = "credit-risk", Audience = "business-manager" }, options).ResponseAsync);
+
+        Assert.All([summarize, drift], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
+        Assert.Contains("may not request the audience 'business-manager'", drift.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
