@@ -104,7 +104,10 @@ public static class ReportCharts
             Height = height,
             Marks = marks,
             Lines = [new ChartLine(left, 70, right, 70, "#555555"), new ChartLine(Px(X(0)), 16, Px(X(0)), 70, "#999999")],
-            Texts = [new ChartText(left, 82, Number(lo), "start"), new ChartText(Px(X(0)), 82, "0", "middle"), new ChartText(right, 82, Number(hi), "end")],
+            // The zero tick only between the ends, where it cannot overprint their labels.
+            Texts = lo < 0 && hi > 0
+                ? [new ChartText(left, 82, Number(lo), "start"), new ChartText(Px(X(0)), 82, "0", "middle"), new ChartText(right, 82, Number(hi), "end")]
+                : [new ChartText(left, 82, Number(lo), "start"), new ChartText(right, 82, Number(hi), "end")],
         };
     }
 

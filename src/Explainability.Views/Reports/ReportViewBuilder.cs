@@ -57,7 +57,7 @@ public static class ReportViewBuilder
                 TextBar.Horizontal(largest > 0 ? f.MeanAbsShap / largest : 0), i < k);
         }).ToList();
 
-        var groups = GroupsOf(summary, hidden, outcome);
+        var groups = GroupsOf(summary, card, hidden, outcome);
         var charted = features.Where(f => f.Charted).Select(f => summary.Features.First(s => s.Name == f.Name)).ToList();
         string importanceCaption = scientist
             ? $"Mean |SHAP| over {summary.RowCount} rows, in {unit}; bar length proportional to the value, strongest first."
@@ -139,18 +139,18 @@ public static class ReportViewBuilder
         }
 
         return mean > 0
-            ? ("raises", $"on average makes it more likely that {outcome}")
-            : ("lowers", $"on average makes it less likely that {outcome}");
+            ? ("raises", $"makes it more likely, on average, that {outcome}")
+            : ("lowers", $"makes it less likely, on average, that {outcome}");
     }
 
-    private static List<ReportGroup> GroupsOf(GlobalSummary summary, HashSet<string> hidden, string outcome)
+    private static List<ReportGroup> GroupsOf(GlobalSummary summary, ModelCard? card, HashSet<string> hidden, string outcome)
     {
         var shown = summary.Groups.Where(g => !g.Features.Any(hidden.Contains)).ToList();
         double total = shown.Sum(g => g.MeanAbsShap);
         return [.. shown.OrderByDescending(g => g.MeanAbsShap).ThenBy(g => g.Name, StringComparer.Ordinal).Select(g =>
         {
             var (direction, text) = Direction(g.MeanShap, g.MeanAbsShap, outcome);
-            return new ReportGroup(g.Name, g.Features, g.MeanAbsShap, g.MeanShap, total > 0 ? g.MeanAbsShap / total : 0, direction, text);
+            return new ReportGroup(g.Name, [.. g.Features.Select(f => Display(card, f))], g.MeanAbsShap, g.MeanShap, total > 0 ? g.MeanAbsShap / total : 0, direction, text);
         })];
     }
 
@@ -197,10 +197,14 @@ public static class ReportViewBuilder
         string how = !double.IsFinite(d.RelativeChange) ? "had no influence before and has some now"
             : d.RelativeChange >= 0 ? $"weighs {Percent(d.RelativeChange)} more than before"
             : $"weighs {Percent(-d.RelativeChange)} less than before";
-        string shape = d.Flags.Contains("psi") ? "; the way it affects individual cases has also shifted" : "";
-        return d.Flagged
-            ? $"{label} {how} in deciding whether {outcome}{shape}. Worth a review."
-            : $"{label} {how}; within the normal range.";
+        bool weight = d.Flags.Contains("mean_abs_change"), shape = d.Flags.Contains("psi");
+        return (weight, shape) switch
+        {
+            (true, true) => $"{label} {how} in deciding whether {outcome}, and the way it affects individual cases has shifted. Worth a review.",
+            (true, false) => $"{label} {how} in deciding whether {outcome}. Worth a review.",
+            (false, true) => $"{label} has much the same overall weight ({how}), but the way it affects individual cases has shifted. Worth a review.",
+            _ => $"{label} {how}; within the normal range.",
+        };
     }
 
     private static List<ReportOmission> Omissions(
