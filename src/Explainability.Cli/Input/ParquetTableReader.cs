@@ -84,7 +84,8 @@ internal static class ParquetTableReader
     private static async Task<IEnumerable<FeatureValue>> ReadColumn(ParquetRowGroupReader group, DataField field, int count, bool text, string path)
     {
         var type = field.ClrType;
-        if (type == typeof(string))
+        // Parquet.Net 6 reports a string column read from a file as ReadOnlyMemory<char>; both read as strings.
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var values = new string?[count];
             await group.ReadAsync(field, values.AsMemory());

@@ -242,13 +242,7 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="Onnx.UnsupportedModelException">The model cannot be explained with the method.</exception>
     public override Task<SummarizeResponse> Summarize(SummarizeRequest request, ServerCallContext context)
     {
-        var caller = AuthInterceptor.Of(context);
-        caller.RequireModel(request.ModelId);
-        string? format = ReportFormat(request.Audience, request.Format);
-        if (format is not null)
-        {
-            caller.RequireAudience(request.Audience);
-        }
+        string? format = RequireReportAccess(context, request.ModelId, request.Audience, request.Format);
 
         RequireRowLimit(request.Rows.Count);
         using var slot = concurrency.Enter(nameof(Summarize));
@@ -278,13 +272,7 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="Onnx.UnsupportedModelException">The model cannot be explained with the method.</exception>
     public override Task<DriftResponse> Drift(DriftRequest request, ServerCallContext context)
     {
-        var caller = AuthInterceptor.Of(context);
-        caller.RequireModel(request.ModelId);
-        string? format = ReportFormat(request.Audience, request.Format);
-        if (format is not null)
-        {
-            caller.RequireAudience(request.Audience);
-        }
+        string? format = RequireReportAccess(context, request.ModelId, request.Audience, request.Format);
 
         RequireRowLimit(request.BaselineRows.Count);
         RequireRowLimit(request.CurrentRows.Count);
@@ -320,6 +308,23 @@ public sealed partial class ExplainerGrpcService(
         new(new ExplainOptions(method, outputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
                 MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken),
             bins == 0 ? Core.Summaries.SummaryOptions.DefaultBins : bins);
+
+    /// <summary>Checks the caller's scope for the model and, when a report is asked, its audience; returns the report's
+    /// format (<see cref="ReportFormat"/>).</summary>
+    /// <exception cref="PermissionDeniedException">The model or the audience is outside the caller's scope.</exception>
+    /// <exception cref="ArgumentException">As <see cref="ReportFormat"/>.</exception>
+    private static string? RequireReportAccess(ServerCallContext context, string modelId, string audience, string format)
+    {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireModel(modelId);
+        string? normalized = ReportFormat(audience, format);
+        if (normalized is not null)
+        {
+            caller.RequireAudience(audience);
+        }
+
+        return normalized;
+    }
 
     /// <summary>The report format a Summarize or Drift request asks for: null without an audience, else <c>html</c> or
     /// <c>md</c> (empty and <c>markdown</c> are <c>md</c>); checked before anything is computed.</summary>

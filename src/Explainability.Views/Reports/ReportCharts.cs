@@ -55,19 +55,7 @@ public static class ReportCharts
             texts.Add(new ChartText(Px(LabelWidth + w + 4), Px(y + 12), Number(value), "start"));
         }
 
-        double height = Top + (features.Count * RowHeight) + 6;
-        return new ReportChart
-        {
-            Kind = "importance",
-            Feature = "",
-            Title = title,
-            Caption = caption,
-            Width = Width,
-            Height = Px(height),
-            Marks = marks,
-            Lines = [new ChartLine(LabelWidth, 0, LabelWidth, Px(height), "#555555")],
-            Texts = texts,
-        };
+        return BarRows("importance", title, caption, LabelWidth, marks, texts);
     }
 
     /// <summary>A beeswarm of one feature from its binned SHAP values: one point per non-empty bin at the bin's centre on
@@ -175,17 +163,23 @@ public static class ReportCharts
             texts.Add(new ChartText(LabelWidth - 6, Px(y + 12), label, "end"));
         }
 
-        double height = Top + (features.Count * RowHeight) + 6;
+        return BarRows("drift", title, caption, axis, marks, texts);
+    }
+
+    /// <summary>A chart of one horizontal bar per row, with a vertical axis at <paramref name="axis"/>.</summary>
+    private static ReportChart BarRows(string kind, string title, string caption, double axis, List<ChartMark> marks, List<ChartText> texts)
+    {
+        double height = Px(Top + (marks.Count * RowHeight) + 6);
         return new ReportChart
         {
-            Kind = "drift",
+            Kind = kind,
             Feature = "",
             Title = title,
             Caption = caption,
             Width = Width,
-            Height = Px(height),
+            Height = height,
             Marks = marks,
-            Lines = [new ChartLine(Px(axis), 0, Px(axis), Px(height), "#555555")],
+            Lines = [new ChartLine(Px(axis), 0, Px(axis), height, "#555555")],
             Texts = texts,
         };
     }
