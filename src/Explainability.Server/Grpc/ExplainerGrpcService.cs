@@ -181,6 +181,20 @@ public sealed partial class ExplainerGrpcService(
         return Task.FromResult(new RenderResponse { ExplanationId = recorded.ExplanationId, View = recorded.View, Sequence = recorded.Sequence });
     }
 
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The id is malformed.</exception>
+    /// <exception cref="ExplanationNotFoundException">No report has the id.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
+    /// <exception cref="PermissionDeniedException">The caller has no ledger-read right, or the report's model is outside its scope.</exception>
+    public override Task<RecordedReport> GetReport(GetReportRequest request, ServerCallContext context)
+    {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireLedgerRead("GetReport");
+        var report = ledger.GetReport(request.ReportId);
+        caller.RequireModel(report.ModelId);
+        return Task.FromResult(report);
+    }
+
     /// <summary>The caller as the ledger records it: the authenticated client (with authentication off the
     /// <see cref="ClientHeader"/> header, cut to <see cref="MaxClientLength"/> characters, or <c>anonymous</c>), and the gRPC peer.</summary>
     private static LedgerCaller Caller(ServerCallContext context) => new(AuthInterceptor.Of(context).Client, context.Peer ?? "");
@@ -257,7 +271,9 @@ public sealed partial class ExplainerGrpcService(
         var response = SummaryProtoMapping.ToResponse(outcome);
         if (format is not null)
         {
-            response.Rendered = ReportService.Render(explanations.Views, outcome, request.Audience, format, options.Bins);
+            var view = ReportService.Build(explanations.Views, outcome, request.Audience, options.Bins);
+            response.Rendered = explanations.Views.Renderer.RenderReport(view, format);
+            response.ReportId = ledger.RecordReport(view, format, response.Rendered, LedgerService.ServedBySummarize, Caller(context));
         }
 
         return Task.FromResult(response);
@@ -298,7 +314,9 @@ public sealed partial class ExplainerGrpcService(
         var response = SummaryProtoMapping.ToResponse(outcome);
         if (format is not null)
         {
-            response.Rendered = ReportService.Render(explanations.Views, outcome.Current, request.Audience, format, options.Bins, outcome);
+            var view = ReportService.Build(explanations.Views, outcome.Current, request.Audience, options.Bins, outcome);
+            response.Rendered = explanations.Views.Renderer.RenderReport(view, format);
+            response.ReportId = ledger.RecordReport(view, format, response.Rendered, LedgerService.ServedByDrift, Caller(context));
         }
 
         return Task.FromResult(response);

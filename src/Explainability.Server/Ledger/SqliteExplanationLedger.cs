@@ -15,7 +15,10 @@ namespace Explainability.Server.Ledger;
 /// </summary>
 /// <remarks>Schema version <see cref="SchemaVersion"/>: <c>schema_version(version)</c>; <c>explanations(id, recorded_at,
 /// client, model_id, model_version, method, record)</c> with <c>record</c> the serialized <c>RecordedExplanation</c>;
-/// <c>views(seq, explanation_id, audience, language, format, recorded_at, record)</c>.</remarks>
+/// <c>views(seq, explanation_id, audience, language, format, recorded_at, record)</c>; <c>reports(id, recorded_at, client,
+/// model_id, model_version, audience, format, record)</c> with <c>record</c> the serialized <c>RecordedReport</c>. The
+/// reports table was added without a new version: it is created when a ledger of version 1 without it is opened, and a
+/// server that does not know it leaves it alone.</remarks>
 public sealed class SqliteExplanationLedger : IExplanationLedger
 {
     /// <summary>The schema version this code writes and reads.</summary>
@@ -181,11 +184,7 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
                 }
 
                 transaction.Commit();
-                if (++_appendsSinceCheckpoint >= CheckpointEveryAppends)
-                {
-                    _appendsSinceCheckpoint = 0;
-                    _checkpointWanted.Release();
-                }
+                CountAppend();
 
                 return sequences;
             }
@@ -194,6 +193,60 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
                 throw new LedgerUnavailableException($"the ledger could not record the call, so it was not answered: {e.Message}", e);
             }
         }
+    }
+
+    /// <inheritdoc />
+    public void AppendReport(LedgerReportRecord report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                using var insert = _connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO reports (id, recorded_at, client, model_id, model_version, audience, format, record)
+                    VALUES ($id, $at, $client, $model, $version, $audience, $format, $record);
+                    """;
+                insert.Parameters.AddWithValue("$id", report.Id);
+                insert.Parameters.AddWithValue("$at", Timestamp(report.RecordedAt));
+                insert.Parameters.AddWithValue("$client", report.Client);
+                insert.Parameters.AddWithValue("$model", report.ModelId);
+                insert.Parameters.AddWithValue("$version", report.ModelVersion);
+                insert.Parameters.AddWithValue("$audience", report.Audience);
+                insert.Parameters.AddWithValue("$format", report.Format);
+                insert.Parameters.AddWithValue("$record", report.Record);
+                insert.ExecuteNonQuery(); // one statement: its own transaction, durable when it returns (synchronous=FULL)
+                CountAppend();
+            }
+            catch (SqliteException e)
+            {
+                throw new LedgerUnavailableException($"the ledger could not record the report, so it was not answered: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Counts a committed append, asking for a background checkpoint every <see cref="CheckpointEveryAppends"/>; under <c>_lock</c>.</summary>
+    private void CountAppend()
+    {
+        if (++_appendsSinceCheckpoint >= CheckpointEveryAppends)
+        {
+            _appendsSinceCheckpoint = 0;
+            _checkpointWanted.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public LedgerReportRecord? FindReport(string id)
+    {
+        var found = Query(
+            "SELECT id, recorded_at, client, model_id, model_version, audience, format, record FROM reports WHERE id = $id;",
+            command => command.Parameters.AddWithValue("$id", id),
+            reader => new LedgerReportRecord(
+                reader.GetString(0), ParseTimestamp(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), (byte[])reader.GetValue(7)));
+        return found.Count == 0 ? null : found[0];
     }
 
     /// <inheritdoc />
@@ -317,6 +370,15 @@ public sealed class SqliteExplanationLedger : IExplanationLedger
                 recorded_at TEXT NOT NULL,
                 record BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS views_by_explanation ON views(explanation_id, seq);
+            CREATE TABLE IF NOT EXISTS reports (
+                id TEXT PRIMARY KEY NOT NULL,
+                recorded_at TEXT NOT NULL,
+                client TEXT NOT NULL,
+                model_id TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                audience TEXT NOT NULL,
+                format TEXT NOT NULL,
+                record BLOB NOT NULL);
             """, SchemaVersion, "ledger", path);
 
     private static void Execute(SqliteConnection connection, string sql) => SqliteSchema.Execute(connection, sql);

@@ -131,6 +131,22 @@ public sealed class AuthTests(AuthServerFixture server)
     }
 
     [Fact]
+    public async Task A_report_is_recorded_with_its_client_and_only_a_ledger_reader_may_GetReport()
+    {
+        var loanApp = AuthServerFixture.With(server.LoanAppToken);
+        var request = new SummarizeRequest { ModelId = "credit-risk", Audience = "data-scientist", Format = "md" };
+        request.Rows.Add(Request("credit-risk").Rows);
+        string id = (await Client.SummarizeAsync(request, loanApp)).ReportId;
+
+        var get = await Assert.ThrowsAsync<RpcException>(() => Client.GetReportAsync(new GetReportRequest { ReportId = id }, loanApp).ResponseAsync);
+        var report = await Client.GetReportAsync(new GetReportRequest { ReportId = id }, AuthServerFixture.With(server.AuditorToken));
+
+        Assert.Equal(StatusCode.PermissionDenied, get.StatusCode);
+        Assert.Equal("client 'loan-app' may not read the ledger (GetReport); its token has no ledger-read right (tokens issue --ledger-read)", get.Status.Detail);
+        Assert.Equal((id, AuthServerFixture.LoanApp, "Summarize"), (report.ReportId, report.Client, report.ServedBy));
+    }
+
+    [Fact]
     public async Task A_ledger_reader_is_still_held_to_its_models()
     {
         string id = (await Client.ExplainAsync(Request("card-fraud"), AuthServerFixture.With(server.AuditorToken))).Rows[0].ExplanationId;

@@ -73,6 +73,49 @@ public sealed class DriftRpcTests(ServerFixture server)
         Assert.Contains(audience == "business-manager" ? "Loan duration" : "duration", response.Rendered, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_rendered_report_is_recorded_in_the_ledger_as_served_and_a_report_not_asked_for_is_not()
+    {
+        var request = new DriftRequest { ModelId = "credit-risk", Audience = "business-manager", Format = "html" };
+        request.BaselineRows.Add(server.BackgroundRows("credit-risk", Picked));
+        request.CurrentRows.Add(Shift(server.BackgroundRows("credit-risk", [.. Picked.Take(80)]), "duration", 48));
+        var plain = new DriftRequest { ModelId = "credit-risk" };
+        plain.BaselineRows.Add(request.BaselineRows);
+        plain.CurrentRows.Add(request.CurrentRows);
+
+        var response = await server.Client.DriftAsync(request, new Metadata { { "client", "risk-office" } });
+        var recorded = await server.Client.GetReportAsync(new GetReportRequest { ReportId = response.ReportId });
+        var unrendered = await server.Client.DriftAsync(plain);
+
+        Assert.Matches("^[0-9a-f]{32}$", response.ReportId);
+        Assert.Equal((response.ReportId, "Drift", "risk-office"), (recorded.ReportId, recorded.ServedBy, recorded.Client));
+        Assert.Equal(response.Rendered, recorded.Rendered);
+        Assert.Equal(("credit-risk", response.ModelVersion, response.ModelSha256, "tree_path_dependent", "margin"),
+            (recorded.ModelId, recorded.ModelVersion, recorded.ModelSha256, recorded.Method, recorded.OutputSpace));
+        Assert.Equal(("business-manager", "html", 80, 120), (recorded.Audience, recorded.Format, recorded.Rows, recorded.BaselineRows));
+        // The response's parameters are the baseline's, the report's the current rows' (whose agreement with ONNX Runtime is their own).
+        Assert.Equal(response.Parameters.Where(p => p.Key != "runtime_max_abs_error"), recorded.Parameters.Where(p => p.Key != "runtime_max_abs_error"));
+        Assert.Equal(response.Parameters.Keys.Order(), recorded.Parameters.Keys.Order());
+        Assert.Contains(recorded.Omissions, o => o.Kind == "beyond-top-k" && o.HasShare && o.Features.Count == 15);
+        foreach (var o in recorded.Omissions)
+        {
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(o.Description), response.Rendered, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("", unrendered.ReportId);
+    }
+
+    [Theory]
+    [InlineData("0123", StatusCode.InvalidArgument, "report id '0123' is malformed")]
+    [InlineData("00000000000000000000000000000000", StatusCode.NotFound, "no report '00000000000000000000000000000000' in the ledger")]
+    public async Task GetReport_of_a_malformed_or_unknown_id_names_it(string id, StatusCode status, string message)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => server.Client.GetReportAsync(new GetReportRequest { ReportId = id }).ResponseAsync);
+
+        Assert.Equal(status, e.StatusCode);
+        Assert.Contains(message, e.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(-1, 0, "", "", 1, "the psi threshold is -1; expected a finite number of 0 or more")]
     [InlineData(0, 0, "customer", "", 1, "audience 'customer' has no report; expected one of: data-scientist, business-manager")]
