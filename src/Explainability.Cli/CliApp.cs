@@ -31,6 +31,7 @@ internal static class CliApp
         new DriftCommand(output),
         new ExplainCommand(output),
         new RenderCommand(output),
+        new ReportCommand(output),
         new ServeCommand(output),
         new SummarizeCommand(output),
         new TokensCommand(output),

@@ -131,6 +131,22 @@ public abstract class ExplanationLedgerTests : IDisposable
         Assert.All(all, a => Assert.Equal(a.Sequence, ledger.ViewsOf(a.Id).Single().Sequence));
     }
 
+    [Fact]
+    public void A_report_reads_back_with_the_same_fields_and_bytes_and_its_id_is_recorded_once()
+    {
+        string address = NewLedger();
+        var report = new LedgerReportRecord(new string('c', 32), T0.AddTicks(11), "risk-office", "credit-risk", "1.0.0", "data-scientist", "md", [9, 0, 255, 7]);
+        using var ledger = Open(address);
+        ledger.AppendReport(report);
+
+        var found = ledger.FindReport(report.Id)!;
+        Assert.Equal(report with { Record = [] }, found with { Record = [] });
+        Assert.Equal(report.Record, found.Record);
+        Assert.Null(ledger.FindReport(new string('d', 32)));
+        Assert.Throws<LedgerUnavailableException>(() => ledger.AppendReport(report with { Format = "html" }));
+        Assert.Equal("md", ledger.FindReport(report.Id)!.Format);
+    }
+
     protected static LedgerRecord Record(string name, DateTimeOffset at) =>
         new(ExplanationIds.New(), at, "client-" + name, "credit-risk", "1.0.0", "tree_path_dependent", [.. System.Text.Encoding.UTF8.GetBytes(name)]);
 

@@ -36,6 +36,39 @@ public sealed class SqliteExplanationLedgerTests : ExplanationLedgerTests
     }
 
     [Fact]
+    public void A_ledger_written_before_reports_gets_the_reports_table_on_open_and_keeps_a_report_across_reopening()
+    {
+        string path = NewLedgerPath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version (version) VALUES (1);
+                CREATE TABLE explanations (id TEXT PRIMARY KEY NOT NULL, recorded_at TEXT NOT NULL, client TEXT NOT NULL,
+                    model_id TEXT NOT NULL, model_version TEXT NOT NULL, method TEXT NOT NULL, record BLOB NOT NULL);
+                CREATE TABLE views (seq INTEGER PRIMARY KEY AUTOINCREMENT, explanation_id TEXT NOT NULL REFERENCES explanations(id),
+                    audience TEXT NOT NULL, language TEXT NOT NULL, format TEXT NOT NULL, recorded_at TEXT NOT NULL, record BLOB NOT NULL);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        var report = new LedgerReportRecord(new string('a', 32), T0.AddTicks(7), "risk-office", "credit-risk", "1.0.0", "business-manager", "html", [1, 2, 3]);
+        using (var ledger = SqliteExplanationLedger.Open(path))
+        {
+            ledger.AppendReport(report);
+        }
+
+        using var reopened = SqliteExplanationLedger.Open(path);
+        var found = reopened.FindReport(report.Id)!;
+        Assert.Equal(report with { Record = [] }, found with { Record = [] });
+        Assert.Equal(report.Record, found.Record);
+        Assert.Null(reopened.FindReport(new string('b', 32)));
+    }
+
+    [Fact]
     public void The_file_uses_a_write_ahead_log_and_records_its_schema_version()
     {
         string path = NewLedgerPath();

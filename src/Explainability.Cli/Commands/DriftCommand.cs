@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
+using Explainability.Cli.Input;
 using Explainability.Cli.Output;
 using Explainability.Core.Data;
 using Explainability.Core.Drift;
-using Explainability.Core.Explanations;
 using Explainability.Server.Explaining;
 using Explainability.Server.Models;
+using Explainability.Server.Summaries;
 
 namespace Explainability.Cli.Commands;
 
@@ -13,7 +14,8 @@ namespace Explainability.Cli.Commands;
 /// <c>drift --model &lt;folder | file.onnx&gt; --baseline a.csv --current b.csv [--method M] [--psi X] [--change X]
 /// [--format text|json] [--out FILE]</c>: attribution drift between two datasets (README, "drift"): both are explained
 /// with the same model, method and output space as <c>explain</c> explains them, then per feature
-/// <see cref="AttributionDrift"/> compares their SHAP values of the explained output.
+/// <see cref="AttributionDrift"/> compares their SHAP values of the explained output (<see cref="DriftService"/>, as the
+/// <c>Drift</c> RPC). Rendered for an audience with <c>report --compare</c>.
 /// </summary>
 /// <remarks>Input as for <c>explain</c>; failures exit with 2, as there (and thresholds that are negative).</remarks>
 internal sealed class DriftCommand(TextWriter output) : ICliCommand
@@ -24,8 +26,8 @@ internal sealed class DriftCommand(TextWriter output) : ICliCommand
     public Command Build()
     {
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
-        var baseline = new Option<string>("--baseline") { Description = "CSV of the baseline rows (for example last month)", Required = true };
-        var current = new Option<string>("--current") { Description = "CSV of the current rows (for example this month)", Required = true };
+        var baseline = new Option<string>("--baseline") { Description = "CSV or .parquet file of the baseline rows (for example last month)", Required = true };
+        var current = new Option<string>("--current") { Description = "CSV or .parquet file of the current rows (for example this month)", Required = true };
         var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
         var psi = new Option<double>("--psi") { Description = "PSI at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().Psi };
         var change = new Option<double>("--change") { Description = "Relative change of mean |SHAP| at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange };
@@ -66,14 +68,12 @@ internal sealed class DriftCommand(TextWriter output) : ICliCommand
             ExplainCommand.RequireOutDoesNotOverwriteInputs(outFile, baselinePath, currentPath, modelPath);
         }
 
-        var header = CsvTableReader.Parse(ExplainCommand.FirstLine(baselinePath), baselinePath).Columns;
-        using var loaded = LoadedModel.Load(modelPath, header);
-        var options = new ExplainOptions(method, AllowExtraColumns: true, DegreeOfParallelism: Environment.ProcessorCount);
-        var a = Explain(loaded, baselinePath, options);
-        var b = Explain(loaded, currentPath, options);
-        int outputIndex = loaded.ExplainedOutput(a);
-        var drift = AttributionDrift.Compare(a.FeatureNames, Column(a, outputIndex), Column(b, outputIndex), thresholds);
-        var report = new DriftReport(loaded.Id, loaded.Version, a.Method, a.OutputSpace.ToString().ToLowerInvariant(), a.OutputNames[outputIndex], a.RowCount, b.RowCount, thresholds, drift);
+        using var loaded = LoadedModel.Load(modelPath, InputTable.Columns(baselinePath));
+        var options = new SummarizeOptions(new ExplainOptions(method, AllowExtraColumns: true, DegreeOfParallelism: Environment.ProcessorCount));
+        var outcome = DriftService.Compare(loaded, Read(loaded, baselinePath), Read(loaded, currentPath), options, thresholds);
+        var a = outcome.Baseline.Whole;
+        var report = new DriftReport(loaded.Id, loaded.Version, a.Method, a.OutputSpace.ToString().ToLowerInvariant(), a.OutputName, a.RowCount,
+            outcome.Current.Whole.RowCount, thresholds, outcome.Features);
 
         using var writer = outFile is null ? null : new StreamWriter(outFile);
         var target = (TextWriter?)writer ?? output;
@@ -91,26 +91,10 @@ internal sealed class DriftCommand(TextWriter output) : ICliCommand
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private static Explanation Explain(LoadedModel model, string path, ExplainOptions options)
+    private static FeatureTable Read(LoadedModel model, string path)
     {
-        var rows = LoadedModel.ReadTable(path, model.Card);
+        var rows = InputTable.Read(path, model.Card);
         ExplainCommand.RequireOnlyModelInputs(model, rows);
-        return ExplanationService.Explain(model, rows, options).Explanation;
-    }
-
-    /// <summary>SHAP values of one output, <c>[rows, features]</c>.</summary>
-    private static double[] Column(Explanation e, int output)
-    {
-        int m = e.FeatureCount, k = e.OutputCount;
-        var values = new double[e.RowCount * m];
-        for (int r = 0; r < e.RowCount; r++)
-        {
-            for (int f = 0; f < m; f++)
-            {
-                values[(r * m) + f] = e.ShapValues[(((r * m) + f) * k) + output];
-            }
-        }
-
-        return values;
+        return rows;
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Explainability.Cli.Input;
 using Explainability.Cli.Output;
-using Explainability.Core.Data;
 using Explainability.Core.Summaries;
 using Explainability.Server.Explaining;
 using Explainability.Server.Models;
@@ -9,7 +9,7 @@ using Explainability.Server.Summaries;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>summarize --model &lt;folder | file.onnx&gt; --input rows.csv [--cohort COLUMN] [--interactions K] [--bins B]
+/// <c>summarize --model &lt;folder | file.onnx&gt; --input rows.csv|rows.parquet [--cohort COLUMN] [--interactions K] [--bins B]
 /// [--format json|text] [--out FILE]</c>: a global summary of the model's explanations over the rows (README, "summarize"),
 /// computed by <see cref="SummaryService"/> over chunks of rows explained as <c>explain</c> explains them.
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class SummarizeCommand(TextWriter output) : ICliCommand
     public Command Build()
     {
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
-        var input = new Option<string>("--input") { Description = "CSV of rows to summarize (header = feature names; empty or NaN = missing)", Required = true };
+        var input = new Option<string>("--input") { Description = "CSV (header = feature names; empty or NaN = missing) or .parquet file of rows to summarize", Required = true };
         var cohort = new Option<string?>("--cohort") { Description = "A column of the input whose values split the rows into cohorts" };
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; default 0: none)" }.WholeNumber();
         var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence data (default {SummaryOptions.DefaultBins}, at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber();
@@ -64,9 +64,8 @@ internal sealed class SummarizeCommand(TextWriter output) : ICliCommand
             ExplainCommand.RequireOutDoesNotOverwriteInputs(outFile, inputPath, null, modelPath);
         }
 
-        var header = CsvTableReader.Parse(ExplainCommand.FirstLine(inputPath), inputPath).Columns;
-        using var loaded = LoadedModel.Load(modelPath, header);
-        var rows = LoadedModel.ReadTable(inputPath, loaded.Card);
+        using var loaded = LoadedModel.Load(modelPath, InputTable.Columns(inputPath));
+        var rows = InputTable.Read(inputPath, loaded.Card);
         ExplainCommand.RequireOnlyModelInputs(loaded, rows, options.CohortColumn);
         var outcome = SummaryService.Summarize(loaded, rows, options);
 

@@ -197,6 +197,20 @@ public sealed partial class ExplainerGrpcService(
         });
     }
 
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The id is malformed.</exception>
+    /// <exception cref="ExplanationNotFoundException">No report has the id.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
+    /// <exception cref="PermissionDeniedException">The caller has no ledger-read right, or the report's model is outside its scope.</exception>
+    public override Task<RecordedReport> GetReport(GetReportRequest request, ServerCallContext context)
+    {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireLedgerRead("GetReport");
+        var report = ledger.GetReport(request.ReportId);
+        caller.RequireModel(report.ModelId);
+        return Task.FromResult(report);
+    }
+
     /// <summary>The caller as the ledger records it: the authenticated client (with authentication off the
     /// <see cref="ClientHeader"/> header, cut to <see cref="MaxClientLength"/> characters, or <c>anonymous</c>), and the gRPC peer.</summary>
     private static LedgerCaller Caller(ServerCallContext context) => new(AuthInterceptor.Of(context).Client, context.Peer ?? "");
@@ -253,23 +267,117 @@ public sealed partial class ExplainerGrpcService(
     /// <exception cref="RequestLimitException">More rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
     /// <exception cref="ModelNotFoundException">No model has the id.</exception>
     /// <exception cref="ArgumentException">Unknown method or output space; bins or interactions out of range; interactions
-    /// with a method other than tree_path_dependent; an unknown cohort column or bad rows (<see cref="Onnx.InputException"/>).</exception>
+    /// with a method other than tree_path_dependent; an unknown cohort column or bad rows (<see cref="Onnx.InputException"/>);
+    /// a report audience without a report, an unknown report format, or a format without an audience.</exception>
+    /// <exception cref="PermissionDeniedException">The model, or the audience of the report, is outside the caller's scope.</exception>
     /// <exception cref="Onnx.UnsupportedModelException">The model cannot be explained with the method.</exception>
     public override Task<SummarizeResponse> Summarize(SummarizeRequest request, ServerCallContext context)
     {
-        AuthInterceptor.Of(context).RequireModel(request.ModelId);
+        string? format = RequireReportAccess(context, request.ModelId, request.Audience, request.Format);
+
         RequireRowLimit(request.Rows.Count);
         using var slot = concurrency.Enter(nameof(Summarize));
         using var lease = registry.Acquire(request.ModelId);
         var model = lease.Model;
         var rows = RowConverter.ToTable(request.Rows, model.Card, model.Onnx.OffsetColumnNames);
-        var outcome = SummaryService.Summarize(model, rows, new SummarizeOptions(
-            new ExplainOptions(request.Method, request.OutputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
+        var options = SummarizeOptionsOf(request.Method, request.OutputSpace, request.Bins, context);
+        var outcome = SummaryService.Summarize(model, rows, options with
+        {
+            Interactions = request.Interactions,
+            CohortColumn = request.CohortColumn.Length == 0 ? null : request.CohortColumn,
+        });
+        var response = SummaryProtoMapping.ToResponse(outcome);
+        if (format is not null)
+        {
+            var view = ReportService.Build(explanations.Views, outcome, request.Audience, options.Bins);
+            response.Rendered = explanations.Views.Renderer.RenderReport(view, format);
+            response.ReportId = ledger.RecordReport(view, format, response.Rendered, LedgerService.ServedBySummarize, Caller(context));
+        }
+
+        return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="PermissionDeniedException">The model, or the audience of the report, is outside the caller's scope.</exception>
+    /// <exception cref="RequestLimitException">A dataset has more rows than <see cref="ExplainabilityServerOptions.MaxRowsPerRequest"/>.</exception>
+    /// <exception cref="ModelNotFoundException">No model has the id.</exception>
+    /// <exception cref="ArgumentException">A dataset without rows; a negative threshold; an unknown method, output space,
+    /// audience or format; bins out of range; bad rows (<see cref="Onnx.InputException"/>).</exception>
+    /// <exception cref="Onnx.UnsupportedModelException">The model cannot be explained with the method.</exception>
+    public override Task<DriftResponse> Drift(DriftRequest request, ServerCallContext context)
+    {
+        string? format = RequireReportAccess(context, request.ModelId, request.Audience, request.Format);
+
+        RequireRowLimit(request.BaselineRows.Count);
+        RequireRowLimit(request.CurrentRows.Count);
+        var defaults = new Core.Drift.DriftThresholds();
+        var thresholds = DriftService.RequireValid(new Core.Drift.DriftThresholds(
+            request.PsiThreshold == 0 ? defaults.Psi : request.PsiThreshold,
+            request.ChangeThreshold == 0 ? defaults.RelativeMeanAbsChange : request.ChangeThreshold,
+            request.MinimumShare == 0 ? defaults.MinimumMeanAbsShare : request.MinimumShare));
+        foreach (var (name, count) in (ReadOnlySpan<(string, int)>)[("baseline_rows", request.BaselineRows.Count), ("current_rows", request.CurrentRows.Count)])
+        {
+            if (count == 0)
+            {
+                throw new ArgumentException($"{name} is empty; expected at least one row in each dataset");
+            }
+        }
+
+        using var slot = concurrency.Enter(nameof(Drift));
+        using var lease = registry.Acquire(request.ModelId);
+        var model = lease.Model;
+        var baseline = RowConverter.ToTable(request.BaselineRows, model.Card, model.Onnx.OffsetColumnNames);
+        var current = RowConverter.ToTable(request.CurrentRows, model.Card, model.Onnx.OffsetColumnNames);
+        var options = SummarizeOptionsOf(request.Method, request.OutputSpace, request.Bins, context);
+        var outcome = DriftService.Compare(model, baseline, current, options, thresholds);
+        var response = SummaryProtoMapping.ToResponse(outcome);
+        if (format is not null)
+        {
+            var view = ReportService.Build(explanations.Views, outcome.Current, request.Audience, options.Bins, outcome);
+            response.Rendered = explanations.Views.Renderer.RenderReport(view, format);
+            response.ReportId = ledger.RecordReport(view, format, response.Rendered, LedgerService.ServedByDrift, Caller(context));
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private SummarizeOptions SummarizeOptionsOf(string method, string outputSpace, int bins, ServerCallContext context) =>
+        new(new ExplainOptions(method, outputSpace, AllowExtraColumns: false, options.DegreeOfParallelism,
                 MaxModelEvaluations: options.MaxModelEvaluationsPerRequest, CancellationToken: context.CancellationToken),
-            request.Bins == 0 ? Core.Summaries.SummaryOptions.DefaultBins : request.Bins,
-            request.Interactions,
-            request.CohortColumn.Length == 0 ? null : request.CohortColumn));
-        return Task.FromResult(SummaryProtoMapping.ToResponse(outcome));
+            bins == 0 ? Core.Summaries.SummaryOptions.DefaultBins : bins);
+
+    /// <summary>Checks the caller's scope for the model and, when a report is asked, its audience; returns the report's
+    /// format (<see cref="ReportFormat"/>).</summary>
+    /// <exception cref="PermissionDeniedException">The model or the audience is outside the caller's scope.</exception>
+    /// <exception cref="ArgumentException">As <see cref="ReportFormat"/>.</exception>
+    private static string? RequireReportAccess(ServerCallContext context, string modelId, string audience, string format)
+    {
+        var caller = AuthInterceptor.Of(context);
+        caller.RequireModel(modelId);
+        string? normalized = ReportFormat(audience, format);
+        if (normalized is not null)
+        {
+            caller.RequireAudience(audience);
+        }
+
+        return normalized;
+    }
+
+    /// <summary>The report format a Summarize or Drift request asks for: null without an audience, else <c>html</c> or
+    /// <c>md</c> (empty and <c>markdown</c> are <c>md</c>); checked before anything is computed.</summary>
+    /// <exception cref="ArgumentException">A format without an audience, an audience without a report, or an unknown format.</exception>
+    private static string? ReportFormat(string audience, string format)
+    {
+        if (audience.Length == 0)
+        {
+            return format.Length == 0
+                ? null
+                : throw new ArgumentException($"format {MessageText.Quote(format)} is set but audience is empty: a report needs an audience, one of {string.Join(", ", Views.Reports.ReportViewBuilder.ReportAudiences)}");
+        }
+
+        string normalized = format switch { "" or "markdown" => "md", _ => format };
+        ReportService.RequireReport(audience, normalized);
+        return normalized;
     }
 
     private void RequireRowLimit(int rows)

@@ -4,7 +4,8 @@ using Proto = Explainability.Protos;
 
 namespace Explainability.Server.Grpc;
 
-/// <summary>Maps a <see cref="SummaryOutcome"/> to the <c>SummarizeResponse</c> message.</summary>
+/// <summary>Maps a <see cref="SummaryOutcome"/> to the <c>SummarizeResponse</c> message and a <see cref="DriftOutcome"/> to
+/// the <c>DriftResponse</c> message.</summary>
 internal static class SummaryProtoMapping
 {
     /// <summary>The response: model, method, space, parameters, the whole summary and the cohorts.</summary>
@@ -19,6 +20,7 @@ internal static class SummaryProtoMapping
             OutputSpace = outcome.Whole.OutputSpace.ToString().ToLowerInvariant(),
             Summary = ToMessage(outcome.Whole),
             CohortColumn = outcome.CohortColumn ?? "",
+            BaseValue = outcome.BaseValue,
         };
         foreach (var (key, value) in outcome.Parameters)
         {
@@ -29,6 +31,53 @@ internal static class SummaryProtoMapping
             var message = new Proto.CohortSummary { Value = cohort.Value, Summary = ToMessage(cohort.Summary) };
             message.MeanAbsShapDifference.Add(cohort.MeanAbsShapDifference);
             response.Cohorts.Add(message);
+        }
+
+        return response;
+    }
+
+    /// <summary>The response: model, method, space, the baseline's parameters, the row counts, the thresholds applied and
+    /// every feature's drift; <c>rendered</c> is left empty for the caller to fill.</summary>
+    public static Proto.DriftResponse ToResponse(DriftOutcome outcome)
+    {
+        var baseline = outcome.Baseline;
+        var response = new Proto.DriftResponse
+        {
+            ModelId = baseline.Model.Id,
+            ModelVersion = baseline.Model.Version,
+            ModelSha256 = baseline.Model.Sha256,
+            Method = baseline.Whole.Method,
+            OutputSpace = baseline.Whole.OutputSpace.ToString().ToLowerInvariant(),
+            Output = baseline.Whole.OutputName,
+            BaselineRows = baseline.Whole.RowCount,
+            CurrentRows = outcome.Current.Whole.RowCount,
+            Thresholds = new Proto.DriftThresholds
+            {
+                Psi = outcome.Thresholds.Psi,
+                RelativeMeanAbsChange = outcome.Thresholds.RelativeMeanAbsChange,
+                MinimumMeanAbsShare = outcome.Thresholds.MinimumMeanAbsShare,
+            },
+            Flagged = outcome.Features.Count(f => f.Flagged),
+        };
+        foreach (var (key, value) in baseline.Parameters)
+        {
+            response.Parameters[key] = value;
+        }
+
+        foreach (var f in outcome.Features)
+        {
+            var message = new Proto.FeatureDrift
+            {
+                Feature = f.Feature,
+                BaselineMeanAbsShap = f.BaselineMeanAbs,
+                CurrentMeanAbsShap = f.CurrentMeanAbs,
+                MeanAbsChange = f.MeanAbsChange,
+                RelativeChange = f.RelativeChange,
+                Psi = f.Psi,
+                Wasserstein = f.Wasserstein,
+            };
+            message.Flags.Add(f.Flags);
+            response.Features.Add(message);
         }
 
         return response;

@@ -1,7 +1,7 @@
 namespace Explainability.Server.Ledger;
 
 /// <summary>
-/// The durable record of what was served: explanations and the views served of them. An append returns only once its
+/// The durable record of what was served: explanations and the views served of them, and the global reports served. An append returns only once its
 /// records are durable; a failed append stores nothing of it. Implementations are thread-safe.
 /// </summary>
 public interface IExplanationLedger : IDisposable
@@ -26,6 +26,14 @@ public interface IExplanationLedger : IDisposable
     /// <summary>The <paramref name="limit"/> most recently recorded explanations, newest first.</summary>
     /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
     IReadOnlyList<LedgerRecord> Recent(int limit);
+
+    /// <summary>Stores <paramref name="report"/> durably, in a transaction of its own.</summary>
+    /// <exception cref="LedgerUnavailableException">It could not be stored.</exception>
+    void AppendReport(LedgerReportRecord report);
+
+    /// <summary>The report recorded under <paramref name="id"/>, or null.</summary>
+    /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
+    LedgerReportRecord? FindReport(string id);
 
     /// <summary>Number of recorded explanations.</summary>
     /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>

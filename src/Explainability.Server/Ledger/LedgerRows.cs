@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Explainability.Server.Ledger;
 
 /// <summary>
-/// What the SQLite and the PostgreSQL ledger share: the statements that write and read explanations and views (plain SQL
+/// What the SQLite and the PostgreSQL ledger share: the statements that write and read explanations, views and reports (plain SQL
 /// both databases run, with <c>@name</c> parameters both providers bind), the binding of a record to their parameters, the
 /// reading of a row back into a record, and the schema-version check. The two differ only in their tables' DDL, how they
 /// order <see cref="IExplanationLedger.Recent"/>, and their connections and errors.
@@ -38,6 +38,41 @@ internal static class LedgerRows
 
     /// <summary>Number of explanations (one row, one <c>bigint</c>).</summary>
     public const string CountExplanations = "SELECT COUNT(*) FROM explanations;";
+
+    /// <summary>Inserts one report; parameters bound by <see cref="BindReport"/>.</summary>
+    public const string InsertReport = """
+        INSERT INTO reports (id, recorded_at, client, model_id, model_version, audience, format, record)
+        VALUES (@id, @at, @client, @model, @version, @audience, @format, @record);
+        """;
+
+    /// <summary>The report with id <c>@id</c> (zero or one row), as <see cref="ReadReport"/> reads it.</summary>
+    public const string SelectReport =
+        "SELECT id, recorded_at, client, model_id, model_version, audience, format, record FROM reports WHERE id = @id;";
+
+    /// <summary>Binds <paramref name="report"/> to the parameters of <see cref="InsertReport"/>.</summary>
+    public static void BindReport(DbCommand command, LedgerReportRecord report)
+    {
+        Bind(command, "@id", report.Id);
+        Bind(command, "@at", SqliteSchema.Timestamp(report.RecordedAt));
+        Bind(command, "@client", report.Client);
+        Bind(command, "@model", report.ModelId);
+        Bind(command, "@version", report.ModelVersion);
+        Bind(command, "@audience", report.Audience);
+        Bind(command, "@format", report.Format);
+        Bind(command, "@record", report.Record);
+    }
+
+    /// <summary>The report in the current row of <see cref="SelectReport"/>.</summary>
+    public static LedgerReportRecord ReadReport(DbDataReader reader) => new(
+        reader.GetString(0), SqliteSchema.ParseTimestamp(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+        reader.GetString(5), reader.GetString(6), (byte[])reader.GetValue(7));
+
+    /// <summary>The report recorded under <paramref name="id"/>, or null (<see cref="IExplanationLedger.FindReport"/>).</summary>
+    public static LedgerReportRecord? FindReport(IRowQueries ledger, string id)
+    {
+        var found = ledger.Query(SelectReport, command => Bind(command, "@id", id), ReadReport);
+        return found.Count == 0 ? null : found[0];
+    }
 
     /// <summary>Binds <paramref name="record"/> to the parameters of <see cref="InsertExplanation"/>.</summary>
     public static void BindExplanation(DbCommand command, LedgerRecord record)

@@ -17,7 +17,8 @@ namespace Explainability.Server.Ledger;
 /// What is recorded, and re-rendering from the record; shared by the gRPC service and the command line. Each explained row
 /// is one <c>RecordedExplanation</c> under its own id (its full-fidelity explanation, its input, who asked and when), and
 /// each view served of it one <c>RecordedView</c> (the rendered text, the audience's omission entries and the complete
-/// omission record). Thread-safe.
+/// omission record). Each report served by <c>Summarize</c> or <c>Drift</c> is one <c>RecordedReport</c> under its own id.
+/// Thread-safe.
 /// </summary>
 public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry registry, ExplanationService explanations, TimeProvider? time = null)
 {
@@ -29,6 +30,12 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
 
     /// <summary><c>RecordedView.served_by</c> of views served by the HTML viewer.</summary>
     public const string ServedByViewer = "Viewer";
+
+    /// <summary><c>RecordedReport.served_by</c> of reports served by the Summarize RPC.</summary>
+    public const string ServedBySummarize = "Summarize";
+
+    /// <summary><c>RecordedReport.served_by</c> of reports served by the Drift RPC.</summary>
+    public const string ServedByDrift = "Drift";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -204,6 +211,76 @@ public sealed class LedgerService(IExplanationLedger ledger, ModelRegistry regis
         double runtimeError = record.Parameters.TryGetValue("runtime_max_abs_error", out var text)
             && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : 0;
         return new ExplainOutcome(model, inputs, explanation, runtimeError);
+    }
+
+    /// <summary>Records a report served by <paramref name="servedBy"/> (<see cref="ServedBySummarize"/> or
+    /// <see cref="ServedByDrift"/>) before it is answered: the model, method, parameters, audience, format, the rendered
+    /// text as served and the report's omission entries.</summary>
+    /// <param name="view">The report's view.</param>
+    /// <param name="format"><c>html</c> or <c>md</c>.</param>
+    /// <param name="rendered">The text served.</param>
+    /// <param name="servedBy">The RPC.</param>
+    /// <param name="caller">Who asked.</param>
+    /// <returns>The report id.</returns>
+    /// <exception cref="LedgerUnavailableException">The ledger could not record it; it must not be answered.</exception>
+    public string RecordReport(Views.Reports.ReportView view, string format, string rendered, string servedBy, LedgerCaller caller)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(caller);
+        var at = _time.GetUtcNow();
+        var record = new RecordedReport
+        {
+            ReportId = ExplanationIds.New(),
+            ServedBy = servedBy,
+            ModelId = view.ModelId,
+            ModelVersion = view.ModelVersion,
+            ModelSha256 = view.ModelSha256,
+            Method = view.Method,
+            OutputSpace = view.OutputSpace,
+            Rows = view.Rows,
+            BaselineRows = view.Drift?.BaselineRows ?? 0,
+            Audience = view.Audience,
+            Format = format,
+            Rendered = rendered,
+            Client = caller.Client,
+            Peer = caller.Peer,
+            RecordedAt = SqliteExplanationLedger.FormatTimestamp(at),
+        };
+        foreach (var (key, value) in view.Parameters)
+        {
+            record.Parameters[key] = value;
+        }
+
+        foreach (var o in view.Omissions)
+        {
+            var entry = new Protos.ReportOmission { Kind = o.Kind, Description = o.Description };
+            entry.Features.Add(o.Features);
+            if (o.Share is { } share)
+            {
+                entry.Share = share;
+            }
+
+            record.Omissions.Add(entry);
+        }
+
+        Ledger.AppendReport(new LedgerReportRecord(record.ReportId, at, caller.Client, view.ModelId, view.ModelVersion, view.Audience, format, record.ToByteArray()));
+        return record.ReportId;
+    }
+
+    /// <summary>The report recorded under <paramref name="id"/>, as written.</summary>
+    /// <exception cref="ArgumentException">The id is malformed.</exception>
+    /// <exception cref="ExplanationNotFoundException">No report has the id.</exception>
+    /// <exception cref="LedgerUnavailableException">The ledger cannot be read.</exception>
+    public RecordedReport GetReport(string id)
+    {
+        if (!ExplanationIds.IsWellFormed(id))
+        {
+            throw new ArgumentException(
+                $"report id {MessageText.Quote(id ?? "")} is malformed: expected the {ExplanationIds.Length} lowercase hex digits returned as report_id");
+        }
+
+        var found = Ledger.FindReport(id) ?? throw new ExplanationNotFoundException($"no report '{id}' in the ledger");
+        return RecordedReport.Parser.ParseFrom(found.Record);
     }
 
     private LedgerRecord Find(string id) =>

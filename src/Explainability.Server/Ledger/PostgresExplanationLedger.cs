@@ -134,6 +134,27 @@ public sealed class PostgresExplanationLedger : IExplanationLedger, IRowQueries
     }
 
     /// <inheritdoc />
+    public void AppendReport(LedgerReportRecord report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            using var connection = _source.OpenConnection();
+            using var insert = new NpgsqlCommand(LedgerRows.InsertReport, connection);
+            LedgerRows.BindReport(insert, report);
+            insert.ExecuteNonQuery(); // one statement: its own transaction, durable at commit (synchronous_commit on)
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new LedgerUnavailableException($"the ledger could not record the report, so it was not answered: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public LedgerReportRecord? FindReport(string id) => LedgerRows.FindReport(this, id);
+
+    /// <inheritdoc />
     public LedgerRecord? Find(string id) => LedgerRows.Find(this, id);
 
     /// <inheritdoc />
@@ -202,6 +223,16 @@ public sealed class PostgresExplanationLedger : IExplanationLedger, IRowQueries
                 recorded_at text NOT NULL,
                 record bytea NOT NULL);
             CREATE INDEX IF NOT EXISTS views_by_explanation ON views(explanation_id, seq);
+            CREATE TABLE IF NOT EXISTS reports (
+                seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+                id text PRIMARY KEY,
+                recorded_at text NOT NULL,
+                client text NOT NULL,
+                model_id text NOT NULL,
+                model_version text NOT NULL,
+                audience text NOT NULL,
+                format text NOT NULL,
+                record bytea NOT NULL);
             """,
             connection,
             transaction))

@@ -14,7 +14,10 @@ namespace Explainability.Server.Ledger;
 /// </summary>
 /// <remarks>Schema version <see cref="SchemaVersion"/>: <c>schema_version(version)</c>; <c>explanations(id, recorded_at,
 /// client, model_id, model_version, method, record)</c> with <c>record</c> the serialized <c>RecordedExplanation</c>;
-/// <c>views(seq, explanation_id, audience, language, format, recorded_at, record)</c>.</remarks>
+/// <c>views(seq, explanation_id, audience, language, format, recorded_at, record)</c>; <c>reports(id, recorded_at, client,
+/// model_id, model_version, audience, format, record)</c> with <c>record</c> the serialized <c>RecordedReport</c>. The
+/// reports table was added without a new version: it is created when a ledger of version 1 without it is opened, and a
+/// server that does not know it leaves it alone.</remarks>
 public sealed class SqliteExplanationLedger : IExplanationLedger, IRowQueries
 {
     /// <summary>The schema version this code writes and reads.</summary>
@@ -162,11 +165,7 @@ public sealed class SqliteExplanationLedger : IExplanationLedger, IRowQueries
                 }
 
                 transaction.Commit();
-                if (++_appendsSinceCheckpoint >= CheckpointEveryAppends)
-                {
-                    _appendsSinceCheckpoint = 0;
-                    _checkpointWanted.Release();
-                }
+                CountAppend();
 
                 return sequences;
             }
@@ -176,6 +175,41 @@ public sealed class SqliteExplanationLedger : IExplanationLedger, IRowQueries
             }
         }
     }
+
+    /// <inheritdoc />
+    public void AppendReport(LedgerReportRecord report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                using var insert = _connection.CreateCommand();
+                insert.CommandText = LedgerRows.InsertReport;
+                LedgerRows.BindReport(insert, report);
+                insert.ExecuteNonQuery(); // one statement: its own transaction, durable when it returns (synchronous=FULL)
+                CountAppend();
+            }
+            catch (SqliteException e)
+            {
+                throw new LedgerUnavailableException($"the ledger could not record the report, so it was not answered: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Counts a committed append, asking for a background checkpoint every <see cref="CheckpointEveryAppends"/>; under <c>_lock</c>.</summary>
+    private void CountAppend()
+    {
+        if (++_appendsSinceCheckpoint >= CheckpointEveryAppends)
+        {
+            _appendsSinceCheckpoint = 0;
+            _checkpointWanted.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public LedgerReportRecord? FindReport(string id) => LedgerRows.FindReport(this, id);
 
     /// <inheritdoc />
     public LedgerRecord? Find(string id) => LedgerRows.Find(this, id);
@@ -268,6 +302,15 @@ public sealed class SqliteExplanationLedger : IExplanationLedger, IRowQueries
                 recorded_at TEXT NOT NULL,
                 record BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS views_by_explanation ON views(explanation_id, seq);
+            CREATE TABLE IF NOT EXISTS reports (
+                id TEXT PRIMARY KEY NOT NULL,
+                recorded_at TEXT NOT NULL,
+                client TEXT NOT NULL,
+                model_id TEXT NOT NULL,
+                model_version TEXT NOT NULL,
+                audience TEXT NOT NULL,
+                format TEXT NOT NULL,
+                record BLOB NOT NULL);
             """, SchemaVersion, "ledger", path);
 
     private static void Execute(SqliteConnection connection, string sql) => SqliteSchema.Execute(connection, sql);

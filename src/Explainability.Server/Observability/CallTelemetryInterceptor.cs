@@ -120,6 +120,8 @@ public sealed partial class CallTelemetryInterceptor(ILogger<CallTelemetryInterc
     {
         ExplainRequest r => new CallSummary(rpc, ModelLabel(r.ModelId), MethodLabel(r.Method), AudiencesLabel(r.Audiences), r.Rows.Count),
         CompareRequest r => new CallSummary(rpc, ModelLabel(r.ModelId), "compare", "-", r.Rows.Count),
+        SummarizeRequest r => new CallSummary(rpc, ModelLabel(r.ModelId), MethodLabel(r.Method), r.Audience.Length == 0 ? "none" : AudiencesLabel([r.Audience]), r.Rows.Count),
+        DriftRequest r => new CallSummary(rpc, ModelLabel(r.ModelId), MethodLabel(r.Method), r.Audience.Length == 0 ? "none" : AudiencesLabel([r.Audience]), r.BaselineRows.Count + r.CurrentRows.Count),
         GetModelRequest r => new CallSummary(rpc, ModelLabel(r.ModelId), "-", "-", 0),
         RenderRequest r => new CallSummary(rpc, "-", "-", r.Audience.Length == 0 ? "none" : AudiencesLabel([r.Audience]), 0),
         _ => new CallSummary(rpc, "-", "-", "-", 0),

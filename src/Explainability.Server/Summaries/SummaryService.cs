@@ -87,7 +87,8 @@ public static class SummaryService
         var cohorts = cohortColumn < 0
             ? []
             : GlobalSummarizer.Cohorts(data, summaryOptions, [.. Enumerable.Range(0, rows.RowCount).Select(r => rows[r, cohortColumn].ToString())]);
-        return new SummaryOutcome(model, parameters, whole, options.CohortColumn, cohorts);
+        double baseValue = chunks.Sum(c => Enumerable.Range(0, c.Explanation.RowCount).Sum(r => c.Explanation.BaseValues[(r * c.Explanation.OutputCount) + output])) / rows.RowCount;
+        return new SummaryOutcome(model, parameters, whole, options.CohortColumn, cohorts, baseValue, first.Link, data);
     }
 
     /// <summary>The card's feature groups, in the order of their first member: every named group, with its members.</summary>

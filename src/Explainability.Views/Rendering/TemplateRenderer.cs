@@ -26,6 +26,13 @@ public sealed class TemplateRenderer
     /// inline SVG chart).</summary>
     public static IReadOnlyList<string> ComparisonFormats { get; } = ["text", "md", "html"];
 
+    /// <summary>The formats reports render in: <c>html</c> (a self-contained page with inline SVG charts) and <c>md</c>
+    /// (tables, with text bars for the charts).</summary>
+    public static IReadOnlyList<string> ReportFormats { get; } = ["html", "md"];
+
+    /// <summary>The template name of reports.</summary>
+    public const string ReportTemplate = "report";
+
     /// <summary>The template name of comparison views.</summary>
     public const string ComparisonTemplate = "comparison";
 
@@ -133,6 +140,21 @@ public sealed class TemplateRenderer
     {
         RequireFormat(format, ComparisonFormats);
         return Render(view.Audience, ComparisonTemplate, view.Language, format, ViewScriptObject.From(view));
+    }
+
+    /// <summary>Renders <paramref name="report"/> with the <c>report</c> template of its audience in <paramref name="format"/>.</summary>
+    /// <exception cref="ArgumentException">The format is not one of <see cref="ReportFormats"/>, or the audience has no report.</exception>
+    /// <exception cref="FileNotFoundException">The audience has no report template in that format.</exception>
+    /// <exception cref="InvalidDataException">The template does not parse; the message gives file, line and column.</exception>
+    /// <exception cref="InvalidOperationException">The template failed while rendering (for example an undefined variable).</exception>
+    public string RenderReport(Reports.ReportView report, string format)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        RequireFormat(format, ReportFormats);
+        Reports.ReportViewBuilder.RequireAudience(report.Audience);
+        // As for views: Markdown passes raw HTML through, so card-provided text is escaped for it; HTML templates escape on output.
+        var model = format == "md" ? ViewScriptObject.From(report, ViewScriptObject.EscapeHtml) : ViewScriptObject.From(report);
+        return Render(report.Audience, ReportTemplate, report.Language, format, model);
     }
 
     private string Render(string audience, string name, string language, string format, ScriptObject model)

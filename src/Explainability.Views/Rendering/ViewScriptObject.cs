@@ -38,6 +38,10 @@ public static class ViewScriptObject
     /// <exception cref="InvalidOperationException">The view holds a value of a type that may not reach a template.</exception>
     public static ScriptObject From(Comparison.ComparisonView view) => (ScriptObject)Convert(view, 0, null)!;
 
+    /// <summary>The script object of a <paramref name="report"/>, with every string passed through <paramref name="text"/> when given.</summary>
+    /// <exception cref="InvalidOperationException">The report holds a value of a type that may not reach a template.</exception>
+    public static ScriptObject From(Reports.ReportView report, Func<string, string>? text = null) => (ScriptObject)Convert(report, 0, text)!;
+
     private static object? Convert(object? value, int depth, Func<string, string>? text)
     {
         if (depth > MaxDepth)

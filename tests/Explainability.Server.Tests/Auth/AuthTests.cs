@@ -80,8 +80,9 @@ public sealed class AuthTests(AuthServerFixture server)
         var unknown = await Assert.ThrowsAsync<RpcException>(() => Client.GetModelAsync(new GetModelRequest { ModelId = "mortgage" }, options).ResponseAsync);
         var compare = await Assert.ThrowsAsync<RpcException>(() => Client.CompareAsync(new CompareRequest { ModelId = "card-fraud", Methods = { "interventional", "exact" } }, options).ResponseAsync);
         var summarize = await Assert.ThrowsAsync<RpcException>(() => Client.SummarizeAsync(new SummarizeRequest { ModelId = "card-fraud" }, options).ResponseAsync);
+        var drift = await Assert.ThrowsAsync<RpcException>(() => Client.DriftAsync(new DriftRequest { ModelId = "card-fraud" }, options).ResponseAsync);
 
-        Assert.All([explain, model, unknown, compare, summarize], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
+        Assert.All([explain, model, unknown, compare, summarize, drift], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
         Assert.Equal("client 'loan-app' may not use model 'card-fraud'; its token allows the models credit-risk", explain.Status.Detail);
         Assert.Equal("credit-risk", (await Client.GetModelAsync(new GetModelRequest { ModelId = "credit-risk" }, options)).Id);
     }
@@ -100,6 +101,18 @@ public sealed class AuthTests(AuthServerFixture server)
     }
 
     [Fact]
+    public async Task A_report_for_an_audience_outside_the_scope_is_PermissionDenied_for_Summarize_and_Drift()
+    {
+        var options = AuthServerFixture.With(server.LoanAppToken);
+
+        var summarize = await Assert.ThrowsAsync<RpcException>(() => Client.SummarizeAsync(new SummarizeRequest { ModelId = "credit-risk", Audience = "business-manager" }, options).ResponseAsync);
+        var drift = await Assert.ThrowsAsync<RpcException>(() => Client.DriftAsync(new DriftRequest { ModelId = "credit-risk", Audience = "business-manager" }, options).ResponseAsync);
+
+        Assert.All([summarize, drift], e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
+        Assert.Contains("may not request the audience 'business-manager'", drift.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_without_ledger_right_cannot_GetExplanation_or_Render()
     {
         var loanApp = AuthServerFixture.With(server.LoanAppToken);
@@ -115,6 +128,22 @@ public sealed class AuthTests(AuthServerFixture server)
         var rendered = await Client.RenderAsync(new RenderRequest { ExplanationId = id, Audience = "fraud-analyst" }, auditor);
         Assert.Equal("fraud-analyst", rendered.View.Audience);
         Assert.Equal(AuthServerFixture.Auditor, (await Client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = id }, auditor)).Views.Last().Client);
+    }
+
+    [Fact]
+    public async Task A_report_is_recorded_with_its_client_and_only_a_ledger_reader_may_GetReport()
+    {
+        var loanApp = AuthServerFixture.With(server.LoanAppToken);
+        var request = new SummarizeRequest { ModelId = "credit-risk", Audience = "data-scientist", Format = "md" };
+        request.Rows.Add(Request("credit-risk").Rows);
+        string id = (await Client.SummarizeAsync(request, loanApp)).ReportId;
+
+        var get = await Assert.ThrowsAsync<RpcException>(() => Client.GetReportAsync(new GetReportRequest { ReportId = id }, loanApp).ResponseAsync);
+        var report = await Client.GetReportAsync(new GetReportRequest { ReportId = id }, AuthServerFixture.With(server.AuditorToken));
+
+        Assert.Equal(StatusCode.PermissionDenied, get.StatusCode);
+        Assert.Equal("client 'loan-app' may not read the ledger (GetReport); its token has no ledger-read right (tokens issue --ledger-read)", get.Status.Detail);
+        Assert.Equal((id, AuthServerFixture.LoanApp, "Summarize"), (report.ReportId, report.Client, report.ServedBy));
     }
 
     [Fact]

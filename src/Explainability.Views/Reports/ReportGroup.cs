@@ -1,0 +1,11 @@
+namespace Explainability.Views.Reports;
+
+/// <summary>A model card's feature group in a report: its members' SHAP values summed per row. Immutable.</summary>
+/// <param name="Name">Group name.</param>
+/// <param name="Features">Display names of its members.</param>
+/// <param name="MeanAbsShap">Mean over rows of |sum of the members' SHAP values|.</param>
+/// <param name="MeanShap">Mean over rows of the summed SHAP values.</param>
+/// <param name="Share">Mean |SHAP| as a share (0..1) of the sum over the groups shown.</param>
+/// <param name="Direction"><c>raises</c>, <c>lowers</c> or <c>mixed</c>, as <see cref="ReportFeature.Direction"/>.</param>
+/// <param name="DirectionText">The direction in plain words.</param>
+public sealed record ReportGroup(string Name, IReadOnlyList<string> Features, double MeanAbsShap, double MeanShap, double Share, string Direction, string DirectionText);

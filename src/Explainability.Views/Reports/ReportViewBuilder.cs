@@ -1,0 +1,285 @@
+using System.Globalization;
+using Explainability.Core.Data;
+using Explainability.Core.Drift;
+using Explainability.Core.Summaries;
+using Explainability.Views.ModelCards;
+using Explainability.Views.Rendering;
+
+namespace Explainability.Views.Reports;
+
+/// <summary>
+/// Projects a global summary (and a drift comparison) into an audience's <see cref="ReportView"/>. Both audiences lose the
+/// features the policy's <c>hiddenTags</c> hide (and the feature groups holding one). The data scientist gets every other
+/// feature with its numbers, beeswarm and dependence charts of the policy's top k, interactions, cohorts and every
+/// feature's drift; the business manager gets the top k features as main drivers in plain words, the feature groups, and
+/// the flagged drift in plain words. Every loss is measured in <see cref="ReportView.Omissions"/>.
+/// </summary>
+public static class ReportViewBuilder
+{
+    /// <summary>The audiences that have reports.</summary>
+    public static IReadOnlyList<string> ReportAudiences { get; } = [Audiences.DataScientist, Audiences.BusinessManager];
+
+    /// <summary>Interaction pairs a data scientist's report lists at most.</summary>
+    public const int MaxInteractionPairs = 10;
+
+    /// <summary>|mean SHAP| below this share of mean |SHAP| is called <c>mixed</c>: the feature raises and lowers the
+    /// output about equally often.</summary>
+    public const double MixedDirectionShare = 0.1;
+
+    /// <summary>Builds the report.</summary>
+    /// <param name="input">Summary, model, policy, and optionally the drift.</param>
+    /// <param name="unit">Unit of the summary's amounts (<c>log-odds</c>, ...).</param>
+    /// <exception cref="ArgumentException">The audience has no report (the message lists those that have), or the drift is
+    /// not of the summary's features.</exception>
+    public static ReportView Build(ReportInput input, string unit)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(unit);
+        RequireAudience(input.Audience);
+        bool scientist = input.Audience == Audiences.DataScientist;
+        var summary = input.Summary;
+        var card = input.Card;
+        string outcome = card is { Output.PositiveOutcome.Length: > 0 } ? card.Output.PositiveOutcome : $"the output '{summary.OutputName}' is high";
+        var hidden = summary.Features.Where(f => Card(card, f.Name) is { } c && input.Policy.HiddenTags.Any(c.Tags.Contains)).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        double total = summary.Features.Sum(f => f.MeanAbsShap);
+        double Share(double v) => total > 0 ? v / total : 0;
+
+        var visible = summary.Features.Where(f => !hidden.Contains(f.Name)).OrderByDescending(f => f.MeanAbsShap).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
+        int k = Math.Min(input.Policy.TopK, visible.Count);
+        var shownSummaries = scientist ? visible : visible.Take(k).ToList();
+        double largest = shownSummaries.Count == 0 ? 0 : shownSummaries.Max(f => f.MeanAbsShap);
+        var features = shownSummaries.Select((f, i) =>
+        {
+            var (sd, min, max) = Spread(f);
+            var (direction, text) = Direction(f.MeanShap, f.MeanAbsShap, outcome);
+            return new ReportFeature(i + 1, f.Name, Display(card, f.Name), Card(card, f.Name)?.Description ?? "", Card(card, f.Name)?.Group ?? "",
+                f.MeanAbsShap, f.MeanShap, sd, min, max, Share(f.MeanAbsShap), direction, text,
+                TextBar.Horizontal(largest > 0 ? f.MeanAbsShap / largest : 0), i < k);
+        }).ToList();
+
+        var groups = GroupsOf(summary, card, hidden, outcome);
+        var charted = features.Where(f => f.Charted).Select(f => summary.Features.First(s => s.Name == f.Name)).ToList();
+        string importanceCaption = scientist
+            ? $"Mean |SHAP| over {summary.RowCount} rows, in {unit}; bar length proportional to the value, strongest first."
+            : $"How strongly each main driver moved the assessments over {summary.RowCount} cases on average; longer bar = stronger driver.";
+        var importance = ReportCharts.Importance([.. features.Select(f => (f.DisplayName, f.Name, f.MeanAbsShap))], unit,
+            scientist ? "Global importance: mean |SHAP| per feature" : "Main drivers of the assessments", importanceCaption);
+
+        var interactions = scientist && summary.Interactions is { } ix
+            ? ix.Pairs.Where(p => !hidden.Contains(p.FeatureA) && !hidden.Contains(p.FeatureB)).Take(MaxInteractionPairs)
+                .Select(p => new ReportInteraction(Display(card, p.FeatureA), Display(card, p.FeatureB), p.MeanAbsInteraction)).ToList()
+            : [];
+        var cohorts = scientist ? Cohorts(input, card, hidden) : [];
+        var drift = input.Drift is null ? null : Drift(input, card, hidden, scientist, unit, outcome);
+
+        return new ReportView
+        {
+            Audience = input.Audience,
+            Language = "en",
+            ModelId = input.ModelId,
+            ModelVersion = input.ModelVersion,
+            ModelSha256 = input.ModelSha256,
+            ModelDescription = card?.Description ?? "",
+            OutputDescription = card is { Output.Description.Length: > 0 } ? card.Output.Description : summary.OutputName,
+            ExplainedOutput = summary.OutputName,
+            PositiveOutcome = outcome,
+            Method = summary.Method,
+            OutputSpace = summary.OutputSpace.ToString().ToLowerInvariant(),
+            Unit = unit,
+            Rows = summary.RowCount,
+            RowsDropped = Math.Max(0, input.RowsGiven - summary.RowCount),
+            BaseValue = input.BaseValue,
+            Parameters = input.Parameters,
+            Bins = input.Bins,
+            TopK = k,
+            Features = features,
+            Groups = groups,
+            Importance = importance,
+            Beeswarms = scientist ? [.. charted.Select(f => ReportCharts.Beeswarm(f.Name, Display(card, f.Name), f.Beeswarm, unit))] : [],
+            Dependences = scientist ? [.. charted.Select(f => ReportCharts.Dependence(f.Name, Display(card, f.Name), f.Dependence, unit))] : [],
+            InteractionsComputed = summary.Interactions is not null,
+            Interactions = interactions,
+            CohortColumn = scientist ? input.CohortColumn : null,
+            Cohorts = cohorts,
+            Drift = drift,
+            Omissions = Omissions(input, card, hidden, visible, k, scientist, total, interactions.Count, drift, unit),
+        };
+    }
+
+    /// <summary>Throws unless <paramref name="audience"/> has a report.</summary>
+    /// <exception cref="ArgumentException">It has none; the message lists those that have.</exception>
+    public static string RequireAudience(string audience) =>
+        ReportAudiences.Contains(audience, StringComparer.Ordinal)
+            ? audience
+            : throw new ArgumentException($"audience {MessageText.Quote(audience)} has no report; expected one of: {string.Join(", ", ReportAudiences)}", nameof(audience));
+
+    /// <summary>The population standard deviation, minimum and maximum of a feature's SHAP values, from its summary: the
+    /// standard deviation by the law of total variance over the dependence bins (each with its rows, mean and population
+    /// standard deviation), the extremes from the beeswarm histogram's edges.</summary>
+    public static (double StandardDeviation, double Min, double Max) Spread(FeatureSummary feature)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        int n = feature.Dependence.Sum(b => b.Count);
+        double sd = 0;
+        if (n > 0)
+        {
+            double mean = feature.Dependence.Sum(b => b.Count * b.MeanShap) / n;
+            double variance = feature.Dependence.Sum(b => b.Count * ((b.StandardDeviationShap * b.StandardDeviationShap) + ((b.MeanShap - mean) * (b.MeanShap - mean)))) / n;
+            sd = Math.Sqrt(Math.Max(0, variance));
+        }
+
+        return feature.Beeswarm.Count == 0 ? (sd, 0, 0) : (sd, feature.Beeswarm[0].Lower, feature.Beeswarm[^1].Upper);
+    }
+
+    private static (string Direction, string Text) Direction(double mean, double meanAbs, string outcome)
+    {
+        if (meanAbs <= 0 || Math.Abs(mean) < MixedDirectionShare * meanAbs)
+        {
+            return ("mixed", $"works both ways: it makes it more likely that {outcome} for some cases and less likely for others, about equally");
+        }
+
+        return mean > 0
+            ? ("raises", $"makes it more likely, on average, that {outcome}")
+            : ("lowers", $"makes it less likely, on average, that {outcome}");
+    }
+
+    private static List<ReportGroup> GroupsOf(GlobalSummary summary, ModelCard? card, HashSet<string> hidden, string outcome)
+    {
+        var shown = summary.Groups.Where(g => !g.Features.Any(hidden.Contains)).ToList();
+        double total = shown.Sum(g => g.MeanAbsShap);
+        return [.. shown.OrderByDescending(g => g.MeanAbsShap).ThenBy(g => g.Name, StringComparer.Ordinal).Select(g =>
+        {
+            var (direction, text) = Direction(g.MeanShap, g.MeanAbsShap, outcome);
+            return new ReportGroup(g.Name, [.. g.Features.Select(f => Display(card, f))], g.MeanAbsShap, g.MeanShap, total > 0 ? g.MeanAbsShap / total : 0, direction, text);
+        })];
+    }
+
+    private static List<ReportCohort> Cohorts(ReportInput input, ModelCard? card, HashSet<string> hidden)
+    {
+        var names = input.Summary.Features.Select(f => f.Name).ToList();
+        return [.. input.Cohorts.Select(c =>
+        {
+            var top = c.Summary.Features.Where(f => !hidden.Contains(f.Name)).OrderByDescending(f => f.MeanAbsShap).FirstOrDefault();
+            int largest = Enumerable.Range(0, names.Count).Where(i => !hidden.Contains(names[i]))
+                .OrderByDescending(i => Math.Abs(c.MeanAbsShapDifference[i])).DefaultIfEmpty(-1).First();
+            return new ReportCohort(c.Value.Length == 0 ? "(missing)" : c.Value, c.Summary.RowCount,
+                top is null ? "" : Display(card, top.Name), top?.MeanAbsShap ?? 0,
+                largest < 0 ? "" : Display(card, names[largest]), largest < 0 ? 0 : c.MeanAbsShapDifference[largest]);
+        })];
+    }
+
+    private static ReportDrift Drift(ReportInput input, ModelCard? card, HashSet<string> hidden, bool scientist, string unit, string outcome)
+    {
+        var thresholds = input.DriftThresholds ?? new DriftThresholds();
+        var names = input.Summary.Features.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        if (input.Drift!.Any(d => !names.Contains(d.Feature)))
+        {
+            throw new ArgumentException($"the drift names features the summary does not have: {string.Join(", ", input.Drift!.Where(d => !names.Contains(d.Feature)).Select(d => d.Feature))}");
+        }
+
+        var features = input.Drift!.Where(d => !hidden.Contains(d.Feature))
+            .OrderByDescending(d => d.Flagged).ThenByDescending(d => Math.Abs(d.MeanAbsChange)).ThenBy(d => d.Feature, StringComparer.Ordinal)
+            .Select(d => new ReportDriftFeature(d.Feature, Display(card, d.Feature), Card(card, d.Feature)?.Group ?? "", d.BaselineMeanAbs, d.CurrentMeanAbs,
+                d.MeanAbsChange, double.IsFinite(d.RelativeChange) ? d.RelativeChange : null, d.Psi, d.Wasserstein, string.Join(", ", d.Flags), d.Flagged,
+                Sentence(d, Display(card, d.Feature), outcome)))
+            .ToList();
+        string caption = scientist
+            ? $"Change of mean |SHAP| from the baseline ({input.BaselineRows} rows) to the current data ({input.Summary.RowCount} rows), in {unit}; red = flagged (PSI >= {Plain(thresholds.Psi)} or mean |SHAP| changed by >= {Percent(thresholds.RelativeMeanAbsChange)})."
+            : "How much each factor's influence on the assessments grew (right) or shrank (left) since the earlier period; red = a change large enough to review.";
+        var chart = ReportCharts.Drift([.. features.Select(f => (f.DisplayName, f.Name, f.Change, f.Flagged))], unit,
+            scientist ? "Attribution drift: change of mean |SHAP| per feature" : "Change in influence since the earlier period", caption);
+        return new ReportDrift(input.BaselineRows, input.Summary.RowCount, thresholds.Psi, thresholds.RelativeMeanAbsChange, thresholds.MinimumMeanAbsShare,
+            features.Count(f => f.Flagged), features, chart);
+    }
+
+    private static string Sentence(FeatureDrift d, string label, string outcome)
+    {
+        string how = !double.IsFinite(d.RelativeChange) ? "had no influence before and has some now"
+            : d.RelativeChange >= 0 ? $"weighs {Percent(d.RelativeChange)} more than before"
+            : $"weighs {Percent(-d.RelativeChange)} less than before";
+        bool weight = d.Flags.Contains("mean_abs_change"), shape = d.Flags.Contains("psi");
+        return (weight, shape) switch
+        {
+            (true, true) => $"{label} {how} in deciding whether {outcome}, and the way it affects individual cases has shifted. Worth a review.",
+            (true, false) => $"{label} {how} in deciding whether {outcome}. Worth a review.",
+            (false, true) => $"{label} has much the same overall weight ({how}), but the way it affects individual cases has shifted. Worth a review.",
+            _ => $"{label} {how}; within the normal range.",
+        };
+    }
+
+    private static List<ReportOmission> Omissions(
+        ReportInput input, ModelCard? card, HashSet<string> hidden, List<FeatureSummary> visible, int k, bool scientist, double total, int pairsShown, ReportDrift? drift, string unit)
+    {
+        var summary = input.Summary;
+        double Share(IEnumerable<FeatureSummary> fs) => total > 0 ? fs.Sum(f => f.MeanAbsShap) / total : 0;
+        var list = new List<ReportOmission>();
+        if (hidden.Count > 0)
+        {
+            var gone = summary.Features.Where(f => hidden.Contains(f.Name)).ToList();
+            var groups = summary.Groups.Where(g => g.Features.Any(hidden.Contains)).Select(g => g.Name).ToList();
+            list.Add(new ReportOmission("hidden-tagged",
+                $"{Count(gone.Count, "feature")} tagged {string.Join(" or ", input.Policy.HiddenTags)} left out by policy, {Percent(Share(gone))} of the total mean |SHAP|"
+                + (groups.Count > 0 ? $"; with {Count(groups.Count, "feature group")} holding them ({string.Join(", ", groups)})" : ""),
+                [.. gone.Select(f => Display(card, f.Name))], Share(gone)));
+        }
+
+        var beyond = visible.Skip(k).ToList();
+        if (beyond.Count > 0)
+        {
+            list.Add(scientist
+                ? new ReportOmission("beyond-top-k",
+                    $"beeswarm and dependence charts only for the top {k} features: {Count(beyond.Count, "feature")} without them, {Percent(Share(beyond))} of the total mean |SHAP| (their numbers are in the table)",
+                    [.. beyond.Select(f => Display(card, f.Name))], Share(beyond))
+                : new ReportOmission("beyond-top-k",
+                    $"only the {k} strongest drivers are named: {Count(beyond.Count, "other factor")} together account for {Percent(Share(beyond))} of the model's overall influence",
+                    [.. beyond.Select(f => Display(card, f.Name))], Share(beyond)));
+        }
+
+        list.Add(new ReportOmission("rows",
+            input.RowsGiven > summary.RowCount
+                ? $"{input.RowsGiven - summary.RowCount} of {input.RowsGiven} rows given were not summarized"
+                : $"no rows dropped: all {summary.RowCount} rows given are summarized", [], null));
+        if (scientist)
+        {
+            list.Add(new ReportOmission("binned",
+                $"individual rows are not plotted: beeswarms show {input.Bins} equal-width bins of SHAP values (one point per non-empty bin), dependence plots up to {input.Bins} quantile bins of feature values (one per category), each with its mean and standard deviation",
+                [], null));
+            if (summary.Interactions is null)
+            {
+                list.Add(new ReportOmission("interactions", "no SHAP interaction values were computed (ask for them with interactions K, path-dependent TreeSHAP)", [], null));
+            }
+            else if (summary.Interactions.Pairs.Count > pairsShown)
+            {
+                list.Add(new ReportOmission("interactions",
+                    $"{summary.Interactions.Pairs.Count - pairsShown} of the {summary.Interactions.Pairs.Count} interaction pairs computed among the top {summary.Interactions.Conditioned.Count} features are not listed (the weakest, or with a hidden feature)",
+                    [], null));
+            }
+        }
+        else
+        {
+            list.Add(new ReportOmission("amounts",
+                $"amounts in {unit} (mean |SHAP|, base value, spread), beeswarm and dependence charts, and per-case detail are left out: influence is shown as shares of the total",
+                [], null));
+            if (drift is not null && drift.Features.Count > drift.Flagged)
+            {
+                var quiet = drift.Features.Where(f => !f.Flagged).ToList();
+                list.Add(new ReportOmission("unflagged-drift",
+                    $"{Count(quiet.Count, "factor")} whose influence changed less than the review thresholds are only in the chart, not described; the drift statistics (PSI, Wasserstein distance) are left out",
+                    [.. quiet.Select(f => f.DisplayName)], null));
+            }
+        }
+
+        return list;
+    }
+
+    private static FeatureCard? Card(ModelCard? card, string name) => card?.Features.FirstOrDefault(f => f.Name == name);
+
+    private static string Display(ModelCard? card, string name) =>
+        Card(card, name) is { } f && f.DisplayName.TryGetValue("en", out var display) && display.Length > 0 ? display : name;
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    private static string Percent(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
+
+    private static string Plain(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using Explainability.Core.Data;
+using Explainability.Core.Drift;
+using Explainability.Core.Explanations;
+using Explainability.Core.Summaries;
+using Explainability.Views.Policies;
+using Explainability.Views.Reports;
+
+namespace Explainability.Views.Tests.Reports;
+
+/// <summary>Reports built from a summary of made-up SHAP values over the test credit card's seven features, and rendered.</summary>
+public sealed class ReportViewTests
+{
+    private static readonly ViewService Service = ViewService.CreateDefault();
+    private const int Rows = 60;
+
+    /// <summary>SHAP values <c>[60, 7]</c> with feature f spread about (f + 1) / 4 around a per-feature offset; the
+    /// feature values follow the SHAP values so that beeswarm colours vary.</summary>
+    private static SummaryData Data(double scaleDuration = 1)
+    {
+        var random = new Random(7);
+        var names = TestData.Columns;
+        var shap = new double[Rows * names.Length];
+        var values = new FeatureValue[Rows * names.Length];
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int f = 0; f < names.Length; f++)
+            {
+                double phi = ((random.NextDouble() * 2) - 0.8) * (names.Length - f) / 4.0;
+                shap[(r * names.Length) + f] = f == 0 ? phi * scaleDuration : phi;
+                values[(r * names.Length) + f] = names[f] is "checking_status" or "personal_status"
+                    ? FeatureValue.Of(phi > 0 ? "A11" : "A12")
+                    : FeatureValue.Of(Math.Round(phi * 100));
+            }
+        }
+
+        return new SummaryData
+        {
+            FeatureNames = names,
+            OutputName = "bad",
+            OutputSpace = OutputSpace.Margin,
+            Method = "tree_path_dependent",
+            RowCount = Rows,
+            Shap = shap,
+            Values = values,
+        };
+    }
+
+    private static ReportInput Input(string audience, SummaryData data, SummaryData? baseline = null, AudiencePolicy? policy = null)
+    {
+        var card = TestData.CreditCard();
+        var groups = card.Features.GroupBy(f => f.Group).Select(g => new FeatureGroup(g.Key, [.. g.Select(f => f.Name)])).ToList();
+        var summary = GlobalSummarizer.Summarize(data, new SummaryOptions(Bins: 6, Groups: groups));
+        return new ReportInput
+        {
+            Audience = audience,
+            Policy = policy ?? AudiencePolicies.For(audience),
+            ModelId = card.Id,
+            ModelVersion = card.Version,
+            ModelSha256 = "abc123",
+            Card = card,
+            Summary = summary,
+            RowsGiven = Rows,
+            Bins = 6,
+            BaseValue = -0.85,
+            Parameters = new Dictionary<string, string> { ["covers_source"] = "test" },
+            Drift = baseline is null ? null : AttributionDrift.Compare(data.FeatureNames, baseline.Shap, data.Shap),
+            DriftThresholds = baseline is null ? null : new DriftThresholds(),
+            BaselineRows = baseline?.RowCount ?? 0,
+        };
+    }
+
+    [Fact]
+    public void Importance_bars_are_one_per_feature_strongest_first_and_proportional_to_mean_abs_shap()
+    {
+        var input = Input(Audiences.DataScientist, Data());
+        var view = ReportViewBuilder.Build(input, "log-odds");
+
+        var expected = input.Summary.Features.OrderByDescending(f => f.MeanAbsShap).ToList();
+        Assert.Equal(expected.Select(f => f.Name), view.Importance.Marks.Select(m => m.Label));
+        Assert.Equal(expected.Select(f => f.MeanAbsShap), view.Importance.Marks.Select(m => m.Value));
+        double widest = view.Importance.Marks[0].Width;
+        Assert.All(view.Importance.Marks, m => Assert.Equal(m.Value / expected[0].MeanAbsShap * widest, m.Width, 0.051));
+        Assert.Equal(view.Features.Select(f => f.Name), view.Importance.Marks.Select(m => m.Label));
+        Assert.Equal(1.0, view.Features.Sum(f => f.Share), 12);
+    }
+
+    [Fact]
+    public void Spread_is_the_population_standard_deviation_and_range_of_the_shap_values()
+    {
+        var data = Data();
+        var summary = GlobalSummarizer.Summarize(data, new SummaryOptions(Bins: 6));
+        for (int f = 0; f < data.FeatureNames.Count; f++)
+        {
+            var column = Enumerable.Range(0, Rows).Select(r => data.Phi(r, f)).ToArray();
+            double mean = column.Average();
+            double sd = Math.Sqrt(column.Sum(v => (v - mean) * (v - mean)) / Rows);
+
+            var (spread, min, max) = ReportViewBuilder.Spread(summary.Features[f]);
+
+            Assert.Equal(sd, spread, 10);
+            Assert.Equal((column.Min(), column.Max()), (min, max));
+        }
+    }
+
+    [Fact]
+    public void Charts_of_the_top_k_have_a_point_per_non_empty_beeswarm_bin_and_per_dependence_bin_and_the_rest_is_measured()
+    {
+        var input = Input(Audiences.DataScientist, Data());
+        var view = ReportViewBuilder.Build(input, "log-odds");
+
+        var top = input.Summary.Features.OrderByDescending(f => f.MeanAbsShap).Take(5).ToList();
+        Assert.Equal(top.Select(f => f.Name), view.Beeswarms.Select(c => c.Feature));
+        Assert.Equal(top.Select(f => f.Name), view.Dependences.Select(c => c.Feature));
+        for (int i = 0; i < top.Count; i++)
+        {
+            Assert.Equal(top[i].Beeswarm.Count(b => b.Count > 0), view.Beeswarms[i].Marks.Count);
+            Assert.Equal(Rows, view.Beeswarms[i].Marks.Sum(m => m.Count));
+            Assert.Equal(top[i].Dependence.Select(b => b.MeanShap), view.Dependences[i].Marks.Select(m => m.Value));
+        }
+
+        var beyond = Assert.Single(view.Omissions, o => o.Kind == "beyond-top-k");
+        double total = input.Summary.Features.Sum(f => f.MeanAbsShap);
+        double rest = input.Summary.Features.OrderByDescending(f => f.MeanAbsShap).Skip(5).Sum(f => f.MeanAbsShap) / total;
+        Assert.Equal(rest, beyond.Share!.Value, 12);
+        Assert.Contains(rest.ToString("0.0%", CultureInfo.InvariantCulture), beyond.Description, StringComparison.Ordinal);
+        Assert.Contains(view.Omissions, o => o.Kind == "binned" && o.Description.Contains("6 equal-width bins", StringComparison.Ordinal));
+        Assert.Contains(view.Omissions, o => o.Kind == "rows" && o.Description == "no rows dropped: all 60 rows given are summarized");
+    }
+
+    [Fact]
+    public void Hidden_tags_drop_the_features_and_their_groups_and_measure_what_they_carried()
+    {
+        var policy = AudiencePolicies.For(Audiences.BusinessManager) with { HiddenTags = ["protected"] };
+        var input = Input(Audiences.BusinessManager, Data(), policy: policy);
+        var view = ReportViewBuilder.Build(input, "log-odds");
+
+        Assert.DoesNotContain(view.Features, f => f.Name is "age" or "personal_status");
+        Assert.DoesNotContain(view.Groups, g => g.Name == "Personal");
+        var hidden = Assert.Single(view.Omissions, o => o.Kind == "hidden-tagged");
+        double total = input.Summary.Features.Sum(f => f.MeanAbsShap);
+        Assert.Equal(input.Summary.Features.Where(f => f.Name is "age" or "personal_status").Sum(f => f.MeanAbsShap) / total, hidden.Share!.Value, 12);
+        Assert.Equal(["Age", "Sex and marital status"], hidden.Features);
+        Assert.Equal(5, view.Features.Count);
+        Assert.Empty(view.Beeswarms);
+    }
+
+    [Fact]
+    public void Drift_chart_has_a_bar_per_feature_signed_by_the_change_and_red_when_flagged()
+    {
+        var view = ReportViewBuilder.Build(Input(Audiences.DataScientist, Data(scaleDuration: 3), baseline: Data()), "log-odds");
+
+        var drift = view.Drift!;
+        Assert.Equal(7, drift.Chart.Marks.Count);
+        var duration = drift.Features[0];
+        Assert.Equal(("duration", true), (duration.Name, duration.Flagged));
+        Assert.Equal(2.0, duration.RelativeChange!.Value, 10);
+        Assert.Equal(1, drift.Flagged);
+        Assert.All(drift.Features.Skip(1), f => Assert.Equal((0.0, ""), (f.Change, f.Flags)));
+        var bar = drift.Chart.Marks[0];
+        Assert.Equal(("duration", ReportCharts.FlaggedFill), (bar.Label, bar.Fill));
+        Assert.True(bar.Width > 0 && bar.X >= drift.Chart.Marks[1].X, "a rise is drawn right of the axis");
+        Assert.All(drift.Chart.Marks.Skip(1), m => Assert.Equal((0.0, ReportCharts.UnflaggedFill), (m.Width, m.Fill)));
+    }
+
+    [Fact]
+    public void Data_scientist_reports_print_the_summary_numbers_rounded_to_four_decimals()
+    {
+        var input = Input(Audiences.DataScientist, Data(scaleDuration: 3), baseline: Data());
+        var view = ReportViewBuilder.Build(input, "log-odds");
+
+        string md = Service.Renderer.RenderReport(view, "md");
+        string html = Service.Renderer.RenderReport(view, "html");
+
+        foreach (var f in view.Features)
+        {
+            string meanAbs = f.MeanAbsShap.ToString("0.0000", CultureInfo.InvariantCulture);
+            Assert.Contains($"| {f.Rank} | {f.DisplayName} (`{f.Name}`) | {f.Group} | {meanAbs} |", md, StringComparison.Ordinal);
+            Assert.Contains($"<td class=\"n mean-abs\">{meanAbs}</td>", html, StringComparison.Ordinal);
+        }
+
+        var d = view.Drift!.Features[0];
+        Assert.Contains($"| **Loan duration** | {d.BaselineMeanAbs.ToString("0.0000", CultureInfo.InvariantCulture)} | {d.CurrentMeanAbs.ToString("0.0000", CultureInfo.InvariantCulture)} | +", md, StringComparison.Ordinal);
+        Assert.Contains("| +200.0% |", md, StringComparison.Ordinal);
+        Assert.Contains("- **Base value** (mean over the rows): -0.8500 log-odds", md, StringComparison.Ordinal);
+        Assert.Contains("## What this report leaves out", md, StringComparison.Ordinal);
+        Assert.Equal(view.Beeswarms.Count, CountOf(html, "data-chart=\"beeswarm\""));
+        Assert.Equal(view.Importance.Marks.Count, CountOf(html[html.IndexOf("data-chart=\"importance\"", StringComparison.Ordinal)..html.IndexOf("</svg>", html.IndexOf("data-chart=\"importance\"", StringComparison.Ordinal), StringComparison.Ordinal)], "<rect "));
+    }
+
+    [Fact]
+    public void Business_manager_markdown_names_the_drivers_with_card_descriptions_and_the_flagged_drift_in_plain_words()
+    {
+        var view = ReportViewBuilder.Build(Input(Audiences.BusinessManager, Data(scaleDuration: 3), baseline: Data()), "log-odds");
+
+        string md = Service.Renderer.RenderReport(view, "md");
+
+        Assert.Contains("1. **Loan duration** (", md, StringComparison.Ordinal);
+        Assert.Contains("How long the loan runs", md, StringComparison.Ordinal);
+        Assert.Contains("- Loan duration weighs 200.0% more than before in deciding whether the application is declined", md, StringComparison.Ordinal);
+        Assert.Contains("**1** factor changed enough to need a review", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("log-odds)", md.Split("## What this report leaves out")[0], StringComparison.Ordinal);
+        Assert.Contains("6 factors whose influence changed less than the review thresholds", md, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("customer", "md", "audience 'customer' has no report; expected one of: data-scientist, business-manager")]
+    [InlineData("data-scientist", "text", "unknown format 'text'; expected one of: html, md")]
+    public void A_report_for_another_audience_or_format_is_refused(string audience, string format, string message)
+    {
+        var view = ReportViewBuilder.Build(Input(Audiences.DataScientist, Data()), "log-odds") with { Audience = audience };
+
+        var e = Assert.Throws<ArgumentException>(() => Service.Renderer.RenderReport(view, format));
+
+        Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+}
