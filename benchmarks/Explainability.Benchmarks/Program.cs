@@ -12,7 +12,8 @@ if (args is ["--validate", ..])
 
 if (args is ["--latency", ..])
 {
-    return await Explainability.Benchmarks.ServiceLatency.Run(Console.Out, args is [_, var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 2000);
+    return await Explainability.Benchmarks.ServiceLatency.Run(
+        Console.Out, args is [_, var n, ..] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 2000, args is [_, _, var address] ? address : null);
 }
 
 if (args is ["--batch-input", var count, var path, ..])
@@ -36,7 +37,7 @@ return 0;
 
 /// <summary>
 /// Entry point of the benchmark suite: <c>dotnet run -c Release --project benchmarks/Explainability.Benchmarks -- --filter *</c>;
-/// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing; <c>-- --latency [calls]</c>
+/// <c>-- --validate</c> checks the LightGBM peer's SHAP values against ours instead of timing; <c>-- --latency [calls [address]]</c>
 /// measures the gRPC service's latency (<see cref="Explainability.Benchmarks.ServiceLatency"/>); <c>-- --load [seconds]
 /// [clients]</c> puts it under sustained load (<see cref="Explainability.Benchmarks.ServiceLoad"/>); <c>-- --batch-input N
 /// out.csv [seed]</c> writes a large input for <c>explain</c> in batch mode (<see cref="Explainability.Benchmarks.BatchInput"/>).

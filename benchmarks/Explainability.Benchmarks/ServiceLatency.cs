@@ -25,7 +25,11 @@ namespace Explainability.Benchmarks;
 internal static class ServiceLatency
 {
     /// <summary>Runs the measurements and writes a Markdown table to <paramref name="output"/>.</summary>
-    public static async Task<int> Run(TextWriter output, int calls)
+    /// <param name="output">Where the tables go.</param>
+    /// <param name="calls">Calls per measurement, after a tenth as many warm-up calls.</param>
+    /// <param name="address">A server already running (<c>http://host:port</c>, plain HTTP/2, no token) to measure instead
+    /// of starting one, e.g. one pinned to its own cores or on another machine; the in-process phases are then skipped.</param>
+    public static async Task<int> Run(TextWriter output, int calls, string? address = null)
     {
         List<Row> rows;
         using (var registry = ModelRegistry.LoadDirectory(Path.Combine(LoopbackServer.RepoRoot(), "models")))
@@ -34,10 +38,17 @@ internal static class ServiceLatency
             rows = [.. Enumerable.Range(0, background.RowCount).Select(r => Server.Grpc.RowConverter.FromTable(background, r, registry.Get("credit-risk").Card))];
         }
 
+        if (address is not null)
+        {
+            output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores in the client's process; the server at {address}");
+            await OverGrpc(output, address, rows, calls);
+            return 0;
+        }
+
         output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores; the server is `explainability serve` in a process of its own");
         await using (var server = await ServeProcess.StartAsync())
         {
-            await OverGrpc(output, server.Port, rows, calls);
+            await OverGrpc(output, $"http://127.0.0.1:{server.Port}", rows, calls);
         }
 
         output.WriteLine();
@@ -46,10 +57,10 @@ internal static class ServiceLatency
         return 0;
     }
 
-    /// <summary>The gRPC calls, one after another, against the server on <paramref name="port"/>.</summary>
-    private static async Task OverGrpc(TextWriter output, int port, List<Row> rows, int calls)
+    /// <summary>The gRPC calls, one after another, against the server at <paramref name="address"/>.</summary>
+    private static async Task OverGrpc(TextWriter output, string address, List<Row> rows, int calls)
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        using var channel = GrpcChannel.ForAddress(address);
         var client = new Explainer.ExplainerClient(channel);
         output.WriteLine();
         output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
