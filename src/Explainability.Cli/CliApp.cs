@@ -100,6 +100,7 @@ internal static class CliApp
         e is CliException or InputException or UnsupportedModelException or RuntimeDisagreementException or ModelNotFoundException
             or RequestLimitException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
             or ExplanationNotFoundException or ModelVersionUnavailableException or LedgerUnavailableException
+            or Server.Auth.TokenStoreUnavailableException
         || RequestErrors.IsOwnValidation(e);
 
     /// <summary>The exception's message, without the " (Parameter 'name')" suffix an <see cref="ArgumentException"/> adds for code readers.</summary>

@@ -26,7 +26,17 @@ internal static class LedgerOptions
     /// </summary>
     /// <exception cref="ArgumentException">Both ledgers are given, or the connection string holds a password (which
     /// <c>ps</c> would show to every user of the machine); the message says where the password goes instead.</exception>
-    public static string? RequirePostgres(string? path, string? connectionString)
+    public static string? RequirePostgres(string? path, string? connectionString) =>
+        RequirePostgres(path, connectionString, "--ledger", PostgresName);
+
+    /// <summary>
+    /// The PostgreSQL connection string of option <paramref name="postgresOption"/> when given, after checking that the SQLite
+    /// file's option <paramref name="pathOption"/> is not given too and that the connection string carries no password: the
+    /// check of every option that takes a database (<c>--ledger-postgres</c>, <c>--tokens-postgres</c>, <c>tokens --postgres</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Both options are given, the connection string is malformed, or it holds a
+    /// password; the message names the option and never repeats the connection string.</exception>
+    public static string? RequirePostgres(string? path, string? connectionString, string pathOption, string postgresOption)
     {
         if (connectionString is null)
         {
@@ -35,7 +45,7 @@ internal static class LedgerOptions
 
         if (path is not null)
         {
-            throw new ArgumentException($"--ledger (a SQLite file) and {PostgresName} (a PostgreSQL database) exclude each other: give one");
+            throw new ArgumentException($"{pathOption} (a SQLite file) and {postgresOption} (a PostgreSQL database) exclude each other: give one");
         }
 
         NpgsqlConnectionStringBuilder settings;
@@ -45,13 +55,13 @@ internal static class LedgerOptions
         }
         catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
         {
-            throw new ArgumentException($"{PostgresName} is not an Npgsql connection string such as 'Host=db;Database=ledger;Username=explainability': {e.Message}");
+            throw new ArgumentException($"{postgresOption} is not an Npgsql connection string such as 'Host=db;Database=ledger;Username=explainability': {e.Message}");
         }
 
         if (!string.IsNullOrEmpty(settings.Password))
         {
             throw new ArgumentException(
-                $"{PostgresName} holds a password, which the command line shows to every user of this machine: remove it and set PGPASSWORD, or put it in a password file (PGPASSFILE or ~/.pgpass)");
+                $"{postgresOption} holds a password, which the command line shows to every user of this machine: remove it and set PGPASSWORD, or put it in a password file (PGPASSFILE or ~/.pgpass)");
         }
 
         return connectionString;

@@ -8,7 +8,7 @@ namespace Explainability.Cli.Commands;
 
 /// <summary>
 /// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N]
-/// [--ledger PATH | --ledger-postgres CONNECTION] [--viewer-port N [--viewer-address IP]] [--metrics-port N [--metrics-address IP]] [--tokens PATH | --no-auth] [--tls-cert FILE [--tls-key FILE]
+/// [--ledger PATH | --ledger-postgres CONNECTION] [--viewer-port N [--viewer-address IP]] [--metrics-port N [--metrics-address IP]] [--tokens PATH | --tokens-postgres CONNECTION | --no-auth] [--tls-cert FILE [--tls-key FILE]
 /// [--tls-password-env VAR]] [--reload-interval MS] [--reload-settle MS] [--no-reload]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
 /// on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>), recording every explanation served in the SQLite ledger
 /// at PATH (default <c>data/ledger.db</c> under the current directory) or in the PostgreSQL database CONNECTION names (an
@@ -16,7 +16,8 @@ namespace Explainability.Cli.Commands;
 /// replicas share), with <c>--viewer-port</c> the analysts' HTML viewer
 /// on a second port of 127.0.0.1 (<c>--viewer-address</c> for another address), and with <c>--metrics-port</c> the
 /// Prometheus scrape endpoint <c>/metrics</c> on another (<c>--metrics-address</c>, e.g. <c>0.0.0.0</c> in a pod).
-/// With <c>--tokens</c> every call needs a bearer token of that store (<c>tokens issue</c>); without it authentication is
+/// With <c>--tokens</c> every call needs a bearer token of that store (<c>tokens issue</c>), with <c>--tokens-postgres</c> of the
+/// token store in that PostgreSQL database (shared by replicas, so a revocation reaches each from its next call); without either authentication is
 /// off, which a non-loopback <c>--address</c> allows only with <c>--no-auth</c>. Ctrl+C (or SIGTERM) stops it.
 /// Hot reload is on unless <c>--no-reload</c>: a new version dropped into the models folder is served without a restart, a
 /// broken one is refused with a logged error while the old version keeps serving (<see cref="ModelDirectoryWatcher"/>); the
@@ -29,6 +30,9 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
     /// <summary>The conventional gRPC port.</summary>
     public const int DefaultPort = 50051;
 
+    /// <summary>The option name of the PostgreSQL token store.</summary>
+    public const string TokensPostgresName = "--tokens-postgres";
+
     public Command Build()
     {
         var models = new Option<string?>("--models") { Description = "Models folder (default: the shipped models/)" };
@@ -39,6 +43,10 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var viewerPort = new Option<int?>("--viewer-port") { Description = "Also serve the HTML viewer for analysts on this port (of --viewer-address, default 127.0.0.1; HTTP/1.1); 0 picks a free one; default: no viewer" }.WholeNumber();
         var address = new Option<string>("--address") { Description = "IP address of the gRPC endpoint (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
         var tokens = new Option<string?>("--tokens") { Description = "Token store (made by 'tokens issue'): every call needs a bearer token of it; default: authentication off" };
+        var tokensPostgres = new Option<string?>(TokensPostgresName)
+        {
+            Description = "The token store in PostgreSQL instead of a SQLite file (shared by replicas: a revocation reaches each from its next call): an Npgsql connection string; the password from PGPASSWORD or a password file (PGPASSFILE, ~/.pgpass), not here",
+        };
         var noAuth = new Option<bool>("--no-auth") { Description = "Serve without authentication on a non-loopback address: every caller may use every model and read the ledger" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "HTTPS with this certificate: a PKCS#12 file (.pfx), or a PEM certificate with --tls-key" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of a PEM --tls-cert" };
@@ -69,7 +77,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var noReload = new Option<bool>("--no-reload") { Description = "Serve the models loaded at start until the server stops: no hot reload of the models folder" };
         var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens; models hot-reloaded unless --no-reload)")
         {
-            models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, postgres, viewerPort, viewerAddress, metricsPort, metricsAddress, tokens, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
+            models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, postgres, viewerPort, viewerAddress, metricsPort, metricsAddress, tokens, tokensPostgres, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
             reloadInterval, reloadSettle, noReload,
         };
         command.SetAction((parse, cancellation) =>
@@ -95,6 +103,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
 
             string modelsDir = parse.GetValue(models) ?? RepoPaths.ModelsDirectory();
             string? ledgerPostgres = LedgerOptions.RequirePostgres(parse.GetValue(ledger), parse.GetValue(postgres));
+            string? tokenStorePostgres = LedgerOptions.RequirePostgres(parse.GetValue(tokens), parse.GetValue(tokensPostgres), "--tokens", TokensPostgresName);
             var options = new ExplainabilityServerOptions
             {
                 MaxRowsPerRequest = parse.GetValue(maxRows),
@@ -108,6 +117,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 ViewerAddress = ParseAddress("--viewer-address", parse.GetValue(viewerAddress)!),
                 MetricsAddress = ParseAddress("--metrics-address", parse.GetValue(metricsAddress)!),
                 TokenStorePath = parse.GetValue(tokens),
+                TokenStorePostgres = tokenStorePostgres,
                 AllowUnauthenticated = parse.GetValue(noAuth),
                 ModelReload = reload
                     ? new ModelReloadOptions
@@ -199,7 +209,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         string viewer = viewerPort is null ? "" : $"; viewer {scheme}://{InUrl(options.ViewerAddress)}:{ExplainabilityServer.BoundViewerPort(app)}{Server.Viewer.ViewerEndpoints.ListPath}";
         viewer += metricsPort is null ? "" : $"; metrics http://{InUrl(options.MetricsAddress)}:{ExplainabilityServer.BoundMetricsPort(app)}{ExplainabilityServer.MetricsPath}";
         string ledgerLocation = app.Services.GetRequiredService<Server.Ledger.IExplanationLedger>().Location;
-        string auth = options.TokenStorePath is { } store ? $"tokens {Path.GetFullPath(store)}" : "authentication off";
+        string auth = app.Services.GetRequiredService<Server.Auth.BearerAuthenticator>().Store is { } store ? $"tokens {store.Location}" : "authentication off";
         string reload = options.ModelReload is { } r
             ? $"hot reload of {Path.GetFullPath(modelsDir)} (scan every {r.PollInterval.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture)} ms)"
             : "no hot reload";

@@ -5,12 +5,13 @@ namespace Explainability.Server.Auth;
 
 /// <summary>
 /// Turns a call's <c>authorization</c> header into a <see cref="CallerAccess"/>, for the gRPC service and the HTML viewer
-/// alike. With a <see cref="TokenStore"/> every call needs <c>Bearer &lt;token&gt;</c> of a valid token; without one
+/// alike. With a token store (<see cref="ITokenStore"/>: a SQLite <see cref="TokenStore"/> or a <see cref="PostgresTokenStore"/>) every call needs <c>Bearer &lt;token&gt;</c> of a valid token; without one
 /// (authentication off) every call has every right, under the client name of its <c>client</c> header.
-/// Thread-safe; the token is looked up on every call, so a revocation applies to the next call.
+/// Thread-safe; the token is looked up on every call, so a revocation applies to the next call (of every replica, with a
+/// store they share).
 /// </summary>
 /// <param name="store">The tokens, or null for authentication off.</param>
-public sealed class BearerAuthenticator(TokenStore? store)
+public sealed class BearerAuthenticator(ITokenStore? store)
 {
     /// <summary>The request header with the token.</summary>
     public const string AuthorizationHeader = "authorization";
@@ -25,13 +26,14 @@ public sealed class BearerAuthenticator(TokenStore? store)
     public bool Enabled => store is not null;
 
     /// <summary>The token store, or null with authentication off.</summary>
-    public TokenStore? Store => store;
+    public ITokenStore? Store => store;
 
     /// <summary>The caller of a call with these headers.</summary>
     /// <param name="authorization">The <c>authorization</c> header's value, or null.</param>
     /// <param name="clientHeader">The <c>client</c> header's value, or null; only used with authentication off.</param>
     /// <exception cref="UnauthenticatedException">Authentication is on and the header is missing, not a bearer token, or
     /// names a token that is unknown or revoked. The message never contains the header's value.</exception>
+    /// <exception cref="TokenStoreUnavailableException">A PostgreSQL store cannot be read; the call is refused, not let in.</exception>
     public CallerAccess Authenticate(string? authorization, string? clientHeader)
     {
         if (store is null)

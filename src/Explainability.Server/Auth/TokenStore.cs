@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Globalization;
-using Explainability.Core.Data;
 using Explainability.Server.Ledger;
 using Microsoft.Data.Sqlite;
 
@@ -17,9 +17,10 @@ namespace Explainability.Server.Auth;
 /// without a reload. Apart from the ledger because tokens are configuration an administrator manages, while the ledger is
 /// the append-only record of what was served (which may move to PostgreSQL), and a copy of the ledger handed to an
 /// auditor must not carry credentials. Schema version <see cref="SchemaVersion"/>: <c>schema_version(version)</c>;
-/// <c>tokens(id, client, sha256, models, audiences, ledger_read, issued_at, revoked_at)</c>.
+/// <c>tokens(id, client, sha256, models, audiences, ledger_read, issued_at, revoked_at)</c>, the same rows as
+/// <see cref="PostgresTokenStore"/> (<see cref="TokenRows"/>), whose store replicas share.
 /// </remarks>
-public sealed class TokenStore
+public sealed class TokenStore : ITokenStore, ITokenConnections
 {
     /// <summary>The schema version this code writes and reads.</summary>
     public const int SchemaVersion = 1;
@@ -29,8 +30,6 @@ public sealed class TokenStore
 
     /// <summary>Longest client name.</summary>
     public const int MaxClientLength = 200;
-
-    private const string Columns = "id, client, models, audiences, ledger_read, issued_at, revoked_at";
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
@@ -42,7 +41,8 @@ public sealed class TokenStore
         _time = time;
     }
 
-    /// <summary>The full path of the store's file.</summary>
+    /// <inheritdoc />
+    /// <remarks>The full path of the store's file.</remarks>
     public string Location { get; }
 
     /// <summary>
@@ -103,101 +103,37 @@ public sealed class TokenStore
         return new TokenStore(full, connectionString, time ?? TimeProvider.System);
     }
 
-    /// <summary>Issues a new token for <paramref name="client"/> and stores its hash; the returned text is never stored.</summary>
-    /// <exception cref="ArgumentException">The client name is empty, longer than <see cref="MaxClientLength"/> or has control characters.</exception>
-    public NewToken Issue(string client, TokenScope scope)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(scope);
-        if (client.Length == 0 || client.Length > MaxClientLength || client.Any(char.IsControl) || client.Trim() != client)
-        {
-            throw new ArgumentException(
-                $"client name {MessageText.Quote(client)} must be 1 to {MaxClientLength} characters without control characters or surrounding spaces");
-        }
+    /// <inheritdoc />
+    public NewToken Issue(string client, TokenScope scope) => TokenRows.Issue(this, client, scope, _time.GetUtcNow());
 
-        var token = new IssuedToken(BearerToken.NewId(), client, scope, _time.GetUtcNow(), null);
-        string bearer = BearerToken.Create(token.Id);
-        using var connection = OpenWriter();
-        using var command = connection.CreateCommand();
-        command.CommandText =
-            "INSERT INTO tokens (id, client, sha256, models, audiences, ledger_read, issued_at) VALUES ($id, $client, $sha256, $models, $audiences, $ledger, $at);";
-        command.Parameters.AddWithValue("$id", token.Id);
-        command.Parameters.AddWithValue("$client", client);
-        command.Parameters.AddWithValue("$sha256", BearerToken.Hash(bearer));
-        command.Parameters.AddWithValue("$models", TokenScope.Format(scope.Models));
-        command.Parameters.AddWithValue("$audiences", TokenScope.Format(scope.Audiences));
-        command.Parameters.AddWithValue("$ledger", scope.LedgerRead ? 1 : 0);
-        command.Parameters.AddWithValue("$at", Timestamp(token.IssuedAt));
-        command.ExecuteNonQuery();
-        return new NewToken(token, bearer);
+    /// <inheritdoc />
+    public IReadOnlyList<IssuedToken> Revoke(string? client, string? id) => TokenRows.Revoke(this, client, id, _time.GetUtcNow(), Location);
+
+    /// <inheritdoc />
+    public IReadOnlyList<IssuedToken> List() => TokenRows.List(this);
+
+    /// <inheritdoc />
+    public IssuedToken? Find(string bearer) => TokenRows.Find(this, bearer);
+
+    /// <summary>Nothing to release: each operation opens and closes its own (pooled) connection.</summary>
+    public void Dispose()
+    {
     }
 
-    /// <summary>Revokes the valid tokens with public id <paramref name="id"/>, or every valid token of <paramref name="client"/>.</summary>
-    /// <param name="client">The client whose tokens to revoke, or null.</param>
-    /// <param name="id">The token to revoke, or null.</param>
-    /// <returns>The tokens revoked, with their revocation time.</returns>
-    /// <exception cref="ArgumentException">Neither or both of the two are given.</exception>
-    /// <exception cref="KeyNotFoundException">No valid token has the id or belongs to the client; the message names it.</exception>
-    public IReadOnlyList<IssuedToken> Revoke(string? client, string? id)
+    T ITokenConnections.Read<T>(Func<DbConnection, T> read)
     {
-        if ((client is null) == (id is null))
-        {
-            throw new ArgumentException("name either the client (--client) or the token id (--id) to revoke, not both");
-        }
+        using var connection = OpenReader();
+        return read(connection);
+    }
 
-        string at = Timestamp(_time.GetUtcNow());
-        using var connection = OpenWriter();
+    T ITokenConnections.Write<T>(Func<DbConnection, DbTransaction, T> write)
+    {
+        using var connection = OpenReader();
+        Execute(connection, "PRAGMA synchronous=FULL;");
         using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"UPDATE tokens SET revoked_at = $at WHERE revoked_at IS NULL AND {(id is null ? "client" : "id")} = $key RETURNING {Columns};";
-        command.Parameters.AddWithValue("$at", at);
-        command.Parameters.AddWithValue("$key", id ?? client);
-        var revoked = ReadAll(command);
-        if (revoked.Count == 0)
-        {
-            throw new KeyNotFoundException(id is null
-                ? $"client {MessageText.Quote(client!)} has no valid token in {Location}"
-                : $"no valid token has the id {MessageText.Quote(id)} in {Location}");
-        }
-
+        var result = write(connection, transaction);
         transaction.Commit();
-        return revoked;
-    }
-
-    /// <summary>Every token, revoked ones included, oldest first; without secrets or hashes.</summary>
-    public IReadOnlyList<IssuedToken> List()
-    {
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM tokens ORDER BY issued_at, id;";
-        return ReadAll(command);
-    }
-
-    /// <summary>
-    /// The stored token whose hash matches <paramref name="bearer"/> (revoked or not), or null when the text has not the
-    /// token's shape, no token has its id, or the hash differs (compared in constant time).
-    /// </summary>
-    public IssuedToken? Find(string bearer)
-    {
-        ArgumentNullException.ThrowIfNull(bearer);
-        if (BearerToken.IdOf(bearer) is not { } id)
-        {
-            return null;
-        }
-
-        using var connection = OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns}, sha256 FROM tokens WHERE id = $id;";
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            return null;
-        }
-
-        var token = Read(reader);
-        return BearerToken.Matches(bearer, (byte[])reader.GetValue(7)) ? token : null;
+        return result;
     }
 
     private SqliteConnection OpenReader()
@@ -206,32 +142,6 @@ public sealed class TokenStore
         connection.Open();
         return connection;
     }
-
-    private SqliteConnection OpenWriter()
-    {
-        var connection = OpenReader();
-        Execute(connection, "PRAGMA synchronous=FULL;");
-        return connection;
-    }
-
-    private static List<IssuedToken> ReadAll(SqliteCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        var tokens = new List<IssuedToken>();
-        while (reader.Read())
-        {
-            tokens.Add(Read(reader));
-        }
-
-        return tokens;
-    }
-
-    private static IssuedToken Read(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        new TokenScope(reader.GetString(2).Split(','), reader.GetString(3).Split(','), reader.GetInt64(4) != 0),
-        ParseTimestamp(reader.GetString(5)),
-        reader.IsDBNull(6) ? null : ParseTimestamp(reader.GetString(6)));
 
     private static void CreateOrCheckSchema(SqliteConnection connection, string path) =>
         SqliteSchema.CreateOrCheck(connection, """
@@ -251,8 +161,4 @@ public sealed class TokenStore
     private static void Execute(SqliteConnection connection, string sql) => SqliteSchema.Execute(connection, sql);
 
     private static object? Scalar(SqliteConnection connection, string sql) => SqliteSchema.Scalar(connection, sql);
-
-    private static string Timestamp(DateTimeOffset at) => SqliteSchema.Timestamp(at);
-
-    private static DateTimeOffset ParseTimestamp(string text) => SqliteSchema.ParseTimestamp(text);
 }

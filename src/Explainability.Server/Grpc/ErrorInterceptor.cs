@@ -76,8 +76,8 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
     /// The status for <paramref name="exception"/>. Only the service's own domain exceptions carry their message to the
     /// client: <see cref="ModelNotFoundException"/> and <see cref="ExplanationNotFoundException"/> -> <c>NotFound</c>;
     /// <see cref="MalformedMessageException"/> (bytes that are no request message, see <see cref="StrictRequestBinder"/>) ->
-    /// <c>InvalidArgument</c>; <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) ->
-    /// <c>Unavailable</c>; <see cref="RequestLimitException"/> ->
+    /// <c>InvalidArgument</c>; <see cref="LedgerUnavailableException"/> (the ledger could not record or read; nothing was answered unrecorded) and
+    /// <see cref="TokenStoreUnavailableException"/> (the call's token could not be looked up, so it was not let in) -> <c>Unavailable</c>; <see cref="RequestLimitException"/> ->
     /// <c>ResourceExhausted</c>; <see cref="UnauthenticatedException"/> -> <c>Unauthenticated</c>;
     /// <see cref="PermissionDeniedException"/> -> <c>PermissionDenied</c>; <see cref="StreamedRequestException"/> -> its inner exception's status, the message prefixed
     /// with the request's position; <see cref="Onnx.InputException"/>, and a plain <see cref="ArgumentException"/> or
@@ -100,7 +100,7 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         RequestLimitException => new Status(StatusCode.ResourceExhausted, MessageOf(exception)),
         UnsupportedModelException or RuntimeDisagreementException or ModelVersionUnavailableException =>
             new Status(StatusCode.FailedPrecondition, MessageOf(exception)),
-        LedgerUnavailableException => new Status(StatusCode.Unavailable, MessageOf(exception)),
+        LedgerUnavailableException or TokenStoreUnavailableException => new Status(StatusCode.Unavailable, MessageOf(exception)),
         _ when RequestErrors.IsOwnValidation(exception) => new Status(StatusCode.InvalidArgument, MessageOf(exception)),
         OperationCanceledException => new Status(StatusCode.Cancelled, "the call was cancelled"),
         _ => new Status(StatusCode.Internal, "internal error while serving the call; the server log has the details"),

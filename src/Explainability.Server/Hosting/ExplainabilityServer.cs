@@ -51,6 +51,7 @@ public static partial class ExplainabilityServer
     /// <exception cref="LedgerUnavailableException">The ledger file cannot be opened or created, or the PostgreSQL database
     /// cannot be reached.</exception>
     /// <exception cref="FileNotFoundException">The token store does not exist.</exception>
+    /// <exception cref="TokenStoreUnavailableException">The PostgreSQL token store cannot be reached or its tables created.</exception>
     public static WebApplication Build(
         ModelRegistry registry, int port, ExplainabilityServerOptions? options = null, ViewService? views = null, IExplanationLedger? ledger = null)
     {
@@ -59,7 +60,10 @@ public static partial class ExplainabilityServer
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         var settings = (options ?? new ExplainabilityServerOptions()).Validated();
         // Opened before the host, so a missing or foreign token store fails the start and not the first call.
-        var authenticator = new BearerAuthenticator(settings.TokenStorePath is { } tokens ? TokenStore.Open(tokens, create: false) : null);
+        ITokenStore? tokens = settings.TokenStorePostgres is { } tokensPostgres
+            ? PostgresTokenStore.Open(tokensPostgres)
+            : settings.TokenStorePath is { } tokensPath ? TokenStore.Open(tokensPath, create: false) : null;
+        var authenticator = new BearerAuthenticator(tokens);
 
         // No command-line arguments and the binaries' folder as content root: the host reads nothing the caller did not pass.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -112,6 +116,11 @@ public static partial class ExplainabilityServer
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(authenticator);
+        if (tokens is not null)
+        {
+            // Registered by a factory, so the container closes the store (a PostgreSQL store's pool) with the host.
+            builder.Services.AddSingleton(_ => tokens);
+        }
         builder.Services.AddSingleton(new ExplanationService(views ?? ViewService.CreateDefault()));
         if (ledger is null)
         {

@@ -82,8 +82,19 @@ public sealed record ExplainabilityServerOptions
     /// </summary>
     public string? TokenStorePath { get; init; }
 
+    /// <summary>
+    /// The token store in PostgreSQL (<see cref="Auth.PostgresTokenStore"/>, <c>serve --tokens-postgres</c>): an Npgsql
+    /// connection string whose database several replicas share, so a token revoked there is refused by every replica from
+    /// its next call. Authentication as with <see cref="TokenStorePath"/>, which it excludes. Its tables are created when
+    /// absent. Null (the default): none.
+    /// </summary>
+    public string? TokenStorePostgres { get; init; }
+
+    /// <summary>Whether a token store is configured (<see cref="TokenStorePath"/> or <see cref="TokenStorePostgres"/>).</summary>
+    public bool HasTokenStore => TokenStorePath is not null || TokenStorePostgres is not null;
+
     /// <summary>Serve without authentication on a non-loopback address (<c>serve --no-auth</c>): every caller on the network
-    /// may use every model and read the ledger. Cannot be combined with <see cref="TokenStorePath"/>.</summary>
+    /// may use every model and read the ledger. Cannot be combined with a token store.</summary>
     public bool AllowUnauthenticated { get; init; }
 
     /// <summary>The certificate (with its private key) of HTTPS on the gRPC endpoint and the viewer's; null (the default)
@@ -160,17 +171,27 @@ public sealed record ExplainabilityServerOptions
             throw new ArgumentException($"LedgerBusyTimeout must be positive, got {LedgerBusyTimeout}");
         }
 
-        if (TokenStorePath is not null && AllowUnauthenticated)
+        if (TokenStorePath is not null && TokenStorePostgres is not null)
+        {
+            throw new ArgumentException("--tokens (a SQLite file) and --tokens-postgres (a PostgreSQL database) exclude each other: give one");
+        }
+
+        if (TokenStorePostgres is not null && string.IsNullOrWhiteSpace(TokenStorePostgres))
+        {
+            throw new ArgumentException("TokenStorePostgres must be an Npgsql connection string, got an empty one");
+        }
+
+        if (HasTokenStore && AllowUnauthenticated)
         {
             throw new ArgumentException("a token store (--tokens) and serving without authentication (--no-auth) exclude each other");
         }
 
-        if (TokenStorePath is null && !AllowUnauthenticated
+        if (!HasTokenStore && !AllowUnauthenticated
             && (!System.Net.IPAddress.IsLoopback(Address) || (ViewerPort is not null && !System.Net.IPAddress.IsLoopback(ViewerAddress))))
         {
             var exposed = System.Net.IPAddress.IsLoopback(Address) ? ViewerAddress : Address;
             throw new ArgumentException(
-                $"listening on {exposed}, which is not a loopback address, without a token store: give one (--tokens PATH, made by 'tokens issue'), or --no-auth to let every caller on the network in");
+                $"listening on {exposed}, which is not a loopback address, without a token store: give one (--tokens PATH, made by 'tokens issue', or --tokens-postgres CONNECTION), or --no-auth to let every caller on the network in");
         }
 
         _ = ModelReload?.Validated();

@@ -155,17 +155,18 @@ internal static class LedgerRows
 
     /// <summary>
     /// Inside <paramref name="transaction"/>, after the tables were created if absent: writes <paramref name="version"/> into
-    /// an empty <c>schema_version(version)</c> table, or checks the one there.
+    /// an empty <paramref name="table"/><c>(version)</c> table (<c>schema_version</c> unless a store sharing a database with
+    /// another needs its own), or checks the one there.
     /// </summary>
     /// <exception cref="InvalidDataException">The database has another schema version; the message names
     /// <paramref name="what"/> and <paramref name="location"/>.</exception>
-    public static void WriteOrCheckSchemaVersion(DbConnection connection, DbTransaction transaction, int version, string what, string location)
+    public static void WriteOrCheckSchemaVersion(DbConnection connection, DbTransaction transaction, int version, string what, string location, string table = "schema_version")
     {
         var versions = new List<long>();
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = "SELECT version FROM schema_version;";
+            command.CommandText = $"SELECT version FROM {table};";
             versions.AddRange(ReadAll(command, reader => Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture)));
         }
 
@@ -173,7 +174,7 @@ internal static class LedgerRows
         {
             using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = string.Create(CultureInfo.InvariantCulture, $"INSERT INTO schema_version (version) VALUES ({version});");
+            insert.CommandText = string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {table} (version) VALUES ({version});");
             insert.ExecuteNonQuery();
         }
         else if (versions.Count > 1 || versions[0] != version)

@@ -55,27 +55,9 @@ public sealed class PostgresExplanationLedger : IExplanationLedger, IRowQueries
     public static PostgresExplanationLedger Open(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        NpgsqlDataSourceBuilder builder;
+        NpgsqlDataSource? source = PostgresSource.Build(connectionString, "ledger", "explainability-ledger", out string location);
         try
         {
-            builder = new NpgsqlDataSourceBuilder(connectionString);
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException)
-        {
-            // The provider's message names the keyword or value; the connection string itself is not repeated, as it may
-            // hold a password.
-            throw new ArgumentException($"the ledger's PostgreSQL connection string is malformed: {e.Message}");
-        }
-
-        var settings = builder.ConnectionStringBuilder;
-        string location = Describe(settings);
-        // Durable at commit whatever the server's or the role's default says (a role may have it off for speed).
-        settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? "-c synchronous_commit=on" : settings.Options + " -c synchronous_commit=on";
-        settings.ApplicationName ??= "explainability-ledger";
-        NpgsqlDataSource? source = null;
-        try
-        {
-            source = builder.Build();
             using (var connection = source.OpenConnection())
             {
                 CreateOrCheckSchema(connection, location);
@@ -194,16 +176,8 @@ public sealed class PostgresExplanationLedger : IExplanationLedger, IRowQueries
         }
     }
 
-    private static void CreateOrCheckSchema(NpgsqlConnection connection, string location)
-    {
-        using var transaction = connection.BeginTransaction();
-        using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({SchemaLockKey});", connection, transaction))
-        {
-            command.ExecuteNonQuery();
-        }
-
-        using (var command = new NpgsqlCommand(
-            """
+    private static void CreateOrCheckSchema(NpgsqlConnection connection, string location) =>
+        PostgresSource.CreateOrCheckSchema(connection, SchemaLockKey, """
             CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);
             CREATE TABLE IF NOT EXISTS explanations (
                 seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
@@ -233,22 +207,5 @@ public sealed class PostgresExplanationLedger : IExplanationLedger, IRowQueries
                 audience text NOT NULL,
                 format text NOT NULL,
                 record bytea NOT NULL);
-            """,
-            connection,
-            transaction))
-        {
-            command.ExecuteNonQuery();
-        }
-
-        LedgerRows.WriteOrCheckSchemaVersion(connection, transaction, SchemaVersion, "ledger", location);
-        transaction.Commit();
-    }
-
-    /// <summary><c>postgresql://USER@HOST:PORT/DATABASE</c>, with the search path when set: what a message may show.</summary>
-    private static string Describe(NpgsqlConnectionStringBuilder settings)
-    {
-        string user = string.IsNullOrEmpty(settings.Username) ? "" : settings.Username + "@";
-        string path = string.IsNullOrEmpty(settings.SearchPath) ? "" : $" (search path {settings.SearchPath})";
-        return $"postgresql://{user}{settings.Host ?? "localhost"}:{settings.Port}/{settings.Database ?? settings.Username ?? ""}{path}";
-    }
+            """, "schema_version", SchemaVersion, "ledger", location);
 }
