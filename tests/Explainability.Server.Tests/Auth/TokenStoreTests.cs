@@ -3,13 +3,40 @@ using Explainability.Server.Ledger;
 
 namespace Explainability.Server.Tests.Auth;
 
-public sealed class TokenStoreTests
+/// <summary>The shared token-store behaviour (<see cref="TokenStoreBehaviourTests"/>) on SQLite files, and what is the
+/// SQLite store's own: the ledger or a file that is no database refused.</summary>
+public sealed class TokenStoreTests : TokenStoreBehaviourTests
 {
+    private readonly List<string> _folders = [];
+
+    protected override string NewStore()
+    {
+        string folder = Path.GetDirectoryName(ServerFixture.NewLedgerPath())!;
+        _folders.Add(folder);
+        return Path.Combine(folder, "tokens.db");
+    }
+
+    protected override ITokenStore Open(string address) => TokenStore.Open(address, create: true, Clock);
+
+    // The rows may still be in the write-ahead log rather than the file itself.
+    protected override byte[] StoredBytes(string address) =>
+        [.. File.ReadAllBytes(address), .. File.Exists(address + "-wal") ? File.ReadAllBytes(address + "-wal") : []];
+
+    public override void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (string folder in _folders)
+        {
+            ServerFixture.DeleteFolder(folder);
+        }
+    }
+
     [Fact]
     public void The_ledger_or_a_file_that_is_no_database_is_refused_as_a_token_store_and_left_unchanged()
     {
         string ledgerPath = ServerFixture.NewLedgerPath();
         string folder = Path.GetDirectoryName(ledgerPath)!;
+        _folders.Add(folder);
         using (SqliteExplanationLedger.Open(ledgerPath))
         {
         }
@@ -26,30 +53,5 @@ public sealed class TokenStoreTests
         {
             // Still a ledger: the token store added no table to it.
         }
-
-        ServerFixture.DeleteFolder(folder);
-    }
-
-    [Fact]
-    public void A_token_is_found_only_with_its_exact_text_and_its_record_keeps_scope_and_times()
-    {
-        string folder = Path.GetDirectoryName(ServerFixture.NewLedgerPath())!;
-        var store = TokenStore.Open(Path.Combine(folder, "tokens.db"), create: true);
-        var issued = store.Issue("loan-app", TokenScope.Parse("credit-risk,card-fraud", "customer", ledgerRead: true));
-
-        var found = store.Find(issued.Bearer);
-
-        Assert.Equal(issued.Token.Id, found!.Id);
-        Assert.Equal(["credit-risk", "card-fraud"], found.Scope.Models);
-        Assert.Equal(["customer"], found.Scope.Audiences);
-        Assert.True(found.Scope.LedgerRead);
-        Assert.Null(found.RevokedAt);
-        Assert.Equal(issued.Token.IssuedAt, found.IssuedAt);
-        Assert.Null(store.Find(issued.Bearer[..^1] + (issued.Bearer[^1] == 'A' ? 'B' : 'A')));
-        Assert.Null(store.Find(issued.Bearer + " "));
-        Assert.Null(store.Find(issued.Bearer.ToUpperInvariant()));
-        Assert.Throws<ArgumentException>(() => store.Issue(" padded ", TokenScope.Unrestricted));
-        Assert.Throws<ArgumentException>(() => TokenScope.Parse("*,credit-risk", null, ledgerRead: false));
-        ServerFixture.DeleteFolder(folder);
     }
 }
