@@ -28,6 +28,7 @@ public sealed class ErrorInterceptorTests
         { new ExplanationNotFoundException("no explanation '0123456789abcdef0123456789abcdef' in the ledger"), StatusCode.NotFound },
         { new ModelVersionUnavailableException("model 'credit-risk' version 0.9 is no longer loaded"), StatusCode.FailedPrecondition },
         { new LedgerUnavailableException("the ledger could not record the call, so it was not answered: database is locked"), StatusCode.Unavailable },
+        { new TokenStoreUnavailableException("the token store postgresql://x@db:5432/tokens cannot be read: connection refused"), StatusCode.Unavailable },
         { new UnauthenticatedException("the bearer token is not known to this server"), StatusCode.Unauthenticated },
         { new PermissionDeniedException("client 'a' may not use model 'card-fraud'", "a"), StatusCode.PermissionDenied },
         { new MalformedMessageException("the request of Explain is not a valid explainability.ExplainRequest message"), StatusCode.InvalidArgument },

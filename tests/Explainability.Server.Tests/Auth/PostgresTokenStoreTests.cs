@@ -1,6 +1,8 @@
 using Explainability.Server.Auth;
+using Explainability.Server.Grpc;
 using Explainability.Server.Ledger;
 using Explainability.Tests.Support;
+using Grpc.Core;
 using Npgsql;
 
 namespace Explainability.Server.Tests.Auth;
@@ -44,6 +46,21 @@ public sealed class PostgresTokenStoreTests : TokenStoreBehaviourTests
         Assert.Equal(["credit-risk"], before.Scope.Models);
         Assert.StartsWith($"the token '{issued.Token.Id}' of client 'loan-app' was revoked at ", refused.Message, StringComparison.Ordinal);
         Assert.Equal(replicaA.List().Single().RevokedAt, replicaB.Find(issued.Bearer)!.RevokedAt);
+    }
+
+    [SkippableFact]
+    public void A_store_that_cannot_be_read_refuses_the_call_as_unavailable_rather_than_let_it_in()
+    {
+        string address = NewStore();
+        using var store = PostgresTokenStore.Open(address);
+        var issued = store.Issue("loan-app", TokenScope.Unrestricted);
+        Database.Execute("DROP TABLE tokens;", address);
+
+        var e = Assert.Throws<TokenStoreUnavailableException>(() => new BearerAuthenticator(store).Authenticate("Bearer " + issued.Bearer, null));
+
+        Assert.StartsWith($"the token store {store.Location} cannot be read: ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(issued.Bearer, e.ToString(), StringComparison.Ordinal);
+        Assert.Equal(StatusCode.Unavailable, ErrorInterceptor.ToStatus(e).StatusCode);
     }
 
     [SkippableFact]
