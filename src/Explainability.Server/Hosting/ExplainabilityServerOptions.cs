@@ -77,8 +77,9 @@ public sealed record ExplainabilityServerOptions
 
     /// <summary>
     /// The token store (<see cref="Auth.TokenStore"/>, a file <c>tokens issue</c> created): when set, every gRPC call and
-    /// every viewer page needs a bearer token of it, within its scope. Null (the default): authentication is off, which
-    /// is allowed on loopback addresses only (a warning is logged) unless <see cref="AllowUnauthenticated"/> says so.
+    /// every viewer page needs a bearer token of it, within its scope. Null (the default), and no
+    /// <see cref="TokenStorePostgres"/> either: authentication is off, which is allowed on loopback addresses only (a
+    /// warning is logged) unless <see cref="AllowUnauthenticated"/> says so.
     /// </summary>
     public string? TokenStorePath { get; init; }
 

@@ -92,6 +92,12 @@ public sealed class TlsTests
         var allowed = open with { AllowUnauthenticated = true };
         Assert.Same(allowed, allowed.Validated());
         Assert.Throws<ArgumentException>(() => (open with { TokenStorePath = "tokens.db", AllowUnauthenticated = true }).Validated());
+        const string Postgres = "Host=db;Database=explainability";
+        var shared = open with { TokenStorePostgres = Postgres };
+        Assert.Same(shared, shared.Validated());
+        Assert.Throws<ArgumentException>(() => (shared with { AllowUnauthenticated = true }).Validated());
+        var both = Assert.Throws<ArgumentException>(() => (shared with { TokenStorePath = "tokens.db" }).Validated());
+        Assert.Equal("--tokens (a SQLite file) and --tokens-postgres (a PostgreSQL database) exclude each other: give one", both.Message);
     }
 
     /// <summary>A server certificate for 127.0.0.1 and localhost, valid for a day, signed by its own key.</summary>
