@@ -54,6 +54,9 @@ public sealed class TokensCommandTests
         var empty = CliRun.Of("tokens", "issue", "--client", "x", "--models", "credit-risk,,card-fraud", "--store", store);
         var list = CliRun.Of("tokens", "list", "--store", store);
         var both = CliRun.Of("tokens", "revoke", "--store", store);
+        // A blank list (a script's unset variable) must not issue a token for every model or audience.
+        var blankModels = CliRun.Of("tokens", "issue", "--client", "x", "--models", " ", "--store", store);
+        var blankAudiences = CliRun.Of("tokens", "issue", "--client", "x", "--audiences", "", "--store", store);
 
         Assert.Equal((2, "error: --audiences: unknown audience 'regulator'; expected data-scientist, business-manager, fraud-analyst, customer or *"), (audience.Code, audience.Error.TrimEnd()));
         Assert.Equal(2, empty.Code);
@@ -61,6 +64,9 @@ public sealed class TokensCommandTests
         Assert.Equal(2, list.Code);
         Assert.StartsWith($"error: token store {store} does not exist", list.Error, StringComparison.Ordinal);
         Assert.Equal(2, both.Code);
+        Assert.Equal((2, "error: --models is empty; give names separated by commas, or * for every one (leaving the option out also means *)"), (blankModels.Code, blankModels.Error.TrimEnd()));
+        Assert.Equal(2, blankAudiences.Code);
+        Assert.StartsWith("error: --audiences is empty", blankAudiences.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(store));
     }
 

@@ -76,6 +76,11 @@ public sealed class SqliteExplanationLedgerTests : ExplanationLedgerTests
 
         Assert.Equal("wal", Pragma(path, "journal_mode"));
         Assert.Equal(1L, Scalar(path, "SELECT version FROM schema_version;"));
+        if (!OperatingSystem.IsWindows())
+        {
+            // The ledger holds applicants' input rows: readable by the server's user only, whatever the umask.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
     }
 
     [Fact]

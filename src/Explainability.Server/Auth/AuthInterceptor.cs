@@ -65,6 +65,13 @@ public sealed class AuthInterceptor(BearerAuthenticator authenticator) : Interce
             return;
         }
 
+        // Already checked from the headers, before the body was read, when a token store is configured.
+        if (context.GetHttpContext().Items.TryGetValue(TokenCheckMiddleware.Key, out var checkedAccess) && checkedAccess is CallerAccess access)
+        {
+            context.UserState[Key] = access;
+            return;
+        }
+
         context.UserState[Key] = authenticator.Authenticate(
             context.RequestHeaders.GetValue(BearerAuthenticator.AuthorizationHeader), context.RequestHeaders.GetValue(Grpc.ExplainerGrpcService.ClientHeader));
     }

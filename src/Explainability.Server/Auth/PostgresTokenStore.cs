@@ -80,8 +80,9 @@ public sealed class PostgresTokenStore : ITokenStore, ITokenConnections
             source = null;
             return store;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or FormatException)
         {
+            // FormatException: the password file (Passfile, PGPASSFILE, ~/.pgpass) is not well-formed; its message names no entry.
             throw new TokenStoreUnavailableException($"the token store {location} cannot be opened: {e.Message}", e);
         }
         finally

@@ -25,12 +25,12 @@ public sealed record TokenScope(IReadOnlyList<string> Models, IReadOnlyList<stri
     public bool AllowsAudience(string audience) => Audiences.Contains(Any, StringComparer.Ordinal) || Audiences.Contains(audience, StringComparer.Ordinal);
 
     /// <summary>
-    /// A scope from the command line's lists: null or empty for every model or audience, else names separated by commas.
+    /// A scope from the command line's lists: null (the option left out) for every model or audience, else names separated by commas (<c>*</c> for every one).
     /// </summary>
     /// <param name="models">Model ids, comma-separated, or <c>*</c>.</param>
     /// <param name="audiences">Audiences, comma-separated, or <c>*</c>; each must be a known audience.</param>
     /// <param name="ledgerRead">Whether the ledger may be read.</param>
-    /// <exception cref="ArgumentException">An empty entry, an entry with white space, <c>*</c> among other names, or an unknown audience.</exception>
+    /// <exception cref="ArgumentException">A list given but blank, an empty entry, an entry with white space, <c>*</c> among other names, or an unknown audience.</exception>
     public static TokenScope Parse(string? models, string? audiences, bool ledgerRead)
     {
         var audienceList = ParseList(audiences, "--audiences");
@@ -51,9 +51,15 @@ public sealed record TokenScope(IReadOnlyList<string> Models, IReadOnlyList<stri
 
     private static IReadOnlyList<string> ParseList(string? text, string option)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null)
         {
             return [Any];
+        }
+
+        // Given but blank (a script's unset variable, --models "$MODELS") must not widen the token to every model.
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException($"{option} is empty; give names separated by commas, or * for every one (leaving the option out also means *)");
         }
 
         var names = text.Split(',');

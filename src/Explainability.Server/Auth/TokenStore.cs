@@ -66,6 +66,7 @@ public sealed class TokenStore : ITokenStore, ITokenConnections
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            Ledger.SqliteSchema.CreatePrivateFile(full);
         }
 
         string connectionString = new SqliteConnectionStringBuilder

@@ -117,6 +117,12 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
         {
             LogInternal(cause, context.Method);
         }
+        else if (cause is LedgerUnavailableException or TokenStoreUnavailableException)
+        {
+            // The server's own storage failed, not the request: the operator must see why calls fail (the messages name the
+            // database or file, never a password, and quote nothing of the request).
+            LogStorageUnavailable(cause, context.Method);
+        }
         else if (ClientRefused(cause) is { } client)
         {
             LogAccessRefused(context.Method, client, status.StatusCode, status.Detail);
@@ -157,6 +163,9 @@ public sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) :
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} failed with an unexpected error")]
     private partial void LogInternal(Exception exception, string method);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} answered Unavailable: the server's storage failed")]
+    private partial void LogStorageUnavailable(Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} refused to client {Client}: {StatusCode} {Detail}")]
     private partial void LogAccessRefused(string method, string client, StatusCode statusCode, string detail);

@@ -77,6 +77,9 @@ public static partial class ExplainabilityServer
         var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // No limit on a request's whole body: gRPC limits each message (MaxReceiveMessageBytes, RESOURCE_EXHAUSTED), and
+            // a long ExplainStream sends far more than Kestrel's default 30,000,000 bytes in total, which would cut it.
+            kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Listen(settings.Address, port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -191,6 +194,13 @@ public static partial class ExplainabilityServer
 
                 return next(context);
             });
+        }
+
+        if (authenticator.Enabled)
+        {
+            // The token is checked from the headers before a body is read (TokenCheckMiddleware); the interceptor then scopes.
+            var tokenLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<AuthInterceptor>();
+            app.Use((context, next) => TokenCheckMiddleware.Refused(context, authenticator, tokenLog) ? Task.CompletedTask : next(context));
         }
 
         if (settings.ViewerPort is not null)

@@ -75,6 +75,11 @@ public sealed class PostgresExplanationLedger : IExplanationLedger, IRowQueries
         {
             throw new LedgerUnavailableException($"the ledger {location} cannot be opened: {e.Message}", e);
         }
+        catch (FormatException e)
+        {
+            // Npgsql reads the password file (Passfile, PGPASSFILE, ~/.pgpass) when it connects; its message names no entry.
+            throw new LedgerUnavailableException($"the ledger {location} cannot be opened: its password file cannot be read: {e.Message}", e);
+        }
         finally
         {
             source?.Dispose();

@@ -92,6 +92,7 @@ public sealed class SqliteExplanationLedger : IExplanationLedger, IRowQueries
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            SqliteSchema.CreatePrivateFile(full);
             var builder = new SqliteConnectionStringBuilder
             {
                 DataSource = full,

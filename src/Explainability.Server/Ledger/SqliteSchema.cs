@@ -10,6 +10,36 @@ internal static class SqliteSchema
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     /// <summary>
+    /// Creates the empty database file <paramref name="path"/> readable and writable by its owner only (<c>0600</c>) when
+    /// it does not exist, so the ledger (applicants' input rows) and the token store are not world-readable whatever the
+    /// umask; SQLite gives its <c>-wal</c> and <c>-shm</c> files the database file's permissions. An existing file is left
+    /// as it is. Not on Windows, where the folder's ACL applies.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be created.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder may not be written.</exception>
+    public static void CreatePrivateFile(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Created by another process in the meantime: it is theirs to set.
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="tables"/> (<c>CREATE ... IF NOT EXISTS</c>, with a <c>schema_version(version)</c> table) and
     /// writes <paramref name="version"/> into a new file or checks an existing one's, in one immediate transaction.
     /// </summary>

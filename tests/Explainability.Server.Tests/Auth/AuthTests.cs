@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Explainability.Protos;
 using Explainability.Server.Auth;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,35 @@ public sealed class AuthTests(AuthServerFixture server)
 
         Assert.All([list, explain, get], e => Assert.Equal(StatusCode.Unauthenticated, e.StatusCode));
         Assert.Contains("no authorization header", explain.Status.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>The token is checked from the headers before the body is read: bytes that are no message, and a message of
+    /// 20 MB, both get Unauthenticated without a token (not InvalidArgument from decoding them), and a caller with a token
+    /// still gets a message of 31 MB decoded and validated (over Kestrel's default 30,000,000-byte body limit, which was an
+    /// UNKNOWN status before).</summary>
+    [Fact]
+    public async Task Without_a_token_the_body_is_not_read_and_with_one_a_31_MB_message_is_validated()
+    {
+        int port = Explainability.Server.Hosting.ExplainabilityServer.BoundPort(server.App);
+        var (garbage, garbageMessage) = await RawFrameTests.Send(port, "/explainability.v1.Explainer/Explain", RawFrameTests.Frame("garbage-protobuf"));
+        Assert.Equal((StatusCode.Unauthenticated, "the call has no authorization header; send 'authorization: Bearer <token>' with a token issued by 'tokens issue'"), (garbage, garbageMessage));
+
+        var big = new ExplainRequest { ModelId = "credit-risk" };
+        big.Rows.Add(new Row { Values = { ["purpose"] = new FeatureValue { Text = new string('x', 20_000_000) } } });
+        var (bigStatus, _) = await RawFrameTests.Send(port, "/explainability.v1.Explainer/Explain", [0, .. BigEndian(big.CalculateSize()), .. big.ToByteArray()]);
+        Assert.Equal(StatusCode.Unauthenticated, bigStatus);
+
+        var huge = new ExplainRequest { ModelId = "credit-risk" };
+        huge.Rows.Add(new Row { Values = { ["purpose"] = new FeatureValue { Text = new string('x', 31_000_000) } } });
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ExplainAsync(huge, AuthServerFixture.With(server.LoanAppToken)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+    }
+
+    private static byte[] BigEndian(int length)
+    {
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes, length);
+        return bytes;
     }
 
     [Fact]

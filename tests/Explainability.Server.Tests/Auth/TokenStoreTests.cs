@@ -32,6 +32,21 @@ public sealed class TokenStoreTests : TokenStoreBehaviourTests
     }
 
     [Fact]
+    public void A_new_store_file_is_readable_by_its_owner_only()
+    {
+        string path = NewStore();
+        using (var store = Open(path))
+        {
+            store.Issue("loan-app", TokenScope.Unrestricted);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+    }
+
+    [Fact]
     public void The_ledger_or_a_file_that_is_no_database_is_refused_as_a_token_store_and_left_unchanged()
     {
         string ledgerPath = ServerFixture.NewLedgerPath();
