@@ -9,7 +9,7 @@ namespace Explainability.Cli.Commands;
 /// <summary>
 /// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N]
 /// [--ledger PATH | --ledger-postgres CONNECTION] [--viewer-port N [--viewer-address IP]] [--metrics-port N [--metrics-address IP]] [--tokens PATH | --tokens-postgres CONNECTION | --no-auth] [--tls-cert FILE [--tls-key FILE]
-/// [--tls-password-env VAR]] [--reload-interval MS] [--reload-settle MS] [--no-reload]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
+/// [--tls-password-env VAR]] [--reload-interval MS] [--reload-settle MS] [--no-reload] [--log-format text|json]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
 /// on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>), recording every explanation served in the SQLite ledger
 /// at PATH (default <c>data/ledger.db</c> under the current directory) or in the PostgreSQL database CONNECTION names (an
 /// Npgsql connection string without its password, which comes from <c>PGPASSWORD</c> or a password file; the ledger several
@@ -74,11 +74,17 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             Description = "Hot reload: load a changed model folder once its files have stayed unchanged this many milliseconds",
             DefaultValueFactory = _ => (int)ModelReloadOptions.DefaultSettleTime.TotalMilliseconds,
         }.WholeNumber();
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "Console log: text (one line per entry, UTC time first) or json (one JSON object per line, for a log collector)",
+            DefaultValueFactory = _ => "text",
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var noReload = new Option<bool>("--no-reload") { Description = "Serve the models loaded at start until the server stops: no hot reload of the models folder" };
         var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens; models hot-reloaded unless --no-reload)")
         {
             models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, postgres, viewerPort, viewerAddress, metricsPort, metricsAddress, tokens, tokensPostgres, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
-            reloadInterval, reloadSettle, noReload,
+            reloadInterval, reloadSettle, noReload, logFormat,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -116,6 +122,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 Address = ParseAddress("--address", parse.GetValue(address)!),
                 ViewerAddress = ParseAddress("--viewer-address", parse.GetValue(viewerAddress)!),
                 MetricsAddress = ParseAddress("--metrics-address", parse.GetValue(metricsAddress)!),
+                LogFormat = parse.GetValue(logFormat) == "json" ? ConsoleLogFormat.Json : ConsoleLogFormat.Text,
                 TokenStorePath = parse.GetValue(tokens),
                 TokenStorePostgres = tokenStorePostgres,
                 AllowUnauthenticated = parse.GetValue(noAuth),

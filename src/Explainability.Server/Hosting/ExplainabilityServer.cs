@@ -68,12 +68,36 @@ public static partial class ExplainabilityServer
         // No command-line arguments and the binaries' folder as content root: the host reads nothing the caller did not pass.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+        // One line per entry with its UTC time, so events (refusals, reloads, storage failures) can be dated and correlated.
+        const string Timestamp = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+        if (settings.LogFormat == ConsoleLogFormat.Json)
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = Timestamp.TrimEnd();
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = Timestamp;
+            });
+        }
+
         // The host logs a start failure (a busy port) with its whole stack trace and then throws the same exception to the
         // caller, which reports it in one line; only its critical messages are kept.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         // Grpc.AspNetCore logs every non-OK status with its detail at Information, and a detail may quote a request value;
         // CallTelemetryInterceptor logs each call's status without it.
         builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
+        // ASP.NET Core writes four lines per request at Information (request starting/finished, endpoint executing/executed);
+        // CallTelemetryInterceptor writes the call's one line with what an operator needs, so those are kept to warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
         var endpoints = new ServerEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

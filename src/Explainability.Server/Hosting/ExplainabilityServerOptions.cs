@@ -112,6 +112,12 @@ public sealed record ExplainabilityServerOptions
     /// <summary>Least severe log level written to the console.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>How the console log is written: <see cref="ConsoleLogFormat.Text"/> (the default), one line per entry
+    /// beginning with its UTC time (<c>2026-11-30T17:45:01.123Z info: Category[id] message</c>), or
+    /// <see cref="ConsoleLogFormat.Json"/>, one JSON object per line with the time, level, category, event id, message and
+    /// every structured field of the message (what a log collector indexes).</summary>
+    public ConsoleLogFormat LogFormat { get; init; } = ConsoleLogFormat.Text;
+
     /// <summary>Throws unless every limit is positive, the ledger path (or connection string) is set, and a non-loopback address has a token store
     /// or <see cref="AllowUnauthenticated"/>.</summary>
     /// <exception cref="ArgumentException">A limit is zero or negative, or the authentication settings conflict; the message names it.</exception>
@@ -204,4 +210,14 @@ public sealed record ExplainabilityServerOptions
 
         return this;
     }
+}
+
+/// <summary>The console log's format (<see cref="ExplainabilityServerOptions.LogFormat"/>; <c>serve --log-format</c>).</summary>
+public enum ConsoleLogFormat
+{
+    /// <summary>One line per entry, UTC timestamp first.</summary>
+    Text,
+
+    /// <summary>One JSON object per line (Microsoft.Extensions.Logging's JSON console formatter), UTC timestamp.</summary>
+    Json,
 }
