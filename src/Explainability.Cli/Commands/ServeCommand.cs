@@ -7,7 +7,7 @@ using Microsoft.Extensions.Hosting;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N]
+/// <c>serve [--models DIR] [--port N] [--address IP] [--max-rows N] [--max-concurrent N] [--max-message-bytes N] [--max-evaluations N]
 /// [--ledger PATH | --ledger-postgres CONNECTION] [--viewer-port N [--viewer-address IP]] [--metrics-port N [--metrics-address IP]] [--tokens PATH | --tokens-postgres CONNECTION | --no-auth] [--tls-cert FILE [--tls-key FILE]
 /// [--tls-password-env VAR]] [--reload-interval MS] [--reload-settle MS] [--no-reload] [--log-format text|json]</c>: serves the <c>Explainer</c> gRPC service (<c>protos/explainability.proto</c>) over HTTP/2
 /// on 127.0.0.1 by default (without TLS unless <c>--tls-cert</c>), recording every explanation served in the SQLite ledger
@@ -61,6 +61,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             Description = "Largest request message in bytes; a larger one is refused with RESOURCE_EXHAUSTED",
             DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxReceiveMessageBytes,
         }.WholeNumber();
+        var maxEvaluations = ExplainCommand.MaxEvaluationsOption();
         var viewerAddress = new Option<string>("--viewer-address") { Description = "IP address of the viewer (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
         var metricsAddress = new Option<string>("--metrics-address") { Description = "IP address of /metrics (default 127.0.0.1), e.g. 0.0.0.0 for a Prometheus outside the pod; the metrics carry no request data", DefaultValueFactory = _ => "127.0.0.1" };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port (of --metrics-address, default 127.0.0.1; HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
@@ -84,7 +85,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var command = new Command("serve", "Serve the gRPC Explainer service (HTTP/2; TLS with --tls-cert; bearer tokens with --tokens; models hot-reloaded unless --no-reload)")
         {
             models, port, address, maxRows, maxConcurrent, maxMessageBytes, ledger, postgres, viewerPort, viewerAddress, metricsPort, metricsAddress, tokens, tokensPostgres, noAuth, tlsCert, tlsKey, tlsPasswordEnv,
-            reloadInterval, reloadSettle, noReload, logFormat,
+            reloadInterval, reloadSettle, noReload, logFormat, maxEvaluations,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -115,6 +116,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
                 MaxRowsPerRequest = parse.GetValue(maxRows),
                 MaxConcurrentCalls = parse.GetValue(maxConcurrent),
                 MaxReceiveMessageBytes = parse.GetValue(maxMessageBytes),
+                MaxModelEvaluationsPerRequest = parse.GetValue(maxEvaluations),
                 LedgerPath = parse.GetValue(ledger) ?? ExplainabilityServerOptions.DefaultLedgerPath,
                 LedgerPostgres = ledgerPostgres,
                 ViewerPort = parse.GetValue(viewerPort),

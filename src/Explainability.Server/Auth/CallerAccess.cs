@@ -26,10 +26,13 @@ public sealed record CallerAccess(string Client, TokenScope Scope, string? Token
     }
 
     /// <summary>Throws unless the caller may request views for <paramref name="audience"/>.</summary>
+    /// <exception cref="ArgumentException">No audience has that name (<c>InvalidArgument</c>, whatever the scope): a
+    /// misspelt audience is the request's fault, not a right the caller lacks.</exception>
     /// <exception cref="PermissionDeniedException">The audience is outside the token's scope; the message names it.</exception>
     public void RequireAudience(string audience)
     {
         ArgumentNullException.ThrowIfNull(audience);
+        Explainability.Views.Audiences.Require(audience, nameof(audience));
         if (!Scope.AllowsAudience(audience))
         {
             throw new PermissionDeniedException(

@@ -302,7 +302,7 @@ public sealed class ExplanationService(ViewService views)
         if (options.MaxModelEvaluations is { } limit && evaluations > limit)
         {
             throw new Grpc.RequestLimitException(string.Create(CultureInfo.InvariantCulture,
-                $"{method} on model '{model.Id}' would need up to {evaluations:N0} model evaluations (rows x coalitions x background rows); the limit is {limit:N0} per request (server option MaxModelEvaluationsPerRequest, CLI --max-evaluations): send fewer rows, a smaller nsamples or a smaller background"));
+                $"{method} on model '{model.Id}' would need up to {evaluations:N0} model evaluations (rows x coalitions x background rows); the limit is {limit:N0} per request (serve --max-evaluations, explain --max-evaluations): send fewer rows, a smaller nsamples or a smaller background"));
         }
     }
 

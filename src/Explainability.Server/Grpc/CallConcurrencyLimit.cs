@@ -33,7 +33,7 @@ public sealed class CallConcurrencyLimit
         {
             Interlocked.Decrement(ref _running);
             throw new RequestLimitException(
-                $"the server is busy: {Limit} explanations are already being computed, its limit of concurrent calls (serve --max-concurrent); {rpc} was not started: retry after a short backoff");
+                $"the server is busy: {Limit} {(Limit == 1 ? "explanation is" : "explanations are")} already being computed, its limit of concurrent calls (serve --max-concurrent); {rpc} was not started: retry after a short backoff");
         }
 
         return new Slot(this);

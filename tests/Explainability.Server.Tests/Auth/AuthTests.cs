@@ -130,6 +130,19 @@ public sealed class AuthTests(AuthServerFixture server)
         Assert.Equal("client 'loan-app' may not request the audience 'fraud-analyst'; its token allows the audiences customer,data-scientist", e.Status.Detail);
     }
 
+    /// <summary>A misspelt audience is the request's fault: InvalidArgument naming it, for a scoped token as without one.</summary>
+    [Fact]
+    public async Task An_unknown_audience_is_InvalidArgument_even_for_a_scoped_token()
+    {
+        var request = Request("credit-risk");
+        request.Audiences.Add("ceo");
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => Client.ExplainAsync(request, AuthServerFixture.With(server.LoanAppToken)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith("unknown audience 'ceo'; expected one of: data-scientist, business-manager, fraud-analyst, customer", e.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_report_for_an_audience_outside_the_scope_is_PermissionDenied_for_Summarize_and_Drift()
     {
