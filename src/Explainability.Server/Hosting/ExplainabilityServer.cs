@@ -184,6 +184,10 @@ public static partial class ExplainabilityServer
             .AddCheck("models", () => registry.Models.Count > 0
                 ? HealthCheckResult.Healthy($"{registry.Models.Count} models loaded")
                 : HealthCheckResult.Unhealthy("no model is loaded"));
+        // The service's own name answers as the server ("") does, so a probe naming the service (grpc_health_probe -service)
+        // gets a status rather than NOT_FOUND.
+        builder.Services.Configure<global::Grpc.AspNetCore.HealthChecks.GrpcHealthChecksOptions>(health =>
+            health.Services.Map(Protos.Explainer.Descriptor.FullName, _ => true));
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpc(grpc =>
         {

@@ -93,9 +93,11 @@ public sealed class AuthTests(AuthServerFixture server)
         var health = new global::Grpc.Health.V1.Health.HealthClient(server.Channel);
 
         var status = await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest());
+        var named = await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest { Service = "explainability.v1.Explainer" });
         var list = await Assert.ThrowsAsync<RpcException>(() => Client.ListModelsAsync(new ListModelsRequest()).ResponseAsync);
 
         Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, status.Status);
+        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, named.Status);
         Assert.Equal(StatusCode.Unauthenticated, list.StatusCode);
     }
 
