@@ -45,12 +45,13 @@ public static class AttributionDrift
             double w = Wasserstein(baseColumns[f], currentColumns[f]);
             var flags = new List<string>();
             bool matters = largest > 0 && Math.Max(baseMean[f], currentMean[f]) >= thresholds.MinimumMeanAbsShare * largest;
-            if (matters && psi >= thresholds.Psi)
+            // A statistic of exactly 0 (nothing moved) is never flagged, even against a threshold of 0.
+            if (matters && psi > 0 && psi >= thresholds.Psi)
             {
                 flags.Add("psi");
             }
 
-            if (matters && Math.Abs(relative) >= thresholds.RelativeMeanAbsChange)
+            if (matters && relative != 0 && Math.Abs(relative) >= thresholds.RelativeMeanAbsChange)
             {
                 flags.Add("mean_abs_change");
             }

@@ -266,7 +266,7 @@ public static class GlobalSummarizer
                 if (members[b].Count > 0)
                 {
                     double lower = edges[b], upper = edges.Length > 1 ? edges[b + 1] : edges[0];
-                    string label = string.Create(CultureInfo.InvariantCulture, $"[{lower:R}, {upper:R}{(b == binCount - 1 ? "]" : ")")}");
+                    string label = string.Create(CultureInfo.InvariantCulture, $"[{lower:G6}, {upper:G6}{(b == binCount - 1 ? "]" : ")")}"); // the exact edges are in Lower/Upper
                     result.Add(Bin(label, lower, upper, members[b]));
                 }
             }

@@ -61,6 +61,14 @@ public static class DriftService
             throw new ArgumentException($"the {dataset} dataset has no rows; expected at least one");
         }
 
-        return SummaryService.Summarize(model, rows, options);
+        try
+        {
+            return SummaryService.Summarize(model, rows, options);
+        }
+        catch (Onnx.InputException e)
+        {
+            // Two datasets: the message says which one holds the bad row or lacks the column.
+            throw new Onnx.InputException(e.FeatureName ?? "", $"the {dataset} dataset: {e.Message}");
+        }
     }
 }

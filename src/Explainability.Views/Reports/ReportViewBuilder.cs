@@ -264,7 +264,7 @@ public static class ReportViewBuilder
             {
                 var quiet = drift.Features.Where(f => !f.Flagged).ToList();
                 list.Add(new ReportOmission("unflagged-drift",
-                    $"{Count(quiet.Count, "factor")} whose influence changed less than the review thresholds are only in the chart, not described; the drift statistics (PSI, Wasserstein distance) are left out",
+                    $"{Count(quiet.Count, "factor")} whose influence changed less than the review thresholds are not described (the HTML report charts them); the drift statistics (PSI, Wasserstein distance) are left out",
                     [.. quiet.Select(f => f.DisplayName)], null));
             }
         }

@@ -50,8 +50,11 @@ public sealed class AttributionDriftTests
 
         var same = AttributionDrift.Compare(features, baseline, baseline);
         var drift = AttributionDrift.Compare(features, baseline, shifted);
+        // Thresholds of 0: nothing moved, so nothing is flagged (a statistic of exactly 0 never is).
+        var sameAtZero = AttributionDrift.Compare(features, baseline, baseline, new DriftThresholds(0, 0, 0));
 
         Assert.All(same, d => Assert.Equal((0.0, 0.0, 0.0, false), (d.MeanAbsChange, d.Psi, d.Wasserstein, d.Flagged)));
+        Assert.All(sameAtZero, d => Assert.False(d.Flagged));
         Assert.Equal(["b"], drift.Where(d => d.Flagged).Select(d => d.Feature));
         Assert.Equal(["psi", "mean_abs_change"], drift[1].Flags);
         Assert.Equal(1.0, drift[1].Wasserstein, 9);
