@@ -46,13 +46,9 @@ public class SampledShapBenchmarks
     public void Setup()
     {
         var rng = new Random(42);
-        var builder = new TreeEnsembleBuilder(Features);
-        for (int t = 0; t < Trees; t++)
-        {
-            builder.AddTree(GeneratedTrees.Node(rng, Depth, Features));
-        }
+        var ensemble = GeneratedTrees.Ensemble(rng, Trees, Depth, Features);
 
-        var model = new TreeEnsembleModel(builder.Build());
+        var model = new TreeEnsembleModel(ensemble);
         var background = Enumerable.Range(0, BackgroundRows * Features).Select(_ => rng.NextDouble()).ToArray();
         _game = new InterventionalGame(model, background);
         _labels = new ExplanationLabels([.. Enumerable.Range(0, Features).Select(f => $"f{f}")], ["y"], OutputSpace.Margin, LinkFunction.Identity);

@@ -43,13 +43,8 @@ public class TreeShapBenchmarks
     public void Setup()
     {
         var rng = new Random(42);
-        var builder = new TreeEnsembleBuilder(Features);
-        for (int t = 0; t < Trees; t++)
-        {
-            builder.AddTree(GeneratedTrees.Node(rng, Depth, Features));
-        }
+        var ensemble = GeneratedTrees.Ensemble(rng, Trees, Depth, Features);
 
-        var ensemble = builder.Build();
         var reference = Enumerable.Range(0, 1000 * Features).Select(_ => rng.NextDouble()).ToArray();
         var withCovers = ensemble.WithCovers(CoverCounter.Count(ensemble, reference), "benchmark");
         _pathDependent = new TreeShapPathDependent(withCovers);
