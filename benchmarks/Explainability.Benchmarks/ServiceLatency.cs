@@ -24,9 +24,15 @@ namespace Explainability.Benchmarks;
 /// </summary>
 internal static class ServiceLatency
 {
+    /// <summary>The least warm-up time before a measurement: .NET's tiered JIT recompiles a method with full optimization
+    /// only after it ran 30 times and no new method was compiled for 100 ms, so the first seconds of a new kind of call
+    /// still run partly unoptimized code (a tenth of the calls, 0.3 s at 3,000 calls, left the p99 of the first 300
+    /// measured calls 3-4 times that of the rest).</summary>
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
     /// <summary>Runs the measurements and writes a Markdown table to <paramref name="output"/>.</summary>
     /// <param name="output">Where the tables go.</param>
-    /// <param name="calls">Calls per measurement, after a tenth as many warm-up calls.</param>
+    /// <param name="calls">Calls per measurement, after warm-up calls (a tenth as many, for at least <see cref="WarmUp"/>).</param>
     /// <param name="address">A server already running (<c>http://host:port</c>, plain HTTP/2, no token) to measure instead
     /// of starting one, e.g. one pinned to its own cores or on another machine; the in-process phases are then skipped.</param>
     public static async Task<int> Run(TextWriter output, int calls, string? address = null)
@@ -40,12 +46,12 @@ internal static class ServiceLatency
 
         if (address is not null)
         {
-            output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores in the client's process; the server at {address}");
+            output.WriteLine($"credit-risk, {calls} calls each after warm-up calls (a tenth as many, for at least {WarmUp.TotalSeconds:F0} s), {Environment.ProcessorCount} cores in the client's process; the server at {address}");
             await OverGrpc(output, address, rows, calls);
             return 0;
         }
 
-        output.WriteLine($"credit-risk, {calls} calls each after {calls / 10} warm-up calls, {Environment.ProcessorCount} cores; the server is `explainability serve` in a process of its own");
+        output.WriteLine($"credit-risk, {calls} calls each after warm-up calls (a tenth as many, for at least {WarmUp.TotalSeconds:F0} s), {Environment.ProcessorCount} cores; the server is `explainability serve` in a process of its own");
         await using (var server = await ServeProcess.StartAsync())
         {
             await OverGrpc(output, $"http://127.0.0.1:{server.Port}", rows, calls);
@@ -89,8 +95,16 @@ internal static class ServiceLatency
         var phases = new[] { "rows to table", "explanation (ONNX Runtime + TreeSHAP)", "data-scientist view (projection + Scriban)", "of which Scriban (the same view rendered again)", "ledger append (SQLite, synchronous=FULL)" };
         var samples = phases.Select(_ => new double[calls]).ToArray();
         var allocated = new long[phases.Length];
+        var collected = new bool[calls];
+        long warmUpStart = Stopwatch.GetTimestamp();
         for (int i = -calls / 10; i < calls; i++)
         {
+            if (i == -1 && Stopwatch.GetElapsedTime(warmUpStart) < WarmUp)
+            {
+                i = -2; // the warm-up goes on until WarmUp has passed
+            }
+
+            int g0 = GC.CollectionCount(0);
             long a0 = GC.GetAllocatedBytesForCurrentThread();
             var row = rows[((i % rows.Count) + rows.Count) % rows.Count];
             long t0 = Stopwatch.GetTimestamp();
@@ -111,6 +125,7 @@ internal static class ServiceLatency
             long a5 = GC.GetAllocatedBytesForCurrentThread();
             if (i >= 0)
             {
+                collected[i] = GC.CollectionCount(0) != g0;
                 (long From, long To)[] spans = [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)];
                 long[] bytes = [a1 - a0, a2 - a1, a3 - a2, a4 - a3, a5 - a4];
                 for (int p = 0; p < phases.Length; p++)
@@ -121,6 +136,7 @@ internal static class ServiceLatency
             }
         }
 
+        output.WriteLine($"A gen0 collection ran during {collected.Count(c => c)} of the {calls} calls.");
         output.WriteLine("| phase, in process | p50 (ms) | p99 (ms) | max (ms) | allocated per call (KB) |");
         output.WriteLine("|---|---:|---:|---:|---:|");
         for (int p = 0; p < phases.Length; p++)
@@ -132,22 +148,26 @@ internal static class ServiceLatency
 
     private static Task<double[]> Unary(Explainer.ExplainerClient client, List<Row> rows, string[] audiences, int calls)
     {
-        int i = -calls / 10;
+        int i = 0;
         return Timed(() => client.ExplainAsync(Request(rows[((i++ % rows.Count) + rows.Count) % rows.Count], audiences)).ResponseAsync, calls);
     }
 
-    /// <summary>Milliseconds of <paramref name="calls"/> calls, one after another, after a tenth as many warm-up calls.</summary>
+    /// <summary>Milliseconds of <paramref name="calls"/> calls, one after another, after warm-up calls: a tenth as many
+    /// and for at least <see cref="WarmUp"/>.</summary>
     private static async Task<double[]> Timed<T>(Func<Task<T>> call, int calls)
     {
+        long warmUpStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls / 10 || Stopwatch.GetElapsedTime(warmUpStart) < WarmUp; i++)
+        {
+            await call();
+        }
+
         var samples = new double[calls];
-        for (int i = -calls / 10; i < calls; i++)
+        for (int i = 0; i < calls; i++)
         {
             long start = Stopwatch.GetTimestamp();
             await call();
-            if (i >= 0)
-            {
-                samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
         return samples;

@@ -152,16 +152,36 @@ public static class TreeShapExplainer
         var margins = new double[n * outputs];
         // Checked before every row: a cancelled or expired call stops within one row's TreeSHAP.
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism), CancellationToken = cancellationToken };
-        Parallel.For(0, n, options, () => (Phi: new double[players * outputs], Workspace: prepared.CreateWorkspace()), (r, _, buffers) =>
+        void ExplainRow(int r, double[] phi, object workspace)
         {
-            prepared.ExplainRow(rowsCopy.AsSpan(r * c, c), buffers.Phi, buffers.Workspace);
+            prepared.ExplainRow(rowsCopy.AsSpan(r * c, c), phi, workspace);
 
             // Players 0..F-1 are the raw features, in order; a last player (columns depending on no feature) is dropped.
-            buffers.Phi.AsSpan(0, features * outputs).CopyTo(shap.AsSpan(r * features * outputs, features * outputs));
+            phi.AsSpan(0, features * outputs).CopyTo(shap.AsSpan(r * features * outputs, features * outputs));
             ensemble.Evaluate(rowsCopy.AsSpan(r * c, c), margins.AsSpan(r * outputs, outputs));
             expected.CopyTo(baseValues.AsSpan(r * outputs, outputs));
-            return buffers;
-        }, _ => { });
+        }
+
+        if (n <= 1 || degreeOfParallelism <= 1)
+        {
+            // One row (a real-time call) or one thread: on the calling thread, without Parallel.For's replicas, each of
+            // which would make its own workspace and wake a pool thread for nothing.
+            var phi = new double[players * outputs];
+            var workspace = prepared.CreateWorkspace();
+            for (int r = 0; r < n; r++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ExplainRow(r, phi, workspace);
+            }
+        }
+        else
+        {
+            Parallel.For(0, n, options, () => (Phi: new double[players * outputs], Workspace: prepared.CreateWorkspace()), (r, _, buffers) =>
+            {
+                ExplainRow(r, buffers.Phi, buffers.Workspace);
+                return buffers;
+            }, _ => { });
+        }
         if (offsets is not null)
         {
             for (int i = 0; i < margins.Length; i++)

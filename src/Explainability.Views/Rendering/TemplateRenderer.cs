@@ -198,6 +198,7 @@ public sealed class TemplateRenderer
     private static ScriptObject ReadOnlyBuiltins()
     {
         var builtins = TemplateContext.GetDefaultBuiltinObject();
+        MathFormatFunction.Install(builtins);
         foreach (var value in builtins.Values)
         {
             if (value is ScriptObject nested)
