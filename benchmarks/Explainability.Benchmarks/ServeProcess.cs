@@ -15,15 +15,21 @@ internal sealed partial class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _ledgerFolder;
 
-    private ServeProcess(Process process, int port, string ledgerFolder)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _printed;
+
+    private ServeProcess(Process process, int port, string ledgerFolder, System.Collections.Concurrent.ConcurrentQueue<string> printed)
     {
         _process = process;
+        _printed = printed;
         Port = port;
         _ledgerFolder = ledgerFolder;
     }
 
     /// <summary>The gRPC port on 127.0.0.1.</summary>
     public int Port { get; }
+
+    /// <summary>The lines the server printed so far (standard output and error), in order within each.</summary>
+    public IReadOnlyCollection<string> Printed => _printed;
 
     /// <summary>Starts <c>serve --port 0</c> and waits (at most 90 s) for its start line, which gives the port.</summary>
     /// <exception cref="FileNotFoundException">The CLI is not built beside the benchmarks.</exception>
@@ -80,7 +86,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             throw new InvalidOperationException($"serve did not print its start line within 90 s: {string.Join('\n', printed)}");
         }
 
-        return new ServeProcess(process, await started.Task, ledgerFolder);
+        return new ServeProcess(process, await started.Task, ledgerFolder, printed);
     }
 
     /// <inheritdoc />

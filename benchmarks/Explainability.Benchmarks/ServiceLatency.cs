@@ -22,7 +22,7 @@ namespace Explainability.Benchmarks;
 /// only and with all four views, and rows per second of <c>ExplainStream</c> with one request of one row per message. A
 /// percentile needs every sample, which BenchmarkDotNet's summary does not keep, hence a client of its own.
 /// </summary>
-internal static class ServiceLatency
+internal static partial class ServiceLatency
 {
     /// <summary>The least warm-up time before a measurement: .NET's tiered JIT recompiles a method with full optimization
     /// only after it ran 30 times and no new method was compiled for 100 ms, so the first seconds of a new kind of call
@@ -54,7 +54,7 @@ internal static class ServiceLatency
         output.WriteLine($"credit-risk, {calls} calls each after warm-up calls (a tenth as many, for at least {WarmUp.TotalSeconds:F0} s), {Environment.ProcessorCount} cores; the server is `explainability serve` in a process of its own");
         await using (var server = await ServeProcess.StartAsync())
         {
-            await OverGrpc(output, $"http://127.0.0.1:{server.Port}", rows, calls);
+            await OverGrpc(output, $"http://127.0.0.1:{server.Port}", rows, calls, server);
         }
 
         output.WriteLine();
@@ -64,25 +64,58 @@ internal static class ServiceLatency
     }
 
     /// <summary>The gRPC calls, one after another, against the server at <paramref name="address"/>.</summary>
-    private static async Task OverGrpc(TextWriter output, string address, List<Row> rows, int calls)
+    /// <param name="output">Where the table goes.</param>
+    /// <param name="address">The server (<c>http://host:port</c>).</param>
+    /// <param name="rows">The rows the calls explain, in turn.</param>
+    /// <param name="calls">Calls per measurement.</param>
+    /// <param name="server">The server when it was started here: its log line of every call gives the time the call spent in
+    /// the server's handler (from the interceptor's start to its end, 0.1 ms resolution), reported beside the client's.</param>
+    private static async Task OverGrpc(TextWriter output, string address, List<Row> rows, int calls, ServeProcess? server = null)
     {
         using var channel = GrpcChannel.ForAddress(address);
         var client = new Explainer.ExplainerClient(channel);
         output.WriteLine();
-        output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s |");
-        output.WriteLine("|---|---:|---:|---:|---:|");
+        output.WriteLine("| call | p50 (ms) | p99 (ms) | max (ms) | rows/s | in the server's handler: p50 / p99 (ms) |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|");
         var floor = await Timed(() => client.GetModelAsync(new GetModelRequest { ModelId = "credit-risk" }).ResponseAsync, calls);
+        string floorServer = await ServerSide(server, "GetModel", "-", calls);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| GetModel (gRPC on loopback, no work: the transport's floor) | {floor.Median():F3} | {floor.Quantile(0.99):F3} | {floor.Maximum():F3} | |"));
+            $"| GetModel (gRPC on loopback, no work: the transport's floor) | {floor.Median():F3} | {floor.Quantile(0.99):F3} | {floor.Maximum():F3} | | {floorServer} |"));
         foreach (var (name, audiences) in new[] { ("Explain, 1 row, no view (SHAP values only)", Array.Empty<string>()), ("Explain, 1 row, data-scientist view", new[] { "data-scientist" }), ("Explain, 1 row, all four views", new[] { "data-scientist", "business-manager", "fraud-analyst", "customer" }) })
         {
             var samples = await Unary(client, rows, audiences, calls);
+            string inServer = await ServerSide(server, "Explain", audiences.Length == 0 ? "none" : string.Join('+', audiences.Order(StringComparer.Ordinal)), calls);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {samples.Median():F3} | {samples.Quantile(0.99):F3} | {samples.Maximum():F3} | {1000 * calls / samples.Sum():F0} |"));
+                $"| {name} | {samples.Median():F3} | {samples.Quantile(0.99):F3} | {samples.Maximum():F3} | {1000 * calls / samples.Sum():F0} | {inServer} |"));
         }
 
         double rate = await Stream(client, rows, calls);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ExplainStream, 1 row per message, data-scientist view | | | | {rate:F0} |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| ExplainStream, 1 row per message, data-scientist view | | | | {rate:F0} | |"));
+    }
+
+    /// <summary>p50 / p99 of the handler durations the server logged for the last <paramref name="calls"/> calls of
+    /// <paramref name="rpc"/> with <paramref name="audiences"/> (its log line: <c>{rpc} ... audiences={audiences} ...
+    /// duration={ms} ms</c>); empty without a server of our own.</summary>
+    private static async Task<string> ServerSide(ServeProcess? server, string rpc, string audiences, int calls)
+    {
+        if (server is null)
+        {
+            return "";
+        }
+
+        string marker = $"] {rpc} ", audience = $" audiences={audiences} ";
+        double[] durations = [];
+        for (int attempt = 0; attempt < 50 && durations.Length < calls; attempt++)
+        {
+            // The server writes its log from a queue of its own, so the last lines may arrive a little after the answers.
+            await Task.Delay(attempt == 0 ? 0 : 100);
+            durations = [.. server.Printed.Where(l => l.Contains(marker, StringComparison.Ordinal) && l.Contains(audience, StringComparison.Ordinal))
+                .Select(l => DurationLogged().Match(l)).Where(m => m.Success)
+                .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+        }
+
+        var last = durations.TakeLast(calls).ToArray();
+        return last.Length < calls ? $"{last.Length} of {calls} calls logged" : string.Create(CultureInfo.InvariantCulture, $"{last.Median():F1} / {last.Quantile(0.99):F1}");
     }
 
     /// <summary>The server's own phases of a single-row data-scientist <c>Explain</c>, in process (no gRPC): rows to a
@@ -203,4 +236,7 @@ internal static class ServiceLatency
         request.Audiences.Add(audiences);
         return request;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" duration=([0-9.]+) ms")]
+    private static partial System.Text.RegularExpressions.Regex DurationLogged();
 }
