@@ -65,4 +65,17 @@ public sealed class DriftCommandTests
         Assert.Equal(2, psi.Code);
         Assert.Contains("--psi and --change must be 0 or more", psi.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--psi", "abc")]
+    [InlineData("--change", "NaN")]
+    [InlineData("--psi", "0,2")]
+    public void A_threshold_that_is_not_a_number_is_refused_in_plain_words(string option, string value)
+    {
+        var run = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, option, value);
+
+        Assert.Equal(2, run.Code);
+        Assert.Contains($"{option} expects a number such as 0.2, got '{value}'", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", run.Error, StringComparison.Ordinal);
+    }
 }

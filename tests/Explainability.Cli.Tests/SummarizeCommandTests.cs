@@ -70,7 +70,10 @@ public sealed class SummarizeCommandTests
 
     [Theory]
     [InlineData("--cohort", "segment", "cohort column 'segment' is not a column of the input")]
-    [InlineData("--bins", "0", "bins is 0; expected 1..1000")]
+    [InlineData("--bins", "0", "--bins must be from 1 to 1000, got 0")]
+    [InlineData("--bins", "1001", "--bins must be from 1 to 1000, got 1001")]
+    [InlineData("--bins", "abc", "--bins expects a whole number, got 'abc'")]
+    [InlineData("--bins", "99999999999", "--bins expects a whole number from -2147483648 to 2147483647, got '99999999999'")]
     [InlineData("--interactions", "-2", "interactions is -2")]
     [InlineData("--format", "csv", "unknown format 'csv'")]
     public void Bad_options_exit_with_2_naming_the_value(string option, string value, string message)

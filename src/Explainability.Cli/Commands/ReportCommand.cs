@@ -31,11 +31,11 @@ internal sealed class ReportCommand(TextWriter output) : ICliCommand
         var audience = new Option<string>("--audience") { Description = $"Who the report is for: {string.Join(" or ", ReportViewBuilder.ReportAudiences)}", Required = true };
         var format = new Option<string?>("--format") { Description = "html (default; inline SVG charts) or md (tables with text bars)" };
         var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
-        var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence charts (default {SummaryOptions.DefaultBins}, at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber();
+        var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence charts (default {SummaryOptions.DefaultBins}, at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; default 0: none)" }.WholeNumber();
         var cohort = new Option<string?>("--cohort") { Description = "A column of --data whose values split the rows into cohorts" };
-        var psi = new Option<double>("--psi") { Description = "With --compare: PSI at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().Psi };
-        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange };
+        var psi = new Option<double>("--psi") { Description = "With --compare: PSI at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number();
+        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Number();
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("report", "Global report for a data scientist or a business manager (HTML or Markdown), with attribution drift against earlier rows")
         {

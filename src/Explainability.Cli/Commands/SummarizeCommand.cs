@@ -27,7 +27,7 @@ internal sealed class SummarizeCommand(TextWriter output) : ICliCommand
         var input = new Option<string>("--input") { Description = "CSV (header = feature names; empty or NaN = missing) or .parquet file of rows to summarize", Required = true };
         var cohort = new Option<string?>("--cohort") { Description = "A column of the input whose values split the rows into cohorts" };
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; default 0: none)" }.WholeNumber();
-        var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence data (default {SummaryOptions.DefaultBins}, at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber();
+        var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence data (default {SummaryOptions.DefaultBins}, at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
         var format = new Option<string?>("--format") { Description = "text (default) or json" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("summarize", "Global summary over a dataset: mean |SHAP|, beeswarm and dependence bins, interactions, cohorts")

@@ -5,7 +5,7 @@ using System.Globalization;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// Parses integer options in the user's words: <c>--nsamples 1.5</c> is refused with "--nsamples expects a whole number,
+/// Parses number options in the user's words: <c>--nsamples 1.5</c> is refused with "--nsamples expects a whole number,
 /// got '1.5'" rather than System.CommandLine's message naming a .NET type.
 /// </summary>
 internal static class WholeNumberOption
@@ -14,6 +14,26 @@ internal static class WholeNumberOption
     public static Option<int> WholeNumber(this Option<int> option)
     {
         option.CustomParser = result => Parse(result, option.Name) ?? 0;
+        return option;
+    }
+
+    /// <summary>Refuses a value of <paramref name="option"/> outside <paramref name="min"/>..<paramref name="max"/>, naming
+    /// the option and the range (<c>--bins must be from 1 to 1000, got 0</c>).</summary>
+    public static Option<int> Between(this Option<int> option, int min, int max)
+    {
+        option.Validators.Add(result =>
+        {
+            // Not a whole number at all: the parser has said so already.
+            if (result.Tokens.Count == 0 || !int.TryParse(result.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+            {
+                return;
+            }
+
+            if (value < min || value > max)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be from {min} to {max}, got {value}"));
+            }
+        });
         return option;
     }
 
@@ -57,7 +77,29 @@ internal static class WholeNumberOption
             return value;
         }
 
-        result.AddError($"{name} expects a whole number from {int.MinValue} to {int.MaxValue}, got '{text}'");
+        // The range only when the text is a whole number beyond it: "abc" is simply not a number.
+        result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) || text.TrimStart('-', '+').All(char.IsAsciiDigit) && text.Any(char.IsAsciiDigit)
+            ? $"{name} expects a whole number from {int.MinValue} to {int.MaxValue}, got '{text}'"
+            : $"{name} expects a whole number, got '{text}'");
         return null;
+    }
+
+    /// <summary>Makes <paramref name="option"/> parse a finite number with a decimal point (invariant culture, optional
+    /// sign and exponent): <c>--psi abc</c> is refused with "--psi expects a number such as 0.2, got 'abc'" rather than
+    /// a message naming a .NET type; NaN and infinity are refused too.</summary>
+    public static Option<double> Number(this Option<double> option)
+    {
+        option.CustomParser = result =>
+        {
+            string? text = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+            if (text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+            {
+                return value;
+            }
+
+            result.AddError(text is null ? $"{option.Name} expects a number" : $"{option.Name} expects a number such as 0.2, got '{text}'");
+            return 0;
+        };
+        return option;
     }
 }
