@@ -150,8 +150,6 @@ public static class TreeShapExplainer
         var shap = new double[n * features * outputs];
         var baseValues = new double[n * outputs];
         var margins = new double[n * outputs];
-        // Checked before every row: a cancelled or expired call stops within one row's TreeSHAP.
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, degreeOfParallelism), CancellationToken = cancellationToken };
         void ExplainRow(int r, double[] phi, object workspace)
         {
             prepared.ExplainRow(rowsCopy.AsSpan(r * c, c), phi, workspace);
@@ -162,6 +160,7 @@ public static class TreeShapExplainer
             expected.CopyTo(baseValues.AsSpan(r * outputs, outputs));
         }
 
+        // Checked before every row: a cancelled or expired call stops within one row's TreeSHAP.
         if (n <= 1 || degreeOfParallelism <= 1)
         {
             // One row (a real-time call) or one thread: on the calling thread, without Parallel.For's replicas, each of
@@ -176,6 +175,7 @@ public static class TreeShapExplainer
         }
         else
         {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism, CancellationToken = cancellationToken };
             Parallel.For(0, n, options, () => (Phi: new double[players * outputs], Workspace: prepared.CreateWorkspace()), (r, _, buffers) =>
             {
                 ExplainRow(r, buffers.Phi, buffers.Workspace);

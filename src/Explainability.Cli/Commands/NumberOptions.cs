@@ -8,7 +8,7 @@ namespace Explainability.Cli.Commands;
 /// Parses number options in the user's words: <c>--nsamples 1.5</c> is refused with "--nsamples expects a whole number,
 /// got '1.5'" rather than System.CommandLine's message naming a .NET type.
 /// </summary>
-internal static class WholeNumberOption
+internal static class NumberOptions
 {
     /// <summary>Makes <paramref name="option"/> parse a whole number (invariant culture, optional sign).</summary>
     public static Option<int> WholeNumber(this Option<int> option)
@@ -78,7 +78,7 @@ internal static class WholeNumberOption
         }
 
         // The range only when the text is a whole number beyond it: "abc" is simply not a number.
-        result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) || text.TrimStart('-', '+').All(char.IsAsciiDigit) && text.Any(char.IsAsciiDigit)
+        result.AddError(text.TrimStart('-', '+') is { Length: > 0 } digits && digits.All(char.IsAsciiDigit)
             ? $"{name} expects a whole number from {int.MinValue} to {int.MaxValue}, got '{text}'"
             : $"{name} expects a whole number, got '{text}'");
         return null;
