@@ -19,6 +19,8 @@ public class TreeShapBenchmarks
 
     private const int Features = 50;
     private TreeShapPathDependent _pathDependent = null!;
+    private TreeShapPathDependent _recursion = null!;
+    private TreeShapPathDependent.Workspace _recursionWorkspace = null!;
     private TreeShapInterventional _interventional = null!;
     private TreeShapInterventional _sparse = null!;
     private TreeShapInterventional.Workspace _sparseWorkspace = null!;
@@ -48,6 +50,8 @@ public class TreeShapBenchmarks
         var reference = Enumerable.Range(0, 1000 * Features).Select(_ => rng.NextDouble()).ToArray();
         var withCovers = ensemble.WithCovers(CoverCounter.Count(ensemble, reference), "benchmark");
         _pathDependent = new TreeShapPathDependent(withCovers);
+        _recursion = new TreeShapPathDependent(withCovers, maxTableEntries: 0);
+        _recursionWorkspace = _recursion.CreateWorkspace();
         _interventional = new TreeShapInterventional(ensemble, reference.AsSpan(0, 100 * Features));
         _sparse = new TreeShapInterventional(ensemble, reference.AsSpan(0, 100 * Features), tableBudgetBytes: 0);
         _sparseWorkspace = _sparse.CreateWorkspace();
@@ -59,12 +63,19 @@ public class TreeShapBenchmarks
         var map = FeatureMap.Identity([.. Enumerable.Range(0, Features).Select(f => $"f{f}")]);
         _prepared = TreeShapExplainer.Prepare(withCovers, map, [], TreeShapMethod.PathDependent);
         _outputs = ["y"];
+        Console.WriteLine(_pathDependent.TableEntries > 0
+            ? $"// path-dependent: Fast TreeSHAP v2 tables, {_pathDependent.TableEntries * 8 / (1 << 20)} MiB"
+            : "// path-dependent: the recursion (the tables would exceed the budget)");
         Console.WriteLine($"// interventional leaf tables: {_interventional.DenseTrees} of {Trees} trees dense ({_interventional.TableBytes / (1 << 20)} MiB), the rest sparse; sparse only: {_sparse.SparseTableBytes / (1 << 20)} MiB");
     }
 
-    /// <summary>Path-dependent TreeSHAP, one row, one thread.</summary>
+    /// <summary>Path-dependent TreeSHAP as served (Fast TreeSHAP v2 tables when they fit the budget), one row, one thread.</summary>
     [Benchmark(Baseline = true)]
     public void PathDependent() => _pathDependent.Explain(_row, _phi, _pdWorkspace);
+
+    /// <summary>Path-dependent TreeSHAP by the recursion (Algorithm 2, no tables), one row, one thread.</summary>
+    [Benchmark]
+    public void PathDependentRecursion() => _recursion.Explain(_row, _phi, _recursionWorkspace);
 
     /// <summary>Interventional TreeSHAP over 100 background rows, one row, one thread.</summary>
     [Benchmark]
