@@ -38,7 +38,7 @@ internal sealed class PathDependentTables
     private readonly int[] _leafNode;
     private readonly int[] _pathStart;
     private readonly int[] _pathNode;
-    private readonly bool[] _pathWentTrue;
+    private readonly byte[] _pathWentTrue;
     private readonly int[] _pathBit;
     private readonly int[] _slotStart;
     private readonly int[] _slotPlayer;
@@ -59,7 +59,7 @@ internal sealed class PathDependentTables
         _leafNode = [.. leafNode];
         _pathStart = [.. pathStart];
         _pathNode = [.. pathNode];
-        _pathWentTrue = [.. pathWentTrue];
+        _pathWentTrue = [.. pathWentTrue.Select(t => t ? (byte)1 : (byte)0)];
         _pathBit = [.. pathBit];
         _slotStart = [.. slotStart];
         _slotPlayer = [.. slotPlayer];
@@ -236,22 +236,27 @@ internal sealed class PathDependentTables
         }
     }
 
-    /// <summary>Scratch of one thread: the row's decision at every split node, <c>[nodes]</c>.</summary>
-    public bool[] CreateDecisions() => new bool[_ensemble.NodeCount];
+    /// <summary>Scratch of one thread: the row's decision at every split node (1: true child), <c>[nodes]</c>.</summary>
+    public byte[] CreateDecisions() => new byte[_ensemble.NodeCount];
 
     /// <summary>Adds the SHAP values of one row, <c>[players, outputs]</c>, to <paramref name="phi"/> (which the caller cleared).</summary>
     /// <param name="x">The row, <c>[columns]</c>; NaN is missing.</param>
     /// <param name="phi">Destination, <c>[players, outputs]</c>.</param>
     /// <param name="goesTrue">Scratch from <see cref="CreateDecisions"/>.</param>
-    public void Explain(ReadOnlySpan<double> x, Span<double> phi, bool[] goesTrue)
+    public void Explain(ReadOnlySpan<double> x, Span<double> phi, byte[] goesTrue)
     {
         foreach (int node in _internalNodes)
         {
             double value = x[_column[node]];
-            goesTrue[node] = _mode[node] == NodeMode.BranchLeq
+            bool goes = _mode[node] == NodeMode.BranchLeq
                 ? value <= _threshold[node] || (double.IsNaN(value) && _missingTracksTrue[node])
                 : _ensemble.GoesTrue(node, value);
+            goesTrue[node] = goes ? (byte)1 : (byte)0;
         }
+
+        // Which path players the row satisfies differs from row to row and leaf to leaf: the loops below choose without
+        // branching on it (a choice of two values by index), which the processor cannot predict.
+        Span<double> choice = stackalloc double[2];
 
         var leafValues = _ensemble.LeafValues;
         for (int l = 0; l < _leafNode.Length; l++)
@@ -266,19 +271,16 @@ internal sealed class PathDependentTables
             int mask = (1 << d) - 1;
             for (int p = _pathStart[l], end = _pathStart[l + 1]; p < end; p++)
             {
-                if (goesTrue[_pathNode[p]] != _pathWentTrue[p])
-                {
-                    mask &= ~_pathBit[p];
-                }
+                int differs = goesTrue[_pathNode[p]] ^ _pathWentTrue[p];
+                mask &= ~(_pathBit[p] & -differs);
             }
 
             double outside = 1;
+            choice[1] = 1;
             for (int s = 0; s < d; s++)
             {
-                if ((mask & (1 << s)) == 0)
-                {
-                    outside *= _slotZ[firstSlot + s];
-                }
+                choice[0] = _slotZ[firstSlot + s];
+                outside *= choice[(mask >> s) & 1];
             }
 
             if (outside == 0)
@@ -292,21 +294,22 @@ internal sealed class PathDependentTables
             if (_outputs == 1)
             {
                 double v = leafValues[node];
+                choice[0] = cold;
                 for (int s = 0; s < d; s++)
                 {
-                    int bit = 1 << s;
-                    double coefficient = (mask & bit) != 0 ? (1 - _slotZ[firstSlot + s]) * outside * table[mask ^ bit] : cold;
-                    phi[_slotPlayer[firstSlot + s]] += coefficient * v;
+                    choice[1] = (1 - _slotZ[firstSlot + s]) * outside * table[mask ^ (1 << s)];
+                    phi[_slotPlayer[firstSlot + s]] += choice[(mask >> s) & 1] * v;
                 }
 
                 continue;
             }
 
             var values = leafValues.AsSpan(node * _outputs, _outputs);
+            choice[0] = cold;
             for (int s = 0; s < d; s++)
             {
-                int bit = 1 << s;
-                double coefficient = (mask & bit) != 0 ? (1 - _slotZ[firstSlot + s]) * outside * table[mask ^ bit] : cold;
+                choice[1] = (1 - _slotZ[firstSlot + s]) * outside * table[mask ^ (1 << s)];
+                double coefficient = choice[(mask >> s) & 1];
                 var target = phi.Slice(_slotPlayer[firstSlot + s] * _outputs, _outputs);
                 for (int o = 0; o < _outputs; o++)
                 {

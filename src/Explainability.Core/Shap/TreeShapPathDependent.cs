@@ -111,7 +111,7 @@ public sealed class TreeShapPathDependent
     /// <summary>Scratch memory for one thread; reuse it across rows so the hot path allocates nothing.</summary>
     public sealed class Workspace
     {
-        internal Workspace(int maxDepth, bool[] decisions)
+        internal Workspace(int maxDepth, byte[] decisions)
         {
             // Level d (0..D+1) uses a segment of d + 2 elements after the parent's: a triangle of side D + 3.
             Path = new PathElement[(maxDepth + 3) * (maxDepth + 4) / 2];
@@ -121,7 +121,7 @@ public sealed class TreeShapPathDependent
         internal PathElement[] Path { get; }
 
         /// <summary>The tables' scratch: the row's decision at every node (empty without tables).</summary>
-        internal bool[] Decisions { get; }
+        internal byte[] Decisions { get; }
     }
 
     /// <summary>Creates scratch memory for one thread.</summary>
