@@ -8,4 +8,10 @@ namespace Explainability.Views.Reports;
 /// <param name="Share">Mean |SHAP| as a share (0..1) of the sum over the groups shown.</param>
 /// <param name="Direction"><c>raises</c>, <c>lowers</c> or <c>mixed</c>, as <see cref="ReportFeature.Direction"/>.</param>
 /// <param name="DirectionText">The direction in plain words.</param>
-public sealed record ReportGroup(string Name, IReadOnlyList<string> Features, double MeanAbsShap, double MeanShap, double Share, string Direction, string DirectionText);
+/// <param name="MembersShare">The members' <see cref="ReportFeature.Share"/>s added up (0..1): the group's part of the
+/// total mean |SHAP| over all features, additive with the features' shares.</param>
+/// <param name="OffsetShare">The part (0..1) of the members' summed mean |SHAP| that cancels within the group: 1 -
+/// <paramref name="MeanAbsShap"/> / (sum of the members' mean |SHAP|); 0 when the members never push a row in opposite
+/// directions.</param>
+public sealed record ReportGroup(string Name, IReadOnlyList<string> Features, double MeanAbsShap, double MeanShap, double Share, string Direction, string DirectionText,
+    double MembersShare, double OffsetShare);

@@ -57,7 +57,7 @@ public static class ReportViewBuilder
                 TextBar.Horizontal(largest > 0 ? f.MeanAbsShap / largest : 0), i < k);
         }).ToList();
 
-        var groups = GroupsOf(summary, card, hidden, outcome);
+        var groups = GroupsOf(summary, card, hidden, outcome, total, scientist);
         var charted = features.Where(f => f.Charted).Select(f => summary.Features.First(s => s.Name == f.Name)).ToList();
         string importanceCaption = scientist
             ? $"Mean |SHAP| over {summary.RowCount} rows, in {unit}; bar length proportional to the value, strongest first."
@@ -143,15 +143,23 @@ public static class ReportViewBuilder
             : ("lowers", $"makes it less likely, on average, that {outcome}");
     }
 
-    private static List<ReportGroup> GroupsOf(GlobalSummary summary, ModelCard? card, HashSet<string> hidden, string outcome)
+    /// <summary>The groups without a hidden member, strongest first. A group's own mean |summed SHAP| is smaller than its
+    /// members' mean |SHAP| added up when they push rows in opposite directions, so its share of the groups' total and
+    /// the members' shares of the features' total differ; both are given, with the part that cancels. A data scientist's
+    /// report orders them by mean |summed SHAP|, a business manager's by the members' shares (the figure it shows).</summary>
+    private static List<ReportGroup> GroupsOf(GlobalSummary summary, ModelCard? card, HashSet<string> hidden, string outcome, double featuresTotal, bool scientist)
     {
         var shown = summary.Groups.Where(g => !g.Features.Any(hidden.Contains)).ToList();
         double total = shown.Sum(g => g.MeanAbsShap);
-        return [.. shown.OrderByDescending(g => g.MeanAbsShap).ThenBy(g => g.Name, StringComparer.Ordinal).Select(g =>
+        var meanAbs = summary.Features.ToDictionary(f => f.Name, f => f.MeanAbsShap, StringComparer.Ordinal);
+        var groups = shown.Select(g =>
         {
             var (direction, text) = Direction(g.MeanShap, g.MeanAbsShap, outcome);
-            return new ReportGroup(g.Name, [.. g.Features.Select(f => Display(card, f))], g.MeanAbsShap, g.MeanShap, total > 0 ? g.MeanAbsShap / total : 0, direction, text);
-        })];
+            double members = g.Features.Sum(f => meanAbs.GetValueOrDefault(f));
+            return new ReportGroup(g.Name, [.. g.Features.Select(f => Display(card, f))], g.MeanAbsShap, g.MeanShap, total > 0 ? g.MeanAbsShap / total : 0, direction, text,
+                featuresTotal > 0 ? members / featuresTotal : 0, members > 0 ? Math.Max(0, 1 - (g.MeanAbsShap / members)) : 0);
+        });
+        return [.. groups.OrderByDescending(g => scientist ? g.MeanAbsShap : g.MembersShare).ThenBy(g => g.Name, StringComparer.Ordinal)];
     }
 
     private static List<ReportCohort> Cohorts(ReportInput input, ModelCard? card, HashSet<string> hidden)

@@ -86,6 +86,39 @@ public sealed class ReportViewTests
     }
 
     [Fact]
+    public void An_areas_share_adds_up_its_features_shares_and_the_part_that_cancels_within_it_is_measured()
+    {
+        // Worked out from the SHAP values themselves: per group, M = sum over members of mean |phi|, G = mean over rows of
+        // |sum of the members' phi|; the share shown to a business manager is M / (sum of every feature's mean |phi|),
+        // additive with the drivers' shares, and 1 - G / M of it cancels within the group.
+        var data = Data();
+        var input = Input(Audiences.BusinessManager, data);
+        var view = ReportViewBuilder.Build(input, "log-odds");
+        var names = data.FeatureNames;
+        double MeanAbs(Func<int, double> phiOfRow) => Enumerable.Range(0, Rows).Average(r => Math.Abs(phiOfRow(r)));
+        double total = Enumerable.Range(0, names.Count).Sum(f => MeanAbs(r => data.Shap[(r * names.Count) + f]));
+        var card = TestData.CreditCard();
+        Assert.NotEmpty(view.Groups);
+        foreach (var group in view.Groups)
+        {
+            var members = card.Features.Where(f => f.Group == group.Name).Select(f => names.ToList().IndexOf(f.Name)).ToList();
+            double m = members.Sum(f => MeanAbs(r => data.Shap[(r * names.Count) + f]));
+            double g = MeanAbs(r => members.Sum(f => data.Shap[(r * names.Count) + f]));
+            Assert.Equal(m / total, group.MembersShare, 12);
+            Assert.Equal(1 - (g / m), group.OffsetShare, 12);
+            Assert.Equal(g, group.MeanAbsShap, 12);
+        }
+
+        Assert.Contains(view.Groups, g => g.OffsetShare > 0.05);
+        Assert.Equal(1.0, view.Groups.Sum(g => g.MembersShare), 12); // every feature is in a group, none hidden
+        Assert.Equal(view.Groups.OrderByDescending(g => g.MembersShare).Select(g => g.Name), view.Groups.Select(g => g.Name));
+        string md = Service.Renderer.RenderReport(view, "md");
+        var first = view.Groups[0];
+        Assert.Contains($"| {first.Name} | {first.MembersShare * 100:0}% |", md, StringComparison.Ordinal);
+        Assert.Contains($" | {first.OffsetShare * 100:0}% |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Spread_is_the_population_standard_deviation_and_range_of_the_shap_values()
     {
         var data = Data();
