@@ -67,15 +67,29 @@ public sealed class DriftCommandTests
     }
 
     [Theory]
-    [InlineData("--psi", "abc")]
-    [InlineData("--change", "NaN")]
-    [InlineData("--psi", "0,2")]
-    public void A_threshold_that_is_not_a_number_is_refused_in_plain_words(string option, string value)
+    [InlineData("--psi", "abc", "a number such as 0.2")]
+    [InlineData("--change", "NaN", "a number such as 0.2 or a percentage such as 20%")]
+    [InlineData("--change", "5%%", "a number such as 0.2 or a percentage such as 20%")]
+    [InlineData("--change", "%", "a number such as 0.2 or a percentage such as 20%")]
+    [InlineData("--psi", "0,2", "a number such as 0.2")]
+    [InlineData("--psi", "20%", "a number such as 0.2")]
+    public void A_threshold_that_is_not_a_number_is_refused_in_plain_words(string option, string value, string expected)
     {
         var run = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, option, value);
 
         Assert.Equal(2, run.Code);
-        Assert.Contains($"{option} expects a number such as 0.2, got '{value}'", run.Error, StringComparison.Ordinal);
+        Assert.Contains($"{option} expects {expected}, got '{value}'", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_change_threshold_may_be_written_as_a_percentage()
+    {
+        var share = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, "--change", "0.5", "--format", "json");
+        var percent = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, "--change", "50%", "--format", "json");
+
+        Assert.Equal((0, 0), (share.Code, percent.Code));
+        Assert.Equal(0.5, JsonDocument.Parse(percent.Output).RootElement.GetProperty("thresholds").GetProperty("relativeMeanAbsChange").GetDouble());
+        Assert.Equal(share.Output, percent.Output);
     }
 }

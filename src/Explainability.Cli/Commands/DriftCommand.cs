@@ -30,7 +30,7 @@ internal sealed class DriftCommand(TextWriter output) : ICliCommand
         var current = new Option<string>("--current") { Description = "CSV or .parquet file of the current rows (for example this month)", Required = true };
         var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
         var psi = new Option<double>("--psi") { Description = "PSI at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number();
-        var change = new Option<double>("--change") { Description = "Relative change of mean |SHAP| at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Number();
+        var change = new Option<double>("--change") { Description = "Relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20% (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction();
         var format = new Option<string?>("--format") { Description = "text (default) or json" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("drift", "Attribution drift between two datasets: per feature mean |SHAP| change, PSI and Wasserstein distance of SHAP values, flagged")

@@ -102,4 +102,25 @@ internal static class NumberOptions
         };
         return option;
     }
+
+    /// <summary>Makes <paramref name="option"/> parse a share as a number (<c>0.5</c>) or a percentage (<c>50%</c>, read
+    /// as 0.5), invariant culture: a relative threshold typed as <c>50</c> would mean 5,000%, so the percent form is
+    /// there for who thinks in percent. Anything else is refused naming both forms.</summary>
+    public static Option<double> Fraction(this Option<double> option)
+    {
+        option.CustomParser = result =>
+        {
+            string? text = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+            bool percent = text is not null && text.EndsWith('%');
+            string? number = percent ? text![..^1] : text;
+            if (number is not null && !number.EndsWith(' ') && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+            {
+                return percent ? value / 100 : value;
+            }
+
+            result.AddError(text is null ? $"{option.Name} expects a number" : $"{option.Name} expects a number such as 0.2 or a percentage such as 20%, got '{text}'");
+            return 0;
+        };
+        return option;
+    }
 }

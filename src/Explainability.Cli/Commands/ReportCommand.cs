@@ -35,7 +35,7 @@ internal sealed class ReportCommand(TextWriter output) : ICliCommand
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; default 0: none)" }.WholeNumber();
         var cohort = new Option<string?>("--cohort") { Description = "A column of --data whose values split the rows into cohorts" };
         var psi = new Option<double>("--psi") { Description = "With --compare: PSI at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number();
-        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Number();
+        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20% (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction();
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("report", "Global report for a data scientist or a business manager (HTML or Markdown), with attribution drift against earlier rows")
         {
