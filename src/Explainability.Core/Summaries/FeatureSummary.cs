@@ -12,6 +12,10 @@ public sealed record FeatureSummary
     /// <summary>Mean over rows of |SHAP| (Lundberg et al. 2020, global importance); 0 over no rows.</summary>
     public required double MeanAbsShap { get; init; }
 
+    /// <summary>Standard error of <see cref="MeanAbsShap"/> as an estimate from the rows: the sample standard deviation of
+    /// |SHAP| divided by the square root of the row count, in the SHAP values' unit; null over fewer than 2 rows.</summary>
+    public required double? MeanAbsShapStandardError { get; init; }
+
     /// <summary>Mean over rows of SHAP; 0 over no rows.</summary>
     public required double MeanShap { get; init; }
 

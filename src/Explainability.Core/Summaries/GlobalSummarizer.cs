@@ -44,6 +44,7 @@ public static class GlobalSummarizer
                 Name = data.FeatureNames[f],
                 Categorical = categorical,
                 MeanAbsShap = MeanAbs(shap),
+                MeanAbsShapStandardError = MeanAbsStandardError(shap),
                 MeanShap = Mean(shap),
                 Beeswarm = Beeswarm(shap, categorical ? null : values, options.Bins),
                 Dependence = categorical ? CategoryDependence(shap, values) : NumericDependence(shap, values, options.Bins),
@@ -180,6 +181,24 @@ public static class GlobalSummarizer
         }
 
         return values.Length == 0 ? 0 : sum / values.Length;
+    }
+
+    /// <summary>Sample standard deviation of |v| over the square root of the count; null under 2 values.</summary>
+    private static double? MeanAbsStandardError(double[] values)
+    {
+        if (values.Length < 2)
+        {
+            return null;
+        }
+
+        double mean = MeanAbs(values), squares = 0;
+        foreach (double v in values)
+        {
+            double d = Math.Abs(v) - mean;
+            squares += d * d;
+        }
+
+        return Math.Sqrt(squares / (values.Length - 1) / values.Length);
     }
 
     private static double MeanAbs(double[] values)

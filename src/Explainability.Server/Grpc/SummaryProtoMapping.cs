@@ -89,6 +89,11 @@ internal static class SummaryProtoMapping
         foreach (var f in summary.Features)
         {
             var feature = new Proto.FeatureSummary { Feature = f.Name, Categorical = f.Categorical, MeanAbsShap = f.MeanAbsShap, MeanShap = f.MeanShap };
+            if (f.MeanAbsShapStandardError is { } standardError)
+            {
+                feature.MeanAbsShapStandardError = standardError;
+            }
+
             feature.Beeswarm.Add(f.Beeswarm.Select(ToMessage));
             feature.Dependence.Add(f.Dependence.Select(ToMessage));
             message.Features.Add(feature);

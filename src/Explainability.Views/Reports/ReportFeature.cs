@@ -16,6 +16,11 @@ namespace Explainability.Views.Reports;
 /// <param name="DirectionText">The direction in plain words, naming the card's outcome.</param>
 /// <param name="Bar">The mean |SHAP| as a text bar relative to the largest (Markdown).</param>
 /// <param name="Charted">Whether the report has beeswarm and dependence charts of the feature (one of the top k).</param>
+/// <param name="MeanAbsShapStandardError">Standard error of <paramref name="MeanAbsShap"/> as an estimate from the rows;
+/// null over fewer than 2 rows.</param>
+/// <param name="ShareStandardError">The same as a share (0..1) of the total mean |SHAP| (the total taken as known); null
+/// over fewer than 2 rows.</param>
 public sealed record ReportFeature(
     int Rank, string Name, string DisplayName, string Description, string Group, double MeanAbsShap, double MeanShap, double StandardDeviation,
-    double Min, double Max, double Share, string Direction, string DirectionText, string Bar, bool Charted);
+    double Min, double Max, double Share, string Direction, string DirectionText, string Bar, bool Charted,
+    double? MeanAbsShapStandardError, double? ShareStandardError);

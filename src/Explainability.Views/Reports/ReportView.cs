@@ -47,6 +47,15 @@ public sealed record ReportView
     /// <summary>Rows summarized (the current dataset's, with a drift section).</summary>
     public required int Rows { get; init; }
 
+    /// <summary>The largest standard error of a listed feature's share (0..1) as an estimate from <see cref="Rows"/>
+    /// rows; null over fewer than 2 rows.</summary>
+    public required double? LargestShareStandardError { get; init; }
+
+    /// <summary>Whether the rows are too few for the shares to be read as settled: under
+    /// <see cref="ReportViewBuilder.FewRows"/> rows, or a listed share with a standard error of
+    /// <see cref="ReportViewBuilder.RoughShareStandardError"/> or more.</summary>
+    public required bool SmallSample { get; init; }
+
     /// <summary>Rows given that were not summarized (0: every row given is in the report).</summary>
     public required int RowsDropped { get; init; }
 

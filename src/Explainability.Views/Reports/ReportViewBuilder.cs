@@ -26,6 +26,12 @@ public static class ReportViewBuilder
     /// output about equally often.</summary>
     public const double MixedDirectionShare = 0.1;
 
+    /// <summary>Fewer rows than this make a report a small sample (<see cref="ReportView.SmallSample"/>).</summary>
+    public const int FewRows = 30;
+
+    /// <summary>A listed share with a standard error of this much (0..1) or more makes a report a small sample.</summary>
+    public const double RoughShareStandardError = 0.02;
+
     /// <summary>Builds the report.</summary>
     /// <param name="input">Summary, model, policy, and optionally the drift.</param>
     /// <param name="unit">Unit of the summary's amounts (<c>log-odds</c>, ...).</param>
@@ -54,10 +60,12 @@ public static class ReportViewBuilder
             var (direction, text) = Direction(f.MeanShap, f.MeanAbsShap, outcome);
             return new ReportFeature(i + 1, f.Name, Display(card, f.Name), Card(card, f.Name)?.Description ?? "", Card(card, f.Name)?.Group ?? "",
                 f.MeanAbsShap, f.MeanShap, sd, min, max, Share(f.MeanAbsShap), direction, text,
-                TextBar.Horizontal(largest > 0 ? f.MeanAbsShap / largest : 0), i < k);
+                TextBar.Horizontal(largest > 0 ? f.MeanAbsShap / largest : 0), i < k,
+                f.MeanAbsShapStandardError, f.MeanAbsShapStandardError is { } se ? Share(se) : null);
         }).ToList();
 
         var groups = GroupsOf(summary, card, hidden, outcome, total, scientist);
+        double? largestShareError = features.Count == 0 || features.Any(f => f.ShareStandardError is null) ? null : features.Max(f => f.ShareStandardError);
         var charted = features.Where(f => f.Charted).Select(f => summary.Features.First(s => s.Name == f.Name)).ToList();
         string importanceCaption = scientist
             ? $"Mean |SHAP| over {summary.RowCount} rows, in {unit}; bar length proportional to the value, strongest first."
@@ -87,6 +95,8 @@ public static class ReportViewBuilder
             OutputSpace = summary.OutputSpace.ToString().ToLowerInvariant(),
             Unit = unit,
             Rows = summary.RowCount,
+            LargestShareStandardError = largestShareError,
+            SmallSample = summary.RowCount < FewRows || largestShareError >= RoughShareStandardError,
             RowsDropped = Math.Max(0, input.RowsGiven - summary.RowCount),
             BaseValue = input.BaseValue,
             Parameters = input.Parameters,
@@ -102,7 +112,7 @@ public static class ReportViewBuilder
             CohortColumn = scientist ? input.CohortColumn : null,
             Cohorts = cohorts,
             Drift = drift,
-            Omissions = Omissions(input, card, hidden, visible, k, scientist, total, interactions.Count, drift, unit),
+            Omissions = Omissions(input, card, hidden, visible, k, scientist, total, interactions.Count, drift, unit, features),
         };
     }
 
@@ -216,7 +226,8 @@ public static class ReportViewBuilder
     }
 
     private static List<ReportOmission> Omissions(
-        ReportInput input, ModelCard? card, HashSet<string> hidden, List<FeatureSummary> visible, int k, bool scientist, double total, int pairsShown, ReportDrift? drift, string unit)
+        ReportInput input, ModelCard? card, HashSet<string> hidden, List<FeatureSummary> visible, int k, bool scientist, double total, int pairsShown, ReportDrift? drift, string unit,
+        List<ReportFeature> listed)
     {
         var summary = input.Summary;
         double Share(IEnumerable<FeatureSummary> fs) => total > 0 ? fs.Sum(f => f.MeanAbsShap) / total : 0;
@@ -243,6 +254,7 @@ public static class ReportViewBuilder
                     [.. beyond.Select(f => Display(card, f.Name))], Share(beyond)));
         }
 
+        list.Add(Sampling(summary.RowCount, listed, scientist, unit));
         list.Add(new ReportOmission("rows",
             input.RowsGiven > summary.RowCount
                 ? $"{input.RowsGiven - summary.RowCount} of {input.RowsGiven} rows given were not summarized"
@@ -278,6 +290,28 @@ public static class ReportViewBuilder
         }
 
         return list;
+    }
+
+    /// <summary>How far the listed shares are from settled: the report describes these rows, and what it says of the
+    /// model in general is an estimate from them, measured by the largest standard error of a listed share.</summary>
+    private static ReportOmission Sampling(int rows, List<ReportFeature> listed, bool scientist, string unit)
+    {
+        var worst = listed.Where(f => f.ShareStandardError is not null).OrderByDescending(f => f.ShareStandardError).FirstOrDefault();
+        if (rows < 2 || worst is null)
+        {
+            return new ReportOmission("sampling",
+                scientist
+                    ? $"{Count(rows, "row")}: no standard error of mean |SHAP| can be estimated; the numbers describe {(rows == 1 ? "this row" : "these rows")} only"
+                    : $"{Count(rows, "case")}: the shares describe {(rows == 1 ? "this case" : "these cases")} only, not how the model weighs its factors in general",
+                [], null);
+        }
+
+        double points = worst.ShareStandardError!.Value * 100;
+        return new ReportOmission("sampling",
+            scientist
+                ? $"mean |SHAP| values are estimates from {rows} rows: standard errors up to {worst.MeanAbsShapStandardError!.Value.ToString("G3", CultureInfo.InvariantCulture)} {unit} ({worst.DisplayName}), {points.ToString("0.0", CultureInfo.InvariantCulture)} percentage points of share"
+                : $"the shares are estimated from {rows} cases: a driver's share could be about {points.ToString("0.0", CultureInfo.InvariantCulture)} percentage points higher or lower on other cases of the same kind (one standard error, largest for {worst.DisplayName})",
+            [worst.DisplayName], worst.ShareStandardError);
     }
 
     private static FeatureCard? Card(ModelCard? card, string name) => card?.Features.FirstOrDefault(f => f.Name == name);

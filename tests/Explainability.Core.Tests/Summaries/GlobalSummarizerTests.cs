@@ -37,6 +37,11 @@ public class GlobalSummarizerTests
         Assert.Equal(2, x.MeanAbsShap);
         Assert.Equal(0, x.MeanShap);
         Assert.Equal(1, c.MeanAbsShap);
+
+        // Standard errors of mean |SHAP|: x's |SHAP| 1, 1, 3, 3 -> sample variance (1 + 1 + 1 + 1) / 3, over 4 rows:
+        // sqrt(4 / 3 / 4) = sqrt(1/3). c's |SHAP| 2, 0, 0, 2: the same spread.
+        Assert.Equal(Math.Sqrt(1.0 / 3), x.MeanAbsShapStandardError!.Value, 15);
+        Assert.Equal(Math.Sqrt(1.0 / 3), c.MeanAbsShapStandardError!.Value, 15);
         Assert.False(x.Categorical);
         Assert.True(c.Categorical);
 
@@ -64,6 +69,16 @@ public class GlobalSummarizerTests
         Assert.Equal(1.5, s.Groups[0].MeanAbsShap);
         Assert.Equal(0, s.Groups[0].MeanShap);
         Assert.Null(s.Interactions);
+    }
+
+    [Fact]
+    public void One_row_has_no_standard_error_of_its_mean_absolute_SHAP()
+    {
+        var data = Data() with { RowCount = 1, Shap = [1, -2], Values = [FeatureValue.Of(10), FeatureValue.Of("a")] };
+        var s = GlobalSummarizer.Summarize(data, new SummaryOptions(Bins: 2));
+
+        Assert.All(s.Features, f => Assert.Null(f.MeanAbsShapStandardError));
+        Assert.Equal(2, s.Features[1].MeanAbsShap);
     }
 
     [Fact]

@@ -34,6 +34,9 @@ public sealed class SummarizeRpcTests(ServerFixture server)
             Assert.Equal(rows[0].Attributions[f].Feature, feature.Feature);
             double meanAbs = rows.Average(r => Math.Abs(r.Attributions[f].Phi[0]));
             Assert.True(Math.Abs(meanAbs - feature.MeanAbsShap) <= 1e-12, $"{feature.Feature}: explain {meanAbs:R}, summarize {feature.MeanAbsShap:R}");
+            double variance = rows.Sum(r => Math.Pow(Math.Abs(r.Attributions[f].Phi[0]) - meanAbs, 2)) / 59;
+            Assert.True(feature.HasMeanAbsShapStandardError);
+            Assert.Equal(Math.Sqrt(variance / 60), feature.MeanAbsShapStandardError, 9);
             Assert.Equal(60, feature.Beeswarm.Sum(b => b.Count));
             Assert.True(feature.Beeswarm.Count <= 4);
         }

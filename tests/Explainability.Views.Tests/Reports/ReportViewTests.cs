@@ -119,6 +119,53 @@ public sealed class ReportViewTests
     }
 
     [Fact]
+    public void The_shares_standard_errors_are_measured_and_a_small_sample_is_said_so()
+    {
+        // 60 rows: each feature's standard error of mean |SHAP| is the sample SD of |phi| / sqrt(60), worked out here from
+        // the SHAP values; the report names the largest as a share of the total.
+        var data = Data();
+        var names = data.FeatureNames;
+        double[] Abs(int f) => [.. Enumerable.Range(0, Rows).Select(r => Math.Abs(data.Shap[(r * names.Count) + f]))];
+        double StandardError(double[] v) => Math.Sqrt(v.Sum(a => (a - v.Average()) * (a - v.Average())) / (v.Length - 1) / v.Length);
+        double total = Enumerable.Range(0, names.Count).Sum(f => Abs(f).Average());
+        var scientist = ReportViewBuilder.Build(Input(Audiences.DataScientist, data), "log-odds");
+        foreach (var f in scientist.Features)
+        {
+            double se = StandardError(Abs(names.ToList().IndexOf(f.Name)));
+            Assert.Equal(se, f.MeanAbsShapStandardError!.Value, 12);
+            Assert.Equal(se / total, f.ShareStandardError!.Value, 12);
+        }
+
+        double largest = scientist.Features.Max(f => f.ShareStandardError!.Value);
+        Assert.Equal(largest, scientist.LargestShareStandardError!.Value, 15);
+        Assert.Equal(largest >= ReportViewBuilder.RoughShareStandardError, scientist.SmallSample);
+        var sampling = Assert.Single(scientist.Omissions, o => o.Kind == "sampling");
+        Assert.Equal(largest, sampling.Share!.Value, 15);
+        Assert.Contains($"{largest * 100:0.0} percentage points of share", sampling.Description, StringComparison.Ordinal);
+
+        // One case: no standard error, a small sample, and the business manager reads that the shares describe it only.
+        var one = data with
+        {
+            RowCount = 1,
+            Shap = data.Shap.AsSpan(0, names.Count).ToArray(),
+            Values = data.Values.AsSpan(0, names.Count).ToArray(),
+        };
+        var input = Input(Audiences.BusinessManager, one) with { RowsGiven = 1 };
+        var manager = ReportViewBuilder.Build(input, "log-odds");
+        Assert.True(manager.SmallSample);
+        Assert.Null(manager.LargestShareStandardError);
+        Assert.All(manager.Features, f => Assert.Null(f.ShareStandardError));
+        Assert.Equal("1 case: the shares describe this case only, not how the model weighs its factors in general",
+            Assert.Single(manager.Omissions, o => o.Kind == "sampling").Description);
+        string md = Service.Renderer.RenderReport(manager, "md");
+        Assert.Contains("This report covers **1** case and", md, StringComparison.Ordinal);
+        Assert.Contains("**Few cases:** the shares below describe this case only", md, StringComparison.Ordinal);
+        var sixty = ReportViewBuilder.Build(Input(Audiences.BusinessManager, data), "log-odds");
+        Assert.Equal(sixty.SmallSample, Service.Renderer.RenderReport(sixty, "md").Contains("**Few cases:** with 60 cases the shares below are rough", StringComparison.Ordinal));
+        Assert.Contains("This report covers **60** cases and", Service.Renderer.RenderReport(sixty, "md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Spread_is_the_population_standard_deviation_and_range_of_the_shap_values()
     {
         var data = Data();
