@@ -99,7 +99,11 @@ public static class TreeShapExplainer
 
         parameters["covers_source"] = withCovers.CoversSource!;
         parameters["zero_cover_rule"] = CoverCounter.ZeroCoverRule;
-        return new PreparedTreeShap(ensemble, map, method, parameters, new TreeShapPathDependent(withCovers, columnToPlayer, players), null);
+        var pathDependent = new TreeShapPathDependent(withCovers, columnToPlayer, players);
+
+        // Which exact algorithm ran: both give the same values to rounding (tested to 1e-9), not to the last bit.
+        parameters["algorithm"] = pathDependent.TableEntries > 0 ? "fast_treeshap_v2" : "recursive";
+        return new PreparedTreeShap(ensemble, map, method, parameters, pathDependent, null);
     }
 
     /// <summary>Explains <paramref name="rows"/> with a prepared explainer.</summary>

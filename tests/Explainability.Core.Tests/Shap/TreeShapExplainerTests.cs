@@ -124,6 +124,7 @@ public class TreeShapExplainerTests
         var ex = TreeShapExplainer.Explain(OneHotModel(), FeatureMap.Identity(["a", "b", "c"]), LinkFunction.Identity, ["y"], [25, 0, 1], [35, 1, 0, 22, 0, 1], TreeShapMethod.PathDependent);
         Assert.Equal("counted from 2 background rows", ex.Parameters["covers_source"]);
         Assert.Equal(CoverCounter.ZeroCoverRule, ex.Parameters["zero_cover_rule"]);
+        Assert.Equal("fast_treeshap_v2", ex.Parameters["algorithm"]); // a small ensemble: its tables fit the budget
         Assert.Equal("tree_path_dependent", ex.Method);
 
         // Base = mean margin over the two reference rows when covers are counted from them: (0.25 + 1 + 0 - 0.5) + (0.25 - 1 + 2 + 0.5) / 2.
