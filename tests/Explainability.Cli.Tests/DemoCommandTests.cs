@@ -23,4 +23,15 @@ public sealed class DemoCommandTests
         // One omission section per view: two models, four audiences, one row each.
         Assert.Equal(8, run.Output.Split("This explanation leaves out").Length - 1);
     }
+
+    /// <summary>Only the data scientist and the business manager have HTML views: the demo, which shows all four, refuses
+    /// html before it explains anything rather than failing halfway.</summary>
+    [Fact]
+    public void A_format_some_audience_lacks_is_refused_before_anything_is_shown()
+    {
+        var run = CliRun.Of("demo", "--rows", "1", "--format", "html", "--models", Path.Combine(RepoRoot.Path, "models"));
+
+        Assert.Equal((2, ""), (run.Code, run.Output));
+        Assert.Equal("error: --format html: the demo shows every audience, and fraud-analyst, customer have no html view; expected one of: text, md", run.Error.Trim());
+    }
 }

@@ -20,7 +20,7 @@ public sealed class DriftCommandTests
         Assert.Equal(20, features.Count);
         Assert.All(features, f => Assert.Equal(
             (0.0, 0.0, 0.0, 0),
-            (f.GetProperty("meanAbsChange").GetDouble(), f.GetProperty("psi").GetDouble(), f.GetProperty("wasserstein").GetDouble(), f.GetProperty("flags").GetArrayLength())));
+            (f.GetProperty("mean_abs_change").GetDouble(), f.GetProperty("psi").GetDouble(), f.GetProperty("wasserstein").GetDouble(), f.GetProperty("flags").GetArrayLength())));
     }
 
     /// <summary>Every loan 24 months longer: the duration's SHAP values move, so it is flagged; the text table lists it first.</summary>
@@ -59,11 +59,14 @@ public sealed class DriftCommandTests
         var missing = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", "/nonexistent/b.csv");
         var format = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, "--format", "xml");
         var psi = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, "--psi", "-1");
+        var change = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, "--change", "-10%");
 
         Assert.Equal((2, "error: no input file at /nonexistent/b.csv"), (missing.Code, missing.Error.TrimEnd()));
         Assert.Equal((2, "error: unknown format 'xml'; expected one of: text, json"), (format.Code, format.Error.TrimEnd()));
         Assert.Equal(2, psi.Code);
-        Assert.Contains("--psi and --change must be 0 or more", psi.Error, StringComparison.Ordinal);
+        Assert.Contains("--psi must be 0 or more, got '-1'", psi.Error, StringComparison.Ordinal);
+        Assert.Equal(2, change.Code);
+        Assert.Contains("--change must be 0 or more, got '-10%'", change.Error, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -89,7 +92,57 @@ public sealed class DriftCommandTests
         var percent = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, "--change", "50%", "--format", "json");
 
         Assert.Equal((0, 0), (share.Code, percent.Code));
-        Assert.Equal(0.5, JsonDocument.Parse(percent.Output).RootElement.GetProperty("thresholds").GetProperty("relativeMeanAbsChange").GetDouble());
+        Assert.Equal(0.5, JsonDocument.Parse(percent.Output).RootElement.GetProperty("thresholds").GetProperty("relative_mean_abs_change").GetDouble());
         Assert.Equal(share.Output, percent.Output);
+        foreach (string spaced in (string[])["50% ", " 50 %", "\t0.5"])
+        {
+            var run = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", Background, "--change", spaced, "--format", "json");
+            Assert.Equal((0, share.Output), (run.Code, run.Output));
+        }
+    }
+
+    /// <summary>A baseline whose SHAP values are all 0 (its one row is the background itself, so interventional TreeSHAP
+    /// gives it nothing) against 200 rows that have some: every relative change is infinite, which JSON cannot carry,
+    /// so it is null there and "new" in the table; and a baseline of one row carries a caution.</summary>
+    [Fact]
+    public void A_change_from_nothing_is_null_in_json_and_few_rows_are_cautioned()
+    {
+        using var temp = new TempFolder();
+        string one = Path.Combine(temp.Path, "one.csv"), reference = Path.Combine(temp.Path, "reference.csv");
+        var header = File.ReadLines(Background).First().Split(',');
+        int label = Array.IndexOf(header, "class");
+        string WithoutLabel(string line) => string.Join(',', line.Split(',').Where((_, i) => i != label));
+        File.WriteAllLines(one, File.ReadLines(Background).Take(2).Select(WithoutLabel));
+        File.WriteAllLines(reference, File.ReadLines(Path.Combine(Model, "reference.csv")).Select(WithoutLabel));
+        string onnx = Path.Combine(Model, "model.onnx");
+        string[] args = ["drift", "--model", onnx, "--baseline", one, "--current", reference, "--background", one, "--method", "interventional"];
+
+        var json = CliRun.Of([.. args, "--format", "json"]);
+        var text = CliRun.Of(args);
+
+        Assert.Equal((0, ""), (json.Code, json.Error));
+        using var doc = JsonDocument.Parse(json.Output);
+        Assert.Equal((1, 200), (doc.RootElement.GetProperty("baseline_rows").GetInt32(), doc.RootElement.GetProperty("current_rows").GetInt32()));
+        var features = doc.RootElement.GetProperty("features").EnumerateArray().ToList();
+        Assert.All(features, f => Assert.Equal(0.0, f.GetProperty("baseline_mean_abs").GetDouble()));
+        var moved = features.Where(f => f.GetProperty("current_mean_abs").GetDouble() > 0).ToList();
+        Assert.NotEmpty(moved);
+        Assert.All(moved, f => Assert.Equal(JsonValueKind.Null, f.GetProperty("relative_change").ValueKind));
+        Assert.Equal(0, text.Code);
+        Assert.Contains("baseline of 1 row against current of 200 rows", text.Output, StringComparison.Ordinal);
+        Assert.Contains("Few rows: the baseline data has 1 row (under 30)", text.Output, StringComparison.Ordinal);
+        Assert.Contains("│ new ", text.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_with_column_names_only_is_refused_naming_it()
+    {
+        using var temp = new TempFolder();
+        string empty = Path.Combine(temp.Path, "empty.csv");
+        File.WriteAllLines(empty, [File.ReadLines(Background).First()]);
+
+        var run = CliRun.Of("drift", "--model", Model, "--baseline", empty, "--current", Background);
+
+        Assert.Equal((2, $"error: {empty} has no rows, only its column names; expected at least one row"), (run.Code, run.Error.TrimEnd()));
     }
 }

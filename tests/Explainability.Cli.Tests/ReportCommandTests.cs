@@ -104,12 +104,12 @@ public sealed class ReportCommandTests
         Assert.Equal((0, ""), (bm.Code, bm.Error));
         string scientist = File.ReadAllText(out1), manager = File.ReadAllText(out2);
         Assert.Contains("## Attribution drift", scientist, StringComparison.Ordinal);
-        Assert.Contains("200 baseline rows against 100 current rows", scientist, StringComparison.Ordinal);
+        Assert.Contains("baseline of 200 rows against current of 100 rows", scientist, StringComparison.Ordinal);
         Assert.Contains("| **Loan duration** |", scientist, StringComparison.Ordinal);
         Assert.Contains("## What this report leaves out", scientist, StringComparison.Ordinal);
         Assert.Contains("## What changed since the earlier period", manager, StringComparison.Ordinal);
         Assert.Contains("- Loan duration weighs ", manager, StringComparison.Ordinal);
-        Assert.Contains("(200 earlier cases against 100 now)", manager, StringComparison.Ordinal);
+        Assert.Contains("(200 cases earlier against 100 cases now)", manager, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -121,6 +121,19 @@ public sealed class ReportCommandTests
 
         Assert.Equal(2, run.Code);
         Assert.Equal(message, run.Error.Trim());
+    }
+
+    [Theory]
+    [InlineData("--interactions", "-1", "error: --interactions must be 0 or more, got -1")]
+    [InlineData("--change", "-10%", "error: --change must be 0 or more, got '-10%'")]
+    [InlineData("--change", "10%", "error: --change sets when drift is flagged and there is no drift without --compare: add --compare earlier.csv, or leave --change out")]
+    [InlineData("--psi", "0.1", "error: --psi sets when drift is flagged and there is no drift without --compare: add --compare earlier.csv, or leave --psi out")]
+    public void A_bad_or_unused_number_exits_2_naming_the_option(string option, string value, string message)
+    {
+        var run = CliRun.Of("report", "--model", Model, "--data", Background, "--audience", "data-scientist", option, value);
+
+        Assert.Equal(2, run.Code);
+        Assert.StartsWith(message, run.Error.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class SummarizeCommandTests
     [InlineData("--bins", "1001", "--bins must be from 1 to 1000, got 1001")]
     [InlineData("--bins", "abc", "--bins expects a whole number, got 'abc'")]
     [InlineData("--bins", "99999999999", "--bins expects a whole number from -2147483648 to 2147483647, got '99999999999'")]
-    [InlineData("--interactions", "-2", "interactions is -2")]
+    [InlineData("--interactions", "-2", "--interactions must be 0 or more, got -2")]
     [InlineData("--format", "csv", "unknown format 'csv'")]
     public void Bad_options_exit_with_2_naming_the_value(string option, string value, string message)
     {
@@ -82,5 +82,34 @@ public sealed class SummarizeCommandTests
 
         Assert.Equal(2, run.Code);
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A bare .onnx file carries no node covers: the message points to --background, and with it the summary is
+    /// the folder model's (same trees, covers counted from the same rows).</summary>
+    [Fact]
+    public void A_bare_onnx_file_is_summarized_with_the_background_given()
+    {
+        using var temp = new TempFolder();
+        string rows = Path.Combine(temp.Path, "rows.csv");
+        var header = File.ReadLines(CreditBackground).First().Split(',');
+        int label = Array.IndexOf(header, "class");
+        File.WriteAllLines(rows, File.ReadLines(CreditBackground).Select(line => string.Join(',', line.Split(',').Where((_, i) => i != label))));
+        string onnx = Path.Combine(CreditRisk, "model.onnx");
+
+        var without = CliRun.Of("summarize", "--model", onnx, "--input", rows);
+        var with = CliRun.Of("summarize", "--model", onnx, "--input", rows, "--background", rows, "--format", "json");
+        var folder = CliRun.Of("summarize", "--model", CreditRisk, "--input", rows, "--format", "json");
+
+        Assert.Equal(2, without.Code);
+        Assert.Contains("--background", without.Error, StringComparison.Ordinal);
+        Assert.Equal((0, 0), (with.Code, folder.Code));
+        using var bare = JsonDocument.Parse(with.Output);
+        using var card = JsonDocument.Parse(folder.Output);
+        double MeanAbs(JsonDocument d, string name) => d.RootElement.GetProperty("summary").GetProperty("features").EnumerateArray()
+            .Single(f => f.GetProperty("name").GetString() == name).GetProperty("mean_abs_shap").GetDouble();
+        foreach (string name in header.Where(h => h != "class"))
+        {
+            Assert.Equal(MeanAbs(card, name), MeanAbs(bare, name), 12);
+        }
     }
 }

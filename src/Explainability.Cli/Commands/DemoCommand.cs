@@ -32,8 +32,10 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
             throw new ArgumentException($"--rows must be at least 1, got {rowCount}");
         }
 
+        var views = ViewService.CreateDefault();
+        RequireFormatOfEveryAudience(views, format);
         using var registry = ModelRegistry.LoadDirectory(modelsDir);
-        var service = new ExplanationService(ViewService.CreateDefault());
+        var service = new ExplanationService(views);
         foreach (var model in registry.Models)
         {
             var background = model.Background ?? throw new CliException($"model '{model.Id}' has no background rows to demonstrate on");
@@ -59,6 +61,19 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The demo shows every audience, so <paramref name="format"/> must be one they all render in; refused before
+    /// anything is explained rather than halfway through.</summary>
+    /// <exception cref="CliException">Some audience has no template in the format; the message names them and the formats all have.</exception>
+    private static void RequireFormatOfEveryAudience(ViewService views, string format)
+    {
+        var common = Audiences.All.Select(a => views.Renderer.FormatsFor(a)).Aggregate((x, y) => [.. x.Intersect(y, StringComparer.Ordinal)]);
+        if (!common.Contains(format, StringComparer.Ordinal))
+        {
+            var lacking = Audiences.All.Where(a => !views.Renderer.FormatsFor(a).Contains(format, StringComparer.Ordinal)).ToList();
+            throw new CliException($"--format {format}: the demo shows every audience, and {string.Join(", ", lacking)} {(lacking.Count == 1 ? "has" : "have")} no {format} view; expected one of: {string.Join(", ", common)}");
+        }
     }
 
     /// <summary>

@@ -111,16 +111,71 @@ internal static class NumberOptions
         option.CustomParser = result =>
         {
             string? text = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
-            bool percent = text is not null && text.EndsWith('%');
-            string? number = percent ? text![..^1] : text;
-            if (number is not null && !number.EndsWith(' ') && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
+            if (text is not null && TryParseFraction(text, out double value))
             {
-                return percent ? value / 100 : value;
+                return value;
             }
 
             result.AddError(text is null ? $"{option.Name} expects a number" : $"{option.Name} expects a number such as 0.2 or a percentage such as 20%, got '{text}'");
             return 0;
         };
         return option;
+    }
+
+    /// <summary>Refuses a negative value of <paramref name="option"/>, naming the option and the value as typed
+    /// (<c>--change must be 0 or more, got '-10%'</c>).</summary>
+    public static Option<double> NotNegative(this Option<double> option)
+    {
+        option.Validators.Add(result =>
+        {
+            // Not a number at all: the parser has said so already.
+            if (result.Tokens.Count == 0 || !TryParseFraction(result.Tokens[^1].Value, out double value))
+            {
+                return;
+            }
+
+            if (value < 0)
+            {
+                result.AddError($"{option.Name} must be 0 or more, got '{result.Tokens[^1].Value}'");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses a value of <paramref name="option"/> below <paramref name="min"/>, naming the option
+    /// (<c>--interactions must be 0 or more, got -1</c>).</summary>
+    public static Option<int> AtLeast(this Option<int> option, int min)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0 || !int.TryParse(result.Tokens[^1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+            {
+                return;
+            }
+
+            if (value < min)
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be {min} or more, got {value}"));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Reads <c>0.5</c>, <c>50%</c> or <c>50 %</c> as 0.5; white space around the number or the sign is
+    /// ignored, as <see cref="double.TryParse(string, NumberStyles, IFormatProvider, out double)"/> ignores it around a
+    /// plain number. False for anything else, NaN and infinity.</summary>
+    private static bool TryParseFraction(string text, out double value)
+    {
+        string trimmed = text.Trim();
+        bool percent = trimmed.EndsWith('%');
+        string number = percent ? trimmed[..^1].TrimEnd() : trimmed;
+        if (number.Length > 0 && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
+        {
+            value = percent ? value / 100 : value;
+            return true;
+        }
+
+        value = 0;
+        return false;
     }
 }

@@ -13,7 +13,7 @@ namespace Explainability.Cli.Commands;
 
 /// <summary>
 /// <c>report --model &lt;folder | file.onnx&gt; --data rows.csv|rows.parquet [--compare baseline.csv|.parquet]
-/// --audience data-scientist|business-manager [--format html|md] [--method M] [--bins B] [--interactions K]
+/// --audience data-scientist|business-manager [--format html|md] [--background bg.csv] [--method M] [--bins B] [--interactions K]
 /// [--cohort COLUMN] [--psi X] [--change X] [--out FILE]</c>: the audience's global report of the model over the rows
 /// (README, "report"): the rows are summarized as <c>summarize</c> summarizes them (<see cref="SummaryService"/>); with
 /// <c>--compare</c> the report has a drift section against those rows, computed as <c>drift</c> computes it
@@ -30,27 +30,40 @@ internal sealed class ReportCommand(TextWriter output) : ICliCommand
         var compare = new Option<string?>("--compare") { Description = "CSV or .parquet file of earlier rows: adds the attribution drift from them to --data" };
         var audience = new Option<string>("--audience") { Description = $"Who the report is for: {string.Join(" or ", ReportViewBuilder.ReportAudiences)}", Required = true };
         var format = new Option<string?>("--format") { Description = "html (default; inline SVG charts) or md (tables with text bars)" };
+        var background = new Option<string?>("--background") { Description = "Background CSV or .parquet file (default: the model card's; a bare .onnx file has none)" };
         var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
-        var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence charts (default {SummaryOptions.DefaultBins}, at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
-        var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; default 0: none)" }.WholeNumber();
+        var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence charts (at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
+        var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; 0: none)" }.WholeNumber().AtLeast(0);
         var cohort = new Option<string?>("--cohort") { Description = "A column of --data whose values split the rows into cohorts" };
-        var psi = new Option<double>("--psi") { Description = "With --compare: PSI at or above which a feature is flagged (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number();
-        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20% (default 0.2)", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction();
+        var psi = new Option<double>("--psi") { Description = "With --compare: PSI at or above which a feature is flagged", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number().NotNegative();
+        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20%", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction().NotNegative();
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("report", "Global report for a data scientist or a business manager (HTML or Markdown), with attribution drift against earlier rows")
         {
-            model, data, compare, audience, format, method, bins, interactions, cohort, psi, change, outFile,
+            model, data, compare, audience, format, background, method, bins, interactions, cohort, psi, change, outFile,
         };
-        command.SetAction(parse => Run(
-            parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(compare), parse.GetValue(audience)!, parse.GetValue(format) ?? "html",
+        command.SetAction(parse =>
+        {
+            // The thresholds flag drift; without --compare there is none, and a threshold given would go unused unsaid.
+            if (parse.GetValue(compare) is null && (Given(parse, psi) ?? Given(parse, change)) is { } unused)
+            {
+                throw new CliException($"{unused} sets when drift is flagged and there is no drift without --compare: add --compare earlier.csv, or leave {unused} out");
+            }
+
+            return Run(
+            parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(compare), parse.GetValue(background), parse.GetValue(audience)!, parse.GetValue(format) ?? "html",
             new SummarizeOptions(
                 new ExplainOptions(parse.GetValue(method), AllowExtraColumns: true, DegreeOfParallelism: Environment.ProcessorCount),
                 parse.GetValue(bins), parse.GetValue(interactions), parse.GetValue(cohort)),
-            new DriftThresholds(parse.GetValue(psi), parse.GetValue(change)), parse.GetValue(outFile)));
+            new DriftThresholds(parse.GetValue(psi), parse.GetValue(change)), parse.GetValue(outFile));
+        });
         return command;
     }
 
-    private int Run(string modelPath, string dataPath, string? comparePath, string audience, string format, SummarizeOptions options, DriftThresholds thresholds, string? outFile)
+    /// <summary>The option's name when the command line gives it, null when it is absent (its default applies).</summary>
+    private static string? Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false } ? option.Name : null;
+
+    private int Run(string modelPath, string dataPath, string? comparePath, string? backgroundPath, string audience, string format, SummarizeOptions options, DriftThresholds thresholds, string? outFile)
     {
         format = format == "markdown" ? "md" : format;
         ReportService.RequireReport(audience, format);
@@ -62,10 +75,14 @@ internal sealed class ReportCommand(TextWriter output) : ICliCommand
 
         if (outFile is not null)
         {
-            ExplainCommand.RequireOutDoesNotOverwriteInputs(outFile, dataPath, comparePath, modelPath);
+            ExplainCommand.RequireOutDoesNotOverwriteInputs(outFile, dataPath, backgroundPath, modelPath);
+            if (comparePath is not null)
+            {
+                ExplainCommand.RequireOutDoesNotOverwriteInputs(outFile, comparePath, null, modelPath);
+            }
         }
 
-        using var loaded = LoadedModel.Load(modelPath, InputTable.Columns(dataPath));
+        using var loaded = LoadedModel.Load(modelPath, InputTable.Columns(dataPath), backgroundPath);
         var rows = InputTable.Read(dataPath, loaded.Card);
         ExplainCommand.RequireOnlyModelInputs(loaded, rows, options.CohortColumn);
         var views = ViewService.CreateDefault();

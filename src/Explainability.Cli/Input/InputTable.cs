@@ -26,15 +26,21 @@ internal static class InputTable
 
     /// <summary>Every row of the input at <paramref name="path"/>; the card's categorical features are read as text.</summary>
     /// <exception cref="FileNotFoundException">No file at the path.</exception>
-    /// <exception cref="InvalidDataException">A file that cannot be read; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A file that cannot be read, or one without rows (a header only); the message
+    /// names it.</exception>
     public static FeatureTable Read(string path, ModelCard? card)
     {
-        if (!ParquetTableReader.IsParquet(path))
+        FeatureTable table;
+        if (ParquetTableReader.IsParquet(path))
         {
-            return LoadedModel.ReadTable(path, card);
+            var text = card?.Features.Where(f => f.Type == "categorical").Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            table = ParquetTableReader.Read(path, text);
+        }
+        else
+        {
+            table = LoadedModel.ReadTable(path, card);
         }
 
-        var text = card?.Features.Where(f => f.Type == "categorical").Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        return ParquetTableReader.Read(path, text);
+        return table.RowCount > 0 ? table : throw new InvalidDataException($"{path} has no rows, only its column names; expected at least one row");
     }
 }

@@ -17,7 +17,7 @@ internal static class SummaryTextWriter
         var console = PlainConsole.Over(writer);
         var whole = outcome.Whole;
         string space = whole.OutputSpace.ToString().ToLowerInvariant();
-        writer.WriteLine($"{outcome.Model.Id} {outcome.Model.Version}: {whole.RowCount} rows, {whole.Method}, output '{whole.OutputName}' in {space} space");
+        writer.WriteLine($"{outcome.Model.Id} {outcome.Model.Version}: {(whole.RowCount == 1 ? "1 row" : $"{whole.RowCount} rows")}, {whole.Method}, output '{whole.OutputName}' in {space} space");
 
         var features = new Table().Title("Features by mean |SHAP|").AddColumns("feature", "mean |SHAP|", "mean SHAP");
         foreach (var f in whole.Features.OrderByDescending(f => f.MeanAbsShap))

@@ -15,5 +15,8 @@ namespace Explainability.Views.Reports;
 /// <param name="Count">Rows behind the mark (a bin's rows); 0 where it does not apply.</param>
 /// <param name="Tooltip">The label and the value with its unit, shown on hover.</param>
 /// <param name="Shade">What the colour stands for: a beeswarm bin's mean normalized feature value (0..1); null otherwise.</param>
+/// <param name="StandardDeviation">The population standard deviation of the SHAP values behind a dependence point (its
+/// whisker reaches one either side), in the chart's unit; null otherwise.</param>
 public sealed record ChartMark(
-    string Shape, double X, double Y, double Width, double Height, double R, string Fill, string Label, double Value, int Count, string Tooltip, double? Shade = null);
+    string Shape, double X, double Y, double Width, double Height, double R, string Fill, string Label, double Value, int Count, string Tooltip, double? Shade = null,
+    double? StandardDeviation = null);

@@ -80,14 +80,14 @@ public static class ReportCharts
             string colour = b.MeanNormalizedValue is { } v ? Colour(v) : NoValueFill;
             string value = b.MeanNormalizedValue is { } n ? $", mean normalized value {n.ToString("0.00", CultureInfo.InvariantCulture)}" : "";
             return new ChartMark("circle", Px(X(centre)), mid, 0, 0, Px(r), colour, $"[{Number(b.Lower)}, {Number(b.Upper)}]", centre, b.Count,
-                $"SHAP {Number(b.Lower)} to {Number(b.Upper)} {unit}: {b.Count} rows{value}", b.MeanNormalizedValue);
+                $"SHAP {Number(b.Lower)} to {Number(b.Upper)} {unit}: {Rows(b.Count)}{value}", b.MeanNormalizedValue);
         }).ToList();
         return new ReportChart
         {
             Kind = "beeswarm",
             Feature = feature,
             Title = $"Beeswarm: {label}",
-            Caption = $"SHAP values of {label} in {bins.Count} equal-width bins; a point per non-empty bin at its centre, its area proportional to the bin's rows; blue = low feature values, red = high, grey = no numeric value. Unit: {unit}.",
+            Caption = $"SHAP values of {label} in {bins.Count} equal-width {(bins.Count == 1 ? "bin" : "bins")}; a point per non-empty bin at its centre, its area proportional to the bin's rows; blue = low feature values, red = high, grey = no numeric value. Unit: {unit}.",
             Width = Width,
             Height = height,
             Marks = marks,
@@ -121,7 +121,7 @@ public static class ReportCharts
             var b = bins[i];
             double x = left + ((i + 0.5) * step);
             marks.Add(new ChartMark("circle", Px(x), Px(Y(b.MeanShap)), 0, 0, 4, BarFill, b.Label, b.MeanShap, b.Count,
-                $"{label} {b.Label}: mean SHAP {Number(b.MeanShap)} ± {Number(b.StandardDeviationShap)} {unit}, {b.Count} rows"));
+                $"{label} {b.Label}: mean SHAP {Number(b.MeanShap)} ± {Number(b.StandardDeviationShap)} {unit}, {Rows(b.Count)}", StandardDeviation: b.StandardDeviationShap));
             lines.Add(new ChartLine(Px(x), Px(Y(b.MeanShap - b.StandardDeviationShap)), Px(x), Px(Y(b.MeanShap + b.StandardDeviationShap)), "#6baed6"));
             texts.Add(new ChartText(Px(x), bottom + 16, Short(b.Label), "middle"));
         }
@@ -131,7 +131,7 @@ public static class ReportCharts
             Kind = "dependence",
             Feature = feature,
             Title = $"Dependence: {label}",
-            Caption = $"Mean SHAP of {label} per value bin ({bins.Count} bins: quantiles of numbers, one per category, one for missing values), with ± one standard deviation. Unit: {unit}.",
+            Caption = $"Mean SHAP of {label} per value bin ({bins.Count} {(bins.Count == 1 ? "bin" : "bins")}: quantiles of numbers, one per category, one for missing values), with ± one standard deviation. Unit: {unit}.",
             Width = Width,
             Height = height,
             Marks = marks,
@@ -200,4 +200,6 @@ public static class ReportCharts
     private static string Number(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static string Signed(double v) => v.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
+
+    private static string Rows(int n) => n == 1 ? "1 row" : $"{n} rows";
 }

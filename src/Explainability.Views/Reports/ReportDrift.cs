@@ -9,6 +9,8 @@ namespace Explainability.Views.Reports;
 /// <param name="Flagged">How many of <paramref name="Features"/> are flagged.</param>
 /// <param name="Features">The features shown, flagged first, then by the size of the change of mean |SHAP|.</param>
 /// <param name="Chart">One bar per feature of <paramref name="Features"/>: its change of mean |SHAP|.</param>
+/// <param name="Caveat">A caution when either dataset has too few rows for the statistics to mean much
+/// (<see cref="ReportViewBuilder.DriftCaveat"/>); empty otherwise.</param>
 public sealed record ReportDrift(
     int BaselineRows, int CurrentRows, double PsiThreshold, double ChangeThreshold, double MinimumShare, int Flagged,
-    IReadOnlyList<ReportDriftFeature> Features, ReportChart Chart);
+    IReadOnlyList<ReportDriftFeature> Features, ReportChart Chart, string Caveat = "");

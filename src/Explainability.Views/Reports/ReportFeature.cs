@@ -12,7 +12,7 @@ namespace Explainability.Views.Reports;
 /// <param name="Min">Smallest SHAP value.</param>
 /// <param name="Max">Largest SHAP value.</param>
 /// <param name="Share">Mean |SHAP| as a share (0..1) of the sum of every feature's mean |SHAP|.</param>
-/// <param name="Direction"><c>raises</c>, <c>lowers</c> (mean SHAP at least a tenth of mean |SHAP|, either way) or <c>mixed</c>.</param>
+/// <param name="Direction"><c>raises</c>, <c>lowers</c> (mean SHAP at least a tenth of mean |SHAP|, either way, or the sign of the one row's SHAP value), <c>mixed</c>, or <c>none</c> (every SHAP value 0).</param>
 /// <param name="DirectionText">The direction in plain words, naming the card's outcome.</param>
 /// <param name="Bar">The mean |SHAP| as a text bar relative to the largest (Markdown).</param>
 /// <param name="Charted">Whether the report has beeswarm and dependence charts of the feature (one of the top k).</param>

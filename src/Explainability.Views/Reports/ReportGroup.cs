@@ -6,7 +6,7 @@ namespace Explainability.Views.Reports;
 /// <param name="MeanAbsShap">Mean over rows of |sum of the members' SHAP values|.</param>
 /// <param name="MeanShap">Mean over rows of the summed SHAP values.</param>
 /// <param name="Share">Mean |SHAP| as a share (0..1) of the sum over the groups shown.</param>
-/// <param name="Direction"><c>raises</c>, <c>lowers</c> or <c>mixed</c>, as <see cref="ReportFeature.Direction"/>.</param>
+/// <param name="Direction"><c>raises</c>, <c>lowers</c>, <c>mixed</c> or <c>none</c>, as <see cref="ReportFeature.Direction"/>.</param>
 /// <param name="DirectionText">The direction in plain words.</param>
 /// <param name="MembersShare">The members' <see cref="ReportFeature.Share"/>s added up (0..1): the group's part of the
 /// total mean |SHAP| over all features, additive with the features' shares.</param>

@@ -56,6 +56,10 @@ public sealed record ReportView
     /// <see cref="ReportViewBuilder.RoughShareStandardError"/> or more.</summary>
     public required bool SmallSample { get; init; }
 
+    /// <summary>The business manager's "Few cases" caution when <see cref="SmallSample"/>, in the numbers of the
+    /// <c>sampling</c> omission (one decimal of a percentage point); empty otherwise.</summary>
+    public string SmallSampleNote { get; init; } = "";
+
     /// <summary>Rows given that were not summarized (0: every row given is in the report).</summary>
     public required int RowsDropped { get; init; }
 

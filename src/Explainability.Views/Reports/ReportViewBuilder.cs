@@ -57,7 +57,7 @@ public static class ReportViewBuilder
         var features = shownSummaries.Select((f, i) =>
         {
             var (sd, min, max) = Spread(f);
-            var (direction, text) = Direction(f.MeanShap, f.MeanAbsShap, outcome);
+            var (direction, text) = Direction(f.MeanShap, f.MeanAbsShap, outcome, summary.RowCount);
             return new ReportFeature(i + 1, f.Name, Display(card, f.Name), Card(card, f.Name)?.Description ?? "", Card(card, f.Name)?.Group ?? "",
                 f.MeanAbsShap, f.MeanShap, sd, min, max, Share(f.MeanAbsShap), direction, text,
                 TextBar.Horizontal(largest > 0 ? f.MeanAbsShap / largest : 0), i < k,
@@ -66,10 +66,13 @@ public static class ReportViewBuilder
 
         var groups = GroupsOf(summary, card, hidden, outcome, total, scientist);
         double? largestShareError = features.Count == 0 || features.Any(f => f.ShareStandardError is null) ? null : features.Max(f => f.ShareStandardError);
+        bool smallSample = summary.RowCount < FewRows || largestShareError >= RoughShareStandardError;
         var charted = features.Where(f => f.Charted).Select(f => summary.Features.First(s => s.Name == f.Name)).ToList();
         string importanceCaption = scientist
-            ? $"Mean |SHAP| over {summary.RowCount} rows, in {unit}; bar length proportional to the value, strongest first."
-            : $"How strongly each main driver moved the assessments over {summary.RowCount} cases on average; longer bar = stronger driver.";
+            ? $"Mean |SHAP| over {Count(summary.RowCount, "row")}, in {unit}; bar length proportional to the value, strongest first."
+            : summary.RowCount == 1
+                ? "How strongly each main driver moved the assessment of this one case; longer bar = stronger driver."
+                : $"How strongly each main driver moved the assessments over {summary.RowCount} cases on average; longer bar = stronger driver.";
         var importance = ReportCharts.Importance([.. features.Select(f => (f.DisplayName, f.Name, f.MeanAbsShap))], unit,
             scientist ? "Global importance: mean |SHAP| per feature" : "Main drivers of the assessments", importanceCaption);
 
@@ -96,7 +99,8 @@ public static class ReportViewBuilder
             Unit = unit,
             Rows = summary.RowCount,
             LargestShareStandardError = largestShareError,
-            SmallSample = summary.RowCount < FewRows || largestShareError >= RoughShareStandardError,
+            SmallSample = smallSample,
+            SmallSampleNote = smallSample ? SmallSampleNote(summary.RowCount, largestShareError) : "",
             RowsDropped = Math.Max(0, input.RowsGiven - summary.RowCount),
             BaseValue = input.BaseValue,
             Parameters = input.Parameters,
@@ -141,9 +145,22 @@ public static class ReportViewBuilder
         return feature.Beeswarm.Count == 0 ? (sd, 0, 0) : (sd, feature.Beeswarm[0].Lower, feature.Beeswarm[^1].Upper);
     }
 
-    private static (string Direction, string Text) Direction(double mean, double meanAbs, string outcome)
+    /// <summary>Which way a feature (or group) moves the outcome: <c>none</c> when its SHAP values are all 0,
+    /// <c>mixed</c> when |mean SHAP| is under <see cref="MixedDirectionShare"/> of mean |SHAP|, else <c>raises</c> or
+    /// <c>lowers</c>; the text fits one case (no "on average", no "some cases") when there is one row.</summary>
+    private static (string Direction, string Text) Direction(double mean, double meanAbs, string outcome, int rows)
     {
-        if (meanAbs <= 0 || Math.Abs(mean) < MixedDirectionShare * meanAbs)
+        if (meanAbs <= 0)
+        {
+            return ("none", rows == 1 ? $"made no difference to whether {outcome} for this case" : $"made no difference to whether {outcome} for any of these cases");
+        }
+
+        if (rows == 1)
+        {
+            return mean > 0 ? ("raises", $"made it more likely, for this case, that {outcome}") : ("lowers", $"made it less likely, for this case, that {outcome}");
+        }
+
+        if (Math.Abs(mean) < MixedDirectionShare * meanAbs)
         {
             return ("mixed", $"works both ways: it makes it more likely that {outcome} for some cases and less likely for others, about equally");
         }
@@ -164,7 +181,7 @@ public static class ReportViewBuilder
         var meanAbs = summary.Features.ToDictionary(f => f.Name, f => f.MeanAbsShap, StringComparer.Ordinal);
         var groups = shown.Select(g =>
         {
-            var (direction, text) = Direction(g.MeanShap, g.MeanAbsShap, outcome);
+            var (direction, text) = Direction(g.MeanShap, g.MeanAbsShap, outcome, summary.RowCount);
             double members = g.Features.Sum(f => meanAbs.GetValueOrDefault(f));
             return new ReportGroup(g.Name, [.. g.Features.Select(f => Display(card, f))], g.MeanAbsShap, g.MeanShap, total > 0 ? g.MeanAbsShap / total : 0, direction, text,
                 featuresTotal > 0 ? members / featuresTotal : 0, members > 0 ? Math.Max(0, 1 - (g.MeanAbsShap / members)) : 0);
@@ -202,12 +219,12 @@ public static class ReportViewBuilder
                 Sentence(d, Display(card, d.Feature), outcome)))
             .ToList();
         string caption = scientist
-            ? $"Change of mean |SHAP| from the baseline ({input.BaselineRows} rows) to the current data ({input.Summary.RowCount} rows), in {unit}; red = flagged (PSI >= {Plain(thresholds.Psi)} or mean |SHAP| changed by >= {Percent(thresholds.RelativeMeanAbsChange)})."
+            ? $"Change of mean |SHAP| from the baseline ({Count(input.BaselineRows, "row")}) to the current data ({Count(input.Summary.RowCount, "row")}), in {unit}; red = flagged (PSI >= {Plain(thresholds.Psi)} or mean |SHAP| changed by >= {Percent(thresholds.RelativeMeanAbsChange)})."
             : "How much each factor's influence on the assessments grew (right) or shrank (left) since the earlier period; red = a change large enough to review.";
         var chart = ReportCharts.Drift([.. features.Select(f => (f.DisplayName, f.Name, f.Change, f.Flagged))], unit,
             scientist ? "Attribution drift: change of mean |SHAP| per feature" : "Change in influence since the earlier period", caption);
         return new ReportDrift(input.BaselineRows, input.Summary.RowCount, thresholds.Psi, thresholds.RelativeMeanAbsChange, thresholds.MinimumMeanAbsShare,
-            features.Count(f => f.Flagged), features, chart);
+            features.Count(f => f.Flagged), features, chart, DriftCaveat(input.BaselineRows, input.Summary.RowCount, scientist));
     }
 
     private static string Sentence(FeatureDrift d, string label, string outcome)
@@ -258,11 +275,11 @@ public static class ReportViewBuilder
         list.Add(new ReportOmission("rows",
             input.RowsGiven > summary.RowCount
                 ? $"{input.RowsGiven - summary.RowCount} of {input.RowsGiven} rows given were not summarized"
-                : $"no rows dropped: all {summary.RowCount} rows given are summarized", [], null));
+                : summary.RowCount == 1 ? "no rows dropped: the one row given is summarized" : $"no rows dropped: all {summary.RowCount} rows given are summarized", [], null));
         if (scientist)
         {
             list.Add(new ReportOmission("binned",
-                $"individual rows are not plotted: beeswarms show {input.Bins} equal-width bins of SHAP values (one point per non-empty bin), dependence plots up to {input.Bins} quantile bins of feature values (one per category), each with its mean and standard deviation",
+                $"individual rows are not plotted: beeswarms show {Count(input.Bins, "equal-width bin")} of SHAP values (one point per non-empty bin), dependence plots up to {Count(input.Bins, "quantile bin")} of feature values (one per category), each with its mean and standard deviation",
                 [], null));
             if (summary.Interactions is null)
             {
@@ -306,12 +323,59 @@ public static class ReportViewBuilder
                 [], null);
         }
 
-        double points = worst.ShareStandardError!.Value * 100;
+        double share = worst.ShareStandardError!.Value;
+        if (share < NegligibleShareStandardError)
+        {
+            // The rows' SHAP values (nearly) agree, e.g. copies of one row: what is left is rounding, not an error to print.
+            return new ReportOmission("sampling",
+                scientist
+                    ? $"mean |SHAP| values are estimates from {rows} rows, whose SHAP values barely vary: every standard error is below 0.05 percentage points of share; other rows may differ more"
+                    : $"the shares are estimated from {rows} cases that the model weighs almost alike: they would hardly change among cases like these, but other kinds of case may differ",
+                [], share);
+        }
+
         return new ReportOmission("sampling",
             scientist
-                ? $"mean |SHAP| values are estimates from {rows} rows: standard errors up to {worst.MeanAbsShapStandardError!.Value.ToString("G3", CultureInfo.InvariantCulture)} {unit} ({worst.DisplayName}), {points.ToString("0.0", CultureInfo.InvariantCulture)} percentage points of share"
-                : $"the shares are estimated from {rows} cases: a driver's share could be about {points.ToString("0.0", CultureInfo.InvariantCulture)} percentage points higher or lower on other cases of the same kind (one standard error, largest for {worst.DisplayName})",
-            [worst.DisplayName], worst.ShareStandardError);
+                ? $"mean |SHAP| values are estimates from {rows} rows: standard errors up to {worst.MeanAbsShapStandardError!.Value.ToString("G3", CultureInfo.InvariantCulture)} {unit} ({worst.DisplayName}), {Points(share)} percentage points of share"
+                : $"the shares are estimated from {rows} cases: a driver's share could be about {Points(share)} percentage points higher or lower on other cases of the same kind (one standard error, largest for {worst.DisplayName})",
+            [worst.DisplayName], share);
+    }
+
+    /// <summary>A share's standard error below this (0..1) rounds to 0.0 percentage points and is not printed as a number.</summary>
+    private const double NegligibleShareStandardError = 0.0005;
+
+    private static string Points(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>The business manager's "Few cases" caution (<see cref="ReportView.SmallSampleNote"/>), in the numbers of the
+    /// <c>sampling</c> omission.</summary>
+    private static string SmallSampleNote(int rows, double? largestShareError) => largestShareError switch
+    {
+        null => rows == 1
+            ? "the shares below describe this one case only, not how the model weighs its factors in general."
+            : "the shares below describe these cases only, not how the model weighs its factors in general.",
+        < NegligibleShareStandardError =>
+            $"the shares below rest on {rows} cases that the model weighs almost alike; other kinds of case may weigh the factors differently.",
+        { } error => $"with {rows} cases the shares below are rough: one could be about {Points(error)} percentage points higher or lower on other cases of the same kind.",
+    };
+
+    /// <summary>A caution for a drift comparison of few rows (either side under <see cref="FewRows"/>): its PSI and changes
+    /// of mean |SHAP| are then mostly sampling noise, and the flags say so little that they must be read as such. Empty
+    /// when both sides have enough rows.</summary>
+    /// <param name="baselineRows">Rows of the baseline dataset.</param>
+    /// <param name="currentRows">Rows of the current dataset.</param>
+    /// <param name="scientist">Whether the words are for a data scientist (statistics named) or a business manager.</param>
+    public static string DriftCaveat(int baselineRows, int currentRows, bool scientist = true)
+    {
+        int fewest = Math.Min(baselineRows, currentRows);
+        if (fewest >= FewRows)
+        {
+            return "";
+        }
+
+        string side = baselineRows <= currentRows ? "baseline" : "current";
+        return scientist
+            ? $"Few rows: the {side} data has {Count(fewest, "row")} (under {FewRows}), so PSI and changes of mean |SHAP| are mostly sampling noise; read the flags as prompts to look, not as findings."
+            : $"Few cases: the {(side == "baseline" ? "earlier period has" : "current period has")} {Count(fewest, "case")} (under {FewRows}), so these changes may be chance; read them as prompts to look, not as findings.";
     }
 
     private static FeatureCard? Card(ModelCard? card, string name) => card?.Features.FirstOrDefault(f => f.Name == name);

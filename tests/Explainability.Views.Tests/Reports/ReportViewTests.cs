@@ -159,10 +159,69 @@ public sealed class ReportViewTests
             Assert.Single(manager.Omissions, o => o.Kind == "sampling").Description);
         string md = Service.Renderer.RenderReport(manager, "md");
         Assert.Contains("This report covers **1** case and", md, StringComparison.Ordinal);
-        Assert.Contains("**Few cases:** the shares below describe this case only", md, StringComparison.Ordinal);
+        Assert.Contains("**Few cases:** the shares below describe this one case only", md, StringComparison.Ordinal);
         var sixty = ReportViewBuilder.Build(Input(Audiences.BusinessManager, data), "log-odds");
         Assert.Equal(sixty.SmallSample, Service.Renderer.RenderReport(sixty, "md").Contains("**Few cases:** with 60 cases the shares below are rough", StringComparison.Ordinal));
         Assert.Contains("This report covers **60** cases and", Service.Renderer.RenderReport(sixty, "md"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Degenerate_samples_are_worded_for_what_they_are()
+    {
+        var data = Data();
+        int m = data.FeatureNames.Count;
+        SummaryData Copies(int n, Func<int, int, double>? phi = null) => data with
+        {
+            RowCount = n,
+            Shap = [.. Enumerable.Range(0, n * m).Select(i => phi?.Invoke(i / m, i % m) ?? data.Shap[i % m])],
+            Values = [.. Enumerable.Range(0, n * m).Select(i => data.Values[i % m])],
+        };
+
+        // Five copies of one row: the SHAP values do not vary, and what is left of their standard errors is rounding,
+        // so no number is printed for it (not "about 0 percentage points", not 1E-16).
+        var five = Copies(5);
+        var manager = ReportViewBuilder.Build(Input(Audiences.BusinessManager, five) with { RowsGiven = 5 }, "log-odds");
+        var scientist = ReportViewBuilder.Build(Input(Audiences.DataScientist, five) with { RowsGiven = 5 }, "log-odds");
+        Assert.True(manager.SmallSample);
+        Assert.InRange(manager.LargestShareStandardError!.Value, 0, 1e-12);
+        Assert.Equal("the shares below rest on 5 cases that the model weighs almost alike; other kinds of case may weigh the factors differently.", manager.SmallSampleNote);
+        var dsSampling = Assert.Single(scientist.Omissions, o => o.Kind == "sampling");
+        Assert.Contains("every standard error is below 0.05 percentage points of share", dsSampling.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain("E-", dsSampling.Description, StringComparison.Ordinal);
+        Assert.Empty(dsSampling.Features);
+        Assert.Contains("**Few cases:** the shares below rest on 5 cases", Service.Renderer.RenderReport(manager, "md"), StringComparison.Ordinal);
+
+        // A rough sample: the caution and the omission give the same number, to one decimal of a point.
+        var sixty = ReportViewBuilder.Build(Input(Audiences.BusinessManager, data), "log-odds");
+        string points = (sixty.LargestShareStandardError!.Value * 100).ToString("0.0", CultureInfo.InvariantCulture);
+        Assert.Contains($"about {points} percentage points", Assert.Single(sixty.Omissions, o => o.Kind == "sampling").Description, StringComparison.Ordinal);
+        Assert.Equal(sixty.SmallSample, sixty.SmallSampleNote.Contains($"about {points} percentage points", StringComparison.Ordinal));
+
+        // One row: no "on average", no "cases" in the plural; the direction is that of the row's own SHAP value.
+        var one = Copies(1);
+        var single = ReportViewBuilder.Build(Input(Audiences.BusinessManager, one) with { RowsGiven = 1 }, "log-odds");
+        Assert.All(single.Features, f => Assert.Equal(
+            data.Shap[data.FeatureNames.ToList().IndexOf(f.Name)] > 0 ? "raises" : "lowers", f.Direction));
+        Assert.All(single.Features, f => Assert.DoesNotContain("on average", f.DirectionText, StringComparison.Ordinal));
+        Assert.All(single.Features, f => Assert.Contains("for this case", f.DirectionText, StringComparison.Ordinal));
+        Assert.Equal("How strongly each main driver moved the assessment of this one case; longer bar = stronger driver.", single.Importance.Caption);
+        var singleScientist = ReportViewBuilder.Build(Input(Audiences.DataScientist, one) with { RowsGiven = 1, Bins = 1 }, "log-odds");
+        Assert.StartsWith("Mean |SHAP| over 1 row, in log-odds", singleScientist.Importance.Caption, StringComparison.Ordinal);
+        Assert.Equal("no rows dropped: the one row given is summarized", Assert.Single(singleScientist.Omissions, o => o.Kind == "rows").Description);
+        Assert.StartsWith("individual rows are not plotted: beeswarms show 1 equal-width bin of SHAP values", Assert.Single(singleScientist.Omissions, o => o.Kind == "binned").Description, StringComparison.Ordinal);
+
+        // A feature whose SHAP values are all 0 made no difference: it does not "work both ways".
+        var idle = Copies(40, (r, f) => f == 0 ? 0 : data.Shap[(r * m) + f]);
+        var quiet = ReportViewBuilder.Build(Input(Audiences.DataScientist, idle) with { RowsGiven = 40 }, "log-odds").Features.Single(f => f.Name == data.FeatureNames[0]);
+        Assert.Equal(("none", "made no difference to whether the application is declined for any of these cases"), (quiet.Direction, quiet.DirectionText));
+
+        // Drift against five rows: the statistics are noise at that size, and the report says so; at 60 rows each it does not.
+        var drift = ReportViewBuilder.Build(Input(Audiences.DataScientist, data, baseline: five), "log-odds").Drift!;
+        Assert.Equal("Few rows: the baseline data has 5 rows (under 30), so PSI and changes of mean |SHAP| are mostly sampling noise; read the flags as prompts to look, not as findings.", drift.Caveat);
+        Assert.Equal("", ReportViewBuilder.Build(Input(Audiences.DataScientist, data, baseline: data), "log-odds").Drift!.Caveat);
+        var managerDrift = ReportViewBuilder.Build(Input(Audiences.BusinessManager, data, baseline: five), "log-odds");
+        Assert.Contains("**Few cases: the earlier period has 5 cases (under 30)", Service.Renderer.RenderReport(managerDrift, "md"), StringComparison.Ordinal);
+        Assert.Contains("(5 cases earlier against 60 cases now)", Service.Renderer.RenderReport(managerDrift, "md"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -262,6 +321,11 @@ public sealed class ReportViewTests
         var d = view.Drift!.Features[0];
         Assert.Contains($"| **Loan duration** | {d.BaselineMeanAbs.ToString("0.0000", CultureInfo.InvariantCulture)} | {d.CurrentMeanAbs.ToString("0.0000", CultureInfo.InvariantCulture)} | +", md, StringComparison.Ordinal);
         Assert.Contains("| +200.0% |", md, StringComparison.Ordinal);
+        var bin = input.Summary.Features.Single(f => f.Name == view.Dependences[0].Feature).Dependence.First(b => b.Count > 0);
+        Assert.Contains(
+            $"| {bin.Label} | {bin.Count} | {bin.MeanShap.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture)} | {bin.StandardDeviationShap.ToString("0.0000", CultureInfo.InvariantCulture)} |",
+            md, StringComparison.Ordinal);
+        Assert.Contains("(features below 1.0% of the largest mean \\|SHAP\\| are never flagged)", md, StringComparison.Ordinal);
         Assert.Contains("- **Base value** (mean over the rows): -0.8500 log-odds", md, StringComparison.Ordinal);
         Assert.Contains("## What this report leaves out", md, StringComparison.Ordinal);
         Assert.Equal(view.Beeswarms.Count, CountOf(html, "data-chart=\"beeswarm\""));
