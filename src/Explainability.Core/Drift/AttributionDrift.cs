@@ -10,7 +10,10 @@ namespace Explainability.Core.Drift;
 /// <remarks>
 /// <para>PSI = Σ_b (c_b − a_b) ln(c_b / a_b) over bins b with baseline shares a_b and current shares c_b; the bins are
 /// cut at the baseline's deciles (distinct edges only, so a feature with few distinct SHAP values has fewer bins), and a
-/// share of 0 is taken as 1e-4 so that an empty bin counts as a large but finite shift (Siddiqi 2006, ch. 8).</para>
+/// share of 0 is taken as 1e-4 so that an empty bin counts as a large but finite shift (Siddiqi 2006, ch. 8). An edge
+/// that more than a tenth of the baseline's values equal exactly (a point mass: tree SHAP values repeat, and a one-row
+/// baseline is nothing else) is a bin of its own, between the values below it and those above: otherwise a baseline all
+/// at v puts every value at or below v in one bin, and a current sample moved entirely below v would show no shift.</para>
 /// <para>W1 = ∫ |F_a(x) − F_c(x)| dx between the empirical CDFs, computed exactly over the merged sorted values.</para>
 /// </remarks>
 public static class AttributionDrift
@@ -71,8 +74,9 @@ public static class AttributionDrift
         // Interior edges at the deciles, distinct: bin b holds values in (edge[b-1], edge[b]].
         var edges = Enumerable.Range(1, 9).Select(q => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length / 10.0) - 1)])
             .Distinct().ToArray();
-        var a = Shares(baseline, edges);
-        var c = Shares(current, edges);
+        var point = edges.Select(e => baseline.Count(v => v == e) * 10 > baseline.Count).ToArray();
+        var a = Shares(baseline, edges, point);
+        var c = Shares(current, edges, point);
         double psi = 0;
         for (int b = 0; b < a.Length; b++)
         {
@@ -111,13 +115,25 @@ public static class AttributionDrift
         return distance;
     }
 
-    private static double[] Shares(IReadOnlyList<double> values, double[] edges)
+    /// <summary>Shares of <paramref name="values"/> in the bins: below each edge (up to and including it, unless it is a
+    /// point mass), the edge itself when it is a point mass, and above the last edge.</summary>
+    private static double[] Shares(IReadOnlyList<double> values, double[] edges, bool[] point)
     {
-        var counts = new double[edges.Length + 1];
+        // Bin numbers: edge i's bin from below, then its own bin when it is a point mass; the last bin is above every edge.
+        var below = new int[edges.Length];
+        var at = new int[edges.Length];
+        int bins = 0;
+        for (int i = 0; i < edges.Length; i++)
+        {
+            below[i] = bins++;
+            at[i] = point[i] ? bins++ : below[i];
+        }
+
+        var counts = new double[bins + 1];
         foreach (double v in values)
         {
-            int bin = Array.BinarySearch(edges, v);
-            counts[bin >= 0 ? bin : ~bin]++;
+            int i = Array.BinarySearch(edges, v);
+            counts[i >= 0 ? at[i] : ~i < edges.Length ? below[~i] : bins]++;
         }
 
         return [.. counts.Select(n => n / values.Count)];

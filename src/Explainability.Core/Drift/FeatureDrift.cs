@@ -8,7 +8,8 @@ namespace Explainability.Core.Drift;
 /// <param name="MeanAbsChange">Current minus baseline mean |SHAP|.</param>
 /// <param name="RelativeChange">The change as a share of the baseline mean |SHAP| (infinity when the baseline's is 0 and
 /// the current's is not, 0 when both are).</param>
-/// <param name="Psi">Population stability index of the SHAP values, on bins at the baseline's deciles.</param>
+/// <param name="Psi">Population stability index of the SHAP values, on bins at the baseline's deciles (a point mass of the
+/// baseline a bin of its own; <see cref="AttributionDrift"/>).</param>
 /// <param name="Wasserstein">First Wasserstein (earth mover's) distance between the two empirical distributions of
 /// SHAP values, in the explanation's unit.</param>
 /// <param name="Flags">The thresholds crossed (<c>psi</c>, <c>mean_abs_change</c>); empty when none.</param>

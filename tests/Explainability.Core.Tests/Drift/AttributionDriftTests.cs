@@ -30,6 +30,26 @@ public sealed class AttributionDriftTests
         Assert.Equal(0.0, AttributionDrift.Psi(baseline, baseline), 15);
     }
 
+    /// <summary>A baseline all at 0.5 (a point mass, as a one-row baseline or a feature whose SHAP value never varies):
+    /// the bins are below 0.5, at 0.5 and above it. A current sample all at 0.3 moves the whole mass from the point to
+    /// the bin below: PSI = (1 - 1e-4) ln(1 / 1e-4) + (1e-4 - 1) ln(1e-4 / 1) = 2 (1 - 1e-4) ln(1e4). Without the point
+    /// bin both would share one bin, (-inf, 0.5], and the PSI would be 0. Half the mass at a point, half spread: the
+    /// same sample still has a PSI of 0, and moving the point mass below the spread is seen.</summary>
+    [Fact]
+    public void A_point_mass_in_the_baseline_is_a_bin_of_its_own()
+    {
+        double expected = 2 * (1 - 1e-4) * Math.Log(1e4);
+
+        Assert.Equal(expected, AttributionDrift.Psi([.. Enumerable.Repeat(0.5, 20)], [.. Enumerable.Repeat(0.3, 20)]), 12);
+        Assert.Equal(expected, AttributionDrift.Psi([0.5], [.. Enumerable.Repeat(0.3, 7)]), 12);
+        Assert.Equal(0.0, AttributionDrift.Psi([.. Enumerable.Repeat(0.5, 20)], [.. Enumerable.Repeat(0.5, 3)]), 15);
+        double[] mixed = [.. Enumerable.Repeat(0.0, 50), .. Enumerable.Range(1, 50).Select(i => i / 50.0)];
+        Assert.Equal(0.0, AttributionDrift.Psi(mixed, mixed), 15);
+        // The zeros move to -0.1: half the rows leave the point bin for the (empty in the baseline) bin below it.
+        double[] moved = [.. Enumerable.Repeat(-0.1, 50), .. Enumerable.Range(1, 50).Select(i => i / 50.0)];
+        Assert.Equal(2 * (0.5 - 1e-4) * Math.Log(0.5 / 1e-4), AttributionDrift.Psi(mixed, moved), 12);
+    }
+
     [Fact]
     public void A_dataset_against_itself_has_no_drift_and_a_shifted_feature_is_flagged_alone()
     {
