@@ -15,6 +15,18 @@ public sealed class CliAppTests
         Assert.Contains(Path.Combine(temp.Path, "credit-risk", "training-data.csv"), error.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Help prints "[default: X]" after an option that has a default: its description must not say it again.</summary>
+    [Fact]
+    public void No_option_states_its_default_twice_in_help()
+    {
+        var doubled = CliApp.Commands(TextWriter.Null).Select(c => c.Build())
+            .SelectMany(c => c.Options.Where(o => o.HasDefaultValue && (o.Description ?? "").Contains("default", StringComparison.OrdinalIgnoreCase))
+                .Select(o => $"{c.Name} {o.Name}: {o.Description}"))
+            .ToList();
+
+        Assert.Empty(doubled);
+    }
+
     [Fact]
     public void Unknown_option_exits_2_with_the_parse_error_on_stderr()
     {

@@ -36,7 +36,7 @@ internal sealed class CompareCommand(TextWriter output) : ICliCommand
         var space = new Option<string?>("--output-space") { Description = "margin or probability (default: the methods' default; must be the same for all)" };
         var nsamples = new Option<int?>("--nsamples") { Description = "Sampling budget of kernel and permutation" }.WholeNumber();
         var seed = new Option<int?>("--seed") { Description = $"Seed of kernel and permutation (default {ExplainMethods.DefaultSeed}); refused for the exact methods" }.WholeNumber();
-        var topK = new Option<int>("--top-k") { Description = $"k of the top-k overlap (default {TechniqueComparison.DefaultTopK})", DefaultValueFactory = _ => TechniqueComparison.DefaultTopK }.WholeNumber();
+        var topK = new Option<int>("--top-k") { Description = "k of the top-k overlap", DefaultValueFactory = _ => TechniqueComparison.DefaultTopK }.WholeNumber();
         var format = new Option<string?>("--format") { Description = "text (default), md or html" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var maxEvaluations = ExplainCommand.MaxEvaluationsOption();

@@ -27,7 +27,7 @@ internal sealed class DriftCommand(TextWriter output) : ICliCommand
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
         var baseline = new Option<string>("--baseline") { Description = "CSV or .parquet file of the baseline rows (for example last month)", Required = true };
         var current = new Option<string>("--current") { Description = "CSV or .parquet file of the current rows (for example this month)", Required = true };
-        var background = new Option<string?>("--background") { Description = "Background CSV or .parquet file (default: the model card's; a bare .onnx file has none)" };
+        var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's; a bare .onnx file has none)" };
         var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
         var psi = new Option<double>("--psi") { Description = "PSI at or above which a feature is flagged", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number().NotNegative();
         var change = new Option<double>("--change") { Description = "Relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20%", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction().NotNegative();

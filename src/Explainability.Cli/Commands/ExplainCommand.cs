@@ -248,7 +248,7 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         long limit = new ExplainabilityServerOptions().MaxModelEvaluationsPerRequest;
         var option = new Option<long>("--max-evaluations")
         {
-            Description = $"Most model evaluations (rows x coalitions x background rows) a kernel, permutation or exact run may need (default {limit:N0})",
+            Description = "Most model evaluations (rows x coalitions x background rows) a kernel, permutation or exact run may need",
             DefaultValueFactory = _ => limit,
         }.WholeNumber();
         option.Validators.Add(result =>

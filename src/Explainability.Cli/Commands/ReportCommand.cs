@@ -30,7 +30,7 @@ internal sealed class ReportCommand(TextWriter output) : ICliCommand
         var compare = new Option<string?>("--compare") { Description = "CSV or .parquet file of earlier rows: adds the attribution drift from them to --data" };
         var audience = new Option<string>("--audience") { Description = $"Who the report is for: {string.Join(" or ", ReportViewBuilder.ReportAudiences)}", Required = true };
         var format = new Option<string?>("--format") { Description = "html (default; inline SVG charts) or md (tables with text bars)" };
-        var background = new Option<string?>("--background") { Description = "Background CSV or .parquet file (default: the model card's; a bare .onnx file has none)" };
+        var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's; a bare .onnx file has none)" };
         var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
         var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence charts (at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; 0: none)" }.WholeNumber().AtLeast(0);

@@ -41,7 +41,7 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
         var ledger = new Option<string?>("--ledger") { Description = "The ledger's SQLite file (default: data/ledger.db under the current directory)" };
         var postgres = LedgerOptions.Postgres();
         var viewerPort = new Option<int?>("--viewer-port") { Description = "Also serve the HTML viewer for analysts on this port (of --viewer-address, default 127.0.0.1; HTTP/1.1); 0 picks a free one; default: no viewer" }.WholeNumber();
-        var address = new Option<string>("--address") { Description = "IP address of the gRPC endpoint (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
+        var address = new Option<string>("--address") { Description = "IP address of the gRPC endpoint; a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
         var tokens = new Option<string?>("--tokens") { Description = "Token store (made by 'tokens issue'): every call needs a bearer token of it; default: authentication off" };
         var tokensPostgres = new Option<string?>(TokensPostgresName)
         {
@@ -62,8 +62,8 @@ internal sealed class ServeCommand(TextWriter output) : ICliCommand
             DefaultValueFactory = _ => new ExplainabilityServerOptions().MaxReceiveMessageBytes,
         }.WholeNumber();
         var maxEvaluations = ExplainCommand.MaxEvaluationsOption();
-        var viewerAddress = new Option<string>("--viewer-address") { Description = "IP address of the viewer (default 127.0.0.1); a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
-        var metricsAddress = new Option<string>("--metrics-address") { Description = "IP address of /metrics (default 127.0.0.1), e.g. 0.0.0.0 for a Prometheus outside the pod; the metrics carry no request data", DefaultValueFactory = _ => "127.0.0.1" };
+        var viewerAddress = new Option<string>("--viewer-address") { Description = "IP address of the viewer; a non-loopback one needs --tokens or --no-auth", DefaultValueFactory = _ => "127.0.0.1" };
+        var metricsAddress = new Option<string>("--metrics-address") { Description = "IP address of /metrics, e.g. 0.0.0.0 for a Prometheus outside the pod; the metrics carry no request data", DefaultValueFactory = _ => "127.0.0.1" };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Also serve the Prometheus scrape endpoint /metrics on this port (of --metrics-address, default 127.0.0.1; HTTP/1.1); 0 picks a free one; default: none" }.WholeNumber();
         var reloadInterval = new Option<int>("--reload-interval")
         {

@@ -25,7 +25,7 @@ internal sealed class SummarizeCommand(TextWriter output) : ICliCommand
     {
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
         var input = new Option<string>("--input") { Description = "CSV (header = feature names; empty or NaN = missing) or .parquet file of rows to summarize", Required = true };
-        var background = new Option<string?>("--background") { Description = "Background CSV or .parquet file (default: the model card's; a bare .onnx file has none)" };
+        var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's; a bare .onnx file has none)" };
         var cohort = new Option<string?>("--cohort") { Description = "A column of the input whose values split the rows into cohorts" };
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; 0: none)" }.WholeNumber().AtLeast(0);
         var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence data (at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
