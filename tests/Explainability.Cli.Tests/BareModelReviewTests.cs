@@ -200,6 +200,20 @@ public sealed class BareModelReviewTests : IDisposable
         Assert.Equal(model.OutputNames, outcome.Explanation.OutputNames);
     }
 
+    /// <summary>A model without a card gets outcomes that read as clauses in "that {outcome}": a classifier's class by its
+    /// label, a regressor behind a logistic link (ML.NET's export of credit-risk) by its output, a plain regressor as
+    /// "the model output" — not "the model predicts 0" for a target index, nor "that a higher model output".</summary>
+    [Theory]
+    [InlineData("skl2onnx_rf_iris_multiclass/rf_iris.onnx", "the model predicts class 2", "the model does not predict class 2")]
+    [InlineData("moose_gradient_boosting_regressor/gradient_boosting_regressor.onnx", "the model output is high", "the model output is low")]
+    [InlineData("../../../models/credit-risk/model.onnx", "the model's output '0' is high", "the model's output '0' is low")]
+    public void A_derived_card_words_the_outcome_as_a_clause(string file, string positive, string negative)
+    {
+        using var model = Explainability.Server.Models.LoadedModel.Load(Path.GetFullPath(Path.Combine(Fixtures, file)));
+
+        Assert.Equal((positive, negative), (model.Card.Output.PositiveOutcome, model.Card.Output.NegativeOutcome));
+    }
+
     private string Write(string name, params string[] lines)
     {
         string path = Path.Combine(_temp.Path, name);

@@ -293,6 +293,9 @@ public sealed class LoadedModel : IDisposable
         var outputs = model.TreeModel is { } tree
             ? (IsClassifier(tree.EnsembleOpType, tree.Link) ? tree.OutputNames : [])
             : model.LinearModel is { } linear && IsClassifier(linear.OpType, linear.Link) ? linear.OutputNames : [];
+        // A classifier operator names its classes; a regressor behind a logistic link (as ML.NET exports one) names target indices.
+        bool labels = model.TreeModel is { } t ? t.EnsembleOpType.EndsWith("Classifier", StringComparison.Ordinal)
+            : model.LinearModel is { } l && l.OpType.EndsWith("Classifier", StringComparison.Ordinal);
         return new ModelCard
         {
             Id = id,
@@ -310,8 +313,9 @@ public sealed class LoadedModel : IDisposable
                 Description = "model output",
                 Classes = outputs,
                 PositiveClass = outputs.Count > 0 ? outputs[^1] : null,
-                PositiveOutcome = outputs.Count > 0 ? $"the model predicts {outputs[^1]}" : "a higher model output",
-                NegativeOutcome = outputs.Count > 0 ? $"the model does not predict {outputs[^1]}" : "a lower model output",
+                // Clauses, as a card's are ("that {outcome}"); a class only where the graph names classes.
+                PositiveOutcome = outputs.Count == 0 ? "the model output is high" : labels ? $"the model predicts class {outputs[^1]}" : $"the model's output '{outputs[^1]}' is high",
+                NegativeOutcome = outputs.Count == 0 ? "the model output is low" : labels ? $"the model does not predict class {outputs[^1]}" : $"the model's output '{outputs[^1]}' is low",
             },
         };
     }
