@@ -68,6 +68,10 @@ public sealed record AudienceView
     /// <summary>Unit of base value and model output: <c>log-odds</c>, <c>%</c>, ...</summary>
     public required string ScoreUnit { get; init; }
 
+    /// <summary><see cref="ScoreUnit"/> as written after a number: <c>%</c> attached (<c>7.0%</c>), any other unit after a
+    /// space (<c>7.0 log-odds</c>).</summary>
+    public string ScoreSuffix => ScoreUnit == "%" ? "%" : " " + ScoreUnit;
+
     /// <summary>How values were rescaled from the explanation's space, or null when they are in it.</summary>
     public string? ScaleMethod { get; init; }
 

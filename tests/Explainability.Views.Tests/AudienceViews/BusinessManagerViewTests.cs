@@ -105,6 +105,25 @@ public class BusinessManagerViewTests
         Assert.Equal(scale, reference.ProbabilityScale[0], 12);
         Assert.Equal(TestData.AgeDominates, reference.Phi);
     }
+    /// <summary>In margin space the score is in log-odds: "7.0 log-odds", a space before the unit; a percentage stays
+    /// attached ("7.0%").</summary>
+    [Fact]
+    public void The_score_unit_is_spaced_unless_it_is_a_percent_sign()
+    {
+        var margin = Service.Project(Case(CardWith("""{ "business-manager": { "scale": "margin", "showBaseValue": true } }""")), Audiences.BusinessManager);
+        var probability = Service.Project(Case(CardWith("""{ "business-manager": { "showBaseValue": true } }""")), Audiences.BusinessManager);
+
+        Assert.Equal(("log-odds", " log-odds"), (margin.ScoreUnit, margin.ScoreSuffix));
+        Assert.Equal(("%", "%"), (probability.ScoreUnit, probability.ScoreSuffix));
+        string format = margin.NumberFormat;
+        foreach (string f in (string[])["text", "md", "html"])
+        {
+            string text = Service.Render(margin, f);
+            Assert.Contains(margin.ModelOutput!.Value.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + " log-odds", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(margin.ModelOutput!.Value.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + "log-odds", text, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData(Audiences.BusinessManager, 0)]
     [InlineData(Audiences.BusinessManager, 4)]
@@ -126,7 +145,7 @@ public class BusinessManagerViewTests
                 Assert.Contains(printed + " ", text, StringComparison.Ordinal);
             }
 
-            Assert.Contains(view.ModelOutput!.Value.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + view.ScoreUnit, text, StringComparison.Ordinal);
+            Assert.Contains(view.ModelOutput!.Value.ToString(format, System.Globalization.CultureInfo.InvariantCulture) + view.ScoreSuffix, text, StringComparison.Ordinal);
             // No value is printed with a different number of decimals than the record states.
             var signed = System.Text.RegularExpressions.Regex.Matches(text, @"(?<![\w.])[+-]\d+(\.\d+)?(?= )");
             Assert.NotEmpty(signed);
