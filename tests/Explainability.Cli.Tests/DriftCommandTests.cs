@@ -64,9 +64,9 @@ public sealed class DriftCommandTests
         Assert.Equal((2, "error: no input file at /nonexistent/b.csv"), (missing.Code, missing.Error.TrimEnd()));
         Assert.Equal((2, "error: unknown format 'xml'; expected one of: text, json"), (format.Code, format.Error.TrimEnd()));
         Assert.Equal(2, psi.Code);
-        Assert.Contains("--psi must be 0 or more, got '-1'", psi.Error, StringComparison.Ordinal);
+        Assert.Contains("--psi must be from 0 to 100, got '-1'", psi.Error, StringComparison.Ordinal);
         Assert.Equal(2, change.Code);
-        Assert.Contains("--change must be 0 or more, got '-10%'", change.Error, StringComparison.Ordinal);
+        Assert.Contains("--change must be from 0 to 100 (10,000%), got '-10%'", change.Error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -125,7 +125,9 @@ public sealed class ReportCommandTests
 
     [Theory]
     [InlineData("--interactions", "-1", "error: --interactions must be 0 or more, got -1")]
-    [InlineData("--change", "-10%", "error: --change must be 0 or more, got '-10%'")]
+    [InlineData("--change", "-10%", "error: --change must be from 0 to 100 (10,000%), got '-10%'")]
+    [InlineData("--psi", "-5%", "error: --psi expects a number such as 0.2, got '-5%'")]
+    [InlineData("--psi", "1e308", "error: --psi must be from 0 to 100, got '1e308'")]
     [InlineData("--change", "10%", "error: --change sets when drift is flagged and there is no drift without --compare: add --compare earlier.csv, or leave --change out")]
     [InlineData("--psi", "0.1", "error: --psi sets when drift is flagged and there is no drift without --compare: add --compare earlier.csv, or leave --psi out")]
     public void A_bad_or_unused_number_exits_2_naming_the_option(string option, string value, string message)

@@ -29,8 +29,8 @@ internal sealed class DriftCommand(TextWriter output) : ICliCommand
         var current = new Option<string>("--current") { Description = "CSV or .parquet file of the current rows (for example this month)", Required = true };
         var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's; a bare .onnx file has none)" };
         var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
-        var psi = new Option<double>("--psi") { Description = "PSI at or above which a feature is flagged", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number().NotNegative();
-        var change = new Option<double>("--change") { Description = "Relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20%", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction().NotNegative();
+        var psi = new Option<double>("--psi") { Description = "PSI at or above which a feature is flagged", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number(DriftThresholds.MaxPsi);
+        var change = new Option<double>("--change") { Description = "Relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20%", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction(DriftThresholds.MaxRelativeMeanAbsChange);
         var format = new Option<string?>("--format") { Description = "text (default) or json" };
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("drift", "Attribution drift between two datasets: per feature mean |SHAP| change, PSI and Wasserstein distance of SHAP values, flagged")

@@ -86,15 +86,16 @@ internal static class NumberOptions
 
     /// <summary>Makes <paramref name="option"/> parse a finite number with a decimal point (invariant culture, optional
     /// sign and exponent): <c>--psi abc</c> is refused with "--psi expects a number such as 0.2, got 'abc'" rather than
-    /// a message naming a .NET type; NaN and infinity are refused too.</summary>
-    public static Option<double> Number(this Option<double> option)
+    /// a message naming a .NET type; NaN and infinity are refused too, and with <paramref name="max"/> a number outside
+    /// 0..max (<c>--psi must be from 0 to 100, got '-1'</c>). -0 is read as 0.</summary>
+    public static Option<double> Number(this Option<double> option, double? max = null)
     {
         option.CustomParser = result =>
         {
             string? text = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
             if (text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value))
             {
-                return value;
+                return InRange(result, option.Name, text, value + 0.0, max, percent: false);
             }
 
             result.AddError(text is null ? $"{option.Name} expects a number" : $"{option.Name} expects a number such as 0.2, got '{text}'");
@@ -105,40 +106,21 @@ internal static class NumberOptions
 
     /// <summary>Makes <paramref name="option"/> parse a share as a number (<c>0.5</c>) or a percentage (<c>50%</c>, read
     /// as 0.5), invariant culture: a relative threshold typed as <c>50</c> would mean 5,000%, so the percent form is
-    /// there for who thinks in percent. Anything else is refused naming both forms.</summary>
-    public static Option<double> Fraction(this Option<double> option)
+    /// there for who thinks in percent. Anything else is refused naming both forms; with <paramref name="max"/>, a share
+    /// outside 0..max too (<c>--change must be from 0 to 100 (10,000%), got '-10%'</c>). -0 is read as 0.</summary>
+    public static Option<double> Fraction(this Option<double> option, double? max = null)
     {
         option.CustomParser = result =>
         {
             string? text = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
             if (text is not null && TryParseFraction(text, out double value))
             {
-                return value;
+                return InRange(result, option.Name, text, value, max, percent: true);
             }
 
             result.AddError(text is null ? $"{option.Name} expects a number" : $"{option.Name} expects a number such as 0.2 or a percentage such as 20%, got '{text}'");
             return 0;
         };
-        return option;
-    }
-
-    /// <summary>Refuses a negative value of <paramref name="option"/>, naming the option and the value as typed
-    /// (<c>--change must be 0 or more, got '-10%'</c>).</summary>
-    public static Option<double> NotNegative(this Option<double> option)
-    {
-        option.Validators.Add(result =>
-        {
-            // Not a number at all: the parser has said so already.
-            if (result.Tokens.Count == 0 || !TryParseFraction(result.Tokens[^1].Value, out double value))
-            {
-                return;
-            }
-
-            if (value < 0)
-            {
-                result.AddError($"{option.Name} must be 0 or more, got '{result.Tokens[^1].Value}'");
-            }
-        });
         return option;
     }
 
@@ -161,6 +143,19 @@ internal static class NumberOptions
         return option;
     }
 
+    private static double InRange(ArgumentResult result, string name, string text, double value, double? max, bool percent)
+    {
+        if (max is { } top && (value < 0 || value > top))
+        {
+            string range = percent
+                ? string.Create(CultureInfo.InvariantCulture, $"from 0 to {top} ({top:#,0%})")
+                : string.Create(CultureInfo.InvariantCulture, $"from 0 to {top}");
+            result.AddError($"{name} must be {range}, got '{text}'");
+        }
+
+        return value;
+    }
+
     /// <summary>Reads <c>0.5</c>, <c>50%</c> or <c>50 %</c> as 0.5; white space around the number or the sign is
     /// ignored, as <see cref="double.TryParse(string, NumberStyles, IFormatProvider, out double)"/> ignores it around a
     /// plain number. False for anything else, NaN and infinity.</summary>
@@ -171,7 +166,7 @@ internal static class NumberOptions
         string number = percent ? trimmed[..^1].TrimEnd() : trimmed;
         if (number.Length > 0 && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
         {
-            value = percent ? value / 100 : value;
+            value = (percent ? value / 100 : value) + 0.0; // -0 is 0
             return true;
         }
 

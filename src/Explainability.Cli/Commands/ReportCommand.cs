@@ -35,8 +35,8 @@ internal sealed class ReportCommand(TextWriter output) : ICliCommand
         var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence charts (at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; 0: none)" }.WholeNumber().AtLeast(0);
         var cohort = new Option<string?>("--cohort") { Description = "A column of --data whose values split the rows into cohorts" };
-        var psi = new Option<double>("--psi") { Description = "With --compare: PSI at or above which a feature is flagged", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number().NotNegative();
-        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20%", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction().NotNegative();
+        var psi = new Option<double>("--psi") { Description = "With --compare: PSI at or above which a feature is flagged", DefaultValueFactory = _ => new DriftThresholds().Psi }.Number(DriftThresholds.MaxPsi);
+        var change = new Option<double>("--change") { Description = "With --compare: relative change of mean |SHAP| at or above which a feature is flagged, as 0.2 or 20%", DefaultValueFactory = _ => new DriftThresholds().RelativeMeanAbsChange }.Fraction(DriftThresholds.MaxRelativeMeanAbsChange);
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("report", "Global report for a data scientist or a business manager (HTML or Markdown), with attribution drift against earlier rows")
         {

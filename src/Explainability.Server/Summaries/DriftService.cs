@@ -36,18 +36,20 @@ public static class DriftService
         return new DriftOutcome(a, b, thresholds, features);
     }
 
-    /// <summary>Returns <paramref name="thresholds"/> when every threshold is a number of 0 or more.</summary>
-    /// <exception cref="ArgumentException">A threshold is negative or not a number; the message names it.</exception>
+    /// <summary>Returns <paramref name="thresholds"/> when every threshold is a number from 0 to its maximum
+    /// (<see cref="DriftThresholds.MaxPsi"/>, <see cref="DriftThresholds.MaxRelativeMeanAbsChange"/>, 1 for the share).</summary>
+    /// <exception cref="ArgumentException">A threshold is negative, too large or not a number; the message names it.</exception>
     public static DriftThresholds RequireValid(DriftThresholds thresholds)
     {
         ArgumentNullException.ThrowIfNull(thresholds);
-        foreach (var (name, value) in (ReadOnlySpan<(string, double)>)[
-            ("psi threshold", thresholds.Psi), ("relative mean |SHAP| change threshold", thresholds.RelativeMeanAbsChange),
-            ("minimum mean |SHAP| share", thresholds.MinimumMeanAbsShare)])
+        foreach (var (name, value, max) in (ReadOnlySpan<(string, double, double)>)[
+            ("psi threshold", thresholds.Psi, DriftThresholds.MaxPsi),
+            ("relative mean |SHAP| change threshold", thresholds.RelativeMeanAbsChange, DriftThresholds.MaxRelativeMeanAbsChange),
+            ("minimum mean |SHAP| share", thresholds.MinimumMeanAbsShare, 1)])
         {
-            if (!(value >= 0) || double.IsInfinity(value))
+            if (!(value >= 0) || value > max)
             {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the {name} is {value}; expected a finite number of 0 or more"));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the {name} is {value}; expected a number from 0 to {max}"));
             }
         }
 

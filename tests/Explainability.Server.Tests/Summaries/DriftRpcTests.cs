@@ -117,7 +117,8 @@ public sealed class DriftRpcTests(ServerFixture server)
     }
 
     [Theory]
-    [InlineData(-1, 0, "", "", 1, "the psi threshold is -1; expected a finite number of 0 or more")]
+    [InlineData(-1, 0, "", "", 1, "the psi threshold is -1; expected a number from 0 to 100")]
+    [InlineData(0, 1e308, "", "", 1, "the relative mean |SHAP| change threshold is 1E+308; expected a number from 0 to 100")]
     [InlineData(0, 0, "customer", "", 1, "audience 'customer' has no report; expected one of: data-scientist, business-manager")]
     [InlineData(0, 0, "data-scientist", "text", 1, "unknown format 'text'; expected one of: html, md")]
     [InlineData(0, 0, "", "html", 1, "format 'html' is set but audience is empty")]
