@@ -33,5 +33,10 @@ public sealed class DemoCommandTests
 
         Assert.Equal((2, ""), (run.Code, run.Output));
         Assert.Equal("error: --format html: the demo shows every audience, and fraud-analyst, customer have no html view; expected one of: text, md", run.Error.Trim());
+        foreach (string format in (string[])["HTML", "json", ""])
+        {
+            var unknown = CliRun.Of("demo", "--rows", "1", "--format", format, "--models", Path.Combine(RepoRoot.Path, "models"));
+            Assert.Equal((2, $"error: unknown format '{format}'; expected one of: text, md, html"), (unknown.Code, unknown.Error.Trim()));
+        }
     }
 }

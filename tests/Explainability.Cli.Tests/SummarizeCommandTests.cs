@@ -102,6 +102,9 @@ public sealed class SummarizeCommandTests
 
         Assert.Equal(2, without.Code);
         Assert.Contains("--background", without.Error, StringComparison.Ordinal);
+        var interventional = CliRun.Of("summarize", "--model", onnx, "--input", rows, "--background", rows, "--method", "interventional", "--format", "json");
+        Assert.Equal(0, interventional.Code);
+        Assert.Equal("interventional", JsonDocument.Parse(interventional.Output).RootElement.GetProperty("summary").GetProperty("method").GetString());
         Assert.Equal((0, 0), (with.Code, folder.Code));
         using var bare = JsonDocument.Parse(with.Output);
         using var card = JsonDocument.Parse(folder.Output);

@@ -5,6 +5,7 @@ using Explainability.Core.Shap;
 using Explainability.Server.Explaining;
 using Explainability.Server.Models;
 using Explainability.Views;
+using Explainability.Views.Rendering;
 
 namespace Explainability.Cli.Commands;
 
@@ -68,6 +69,7 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
     /// <exception cref="CliException">Some audience has no template in the format; the message names them and the formats all have.</exception>
     private static void RequireFormatOfEveryAudience(ViewService views, string format)
     {
+        TemplateRenderer.RequireFormat(format, TemplateRenderer.ExplanationFormats);
         var common = Audiences.All.Select(a => views.Renderer.FormatsFor(a)).Aggregate((x, y) => [.. x.Intersect(y, StringComparer.Ordinal)]);
         if (!common.Contains(format, StringComparer.Ordinal))
         {

@@ -9,7 +9,7 @@ using Explainability.Server.Summaries;
 namespace Explainability.Cli.Commands;
 
 /// <summary>
-/// <c>summarize --model &lt;folder | file.onnx&gt; --input rows.csv|rows.parquet [--background bg.csv] [--cohort COLUMN] [--interactions K] [--bins B]
+/// <c>summarize --model &lt;folder | file.onnx&gt; --input rows.csv|rows.parquet [--background bg.csv] [--method M] [--cohort COLUMN] [--interactions K] [--bins B]
 /// [--format json|text] [--out FILE]</c>: a global summary of the model's explanations over the rows (README, "summarize"),
 /// computed by <see cref="SummaryService"/> over chunks of rows explained as <c>explain</c> explains them.
 /// </summary>
@@ -26,6 +26,7 @@ internal sealed class SummarizeCommand(TextWriter output) : ICliCommand
         var model = new Option<string>("--model") { Description = "Model folder (with model-card.json) or a bare .onnx file", Required = true };
         var input = new Option<string>("--input") { Description = "CSV (header = feature names; empty or NaN = missing) or .parquet file of rows to summarize", Required = true };
         var background = new Option<string?>("--background") { Description = "Background CSV (default: the model card's; a bare .onnx file has none)" };
+        var method = new Option<string?>("--method") { Description = "Explainer, as for explain (default: by model)" };
         var cohort = new Option<string?>("--cohort") { Description = "A column of the input whose values split the rows into cohorts" };
         var interactions = new Option<int>("--interactions") { Description = "SHAP interaction values for this many top features (path-dependent TreeSHAP; 0: none)" }.WholeNumber().AtLeast(0);
         var bins = new Option<int>("--bins") { Description = $"Bins of the beeswarm and dependence data (at most {SummaryOptions.MaxBins})", DefaultValueFactory = _ => SummaryOptions.DefaultBins }.WholeNumber().Between(1, SummaryOptions.MaxBins);
@@ -33,14 +34,14 @@ internal sealed class SummarizeCommand(TextWriter output) : ICliCommand
         var outFile = new Option<string?>("--out") { Description = "Write here instead of standard output" };
         var command = new Command("summarize", "Global summary over a dataset: mean |SHAP|, beeswarm and dependence bins, interactions, cohorts")
         {
-            model, input, background, cohort, interactions, bins, format, outFile,
+            model, input, background, method, cohort, interactions, bins, format, outFile,
         };
         command.SetAction(parse => Run(
             parse.GetValue(model)!,
             parse.GetValue(input)!,
             parse.GetValue(background),
             new SummarizeOptions(
-                new ExplainOptions(AllowExtraColumns: true, DegreeOfParallelism: Environment.ProcessorCount),
+                new ExplainOptions(parse.GetValue(method), AllowExtraColumns: true, DegreeOfParallelism: Environment.ProcessorCount),
                 parse.GetValue(bins),
                 parse.GetValue(interactions),
                 parse.GetValue(cohort)),

@@ -30,6 +30,11 @@ internal static class InputTable
     /// names it.</exception>
     public static FeatureTable Read(string path, ModelCard? card)
     {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no input file at {path}", path);
+        }
+
         FeatureTable table;
         if (ParquetTableReader.IsParquet(path))
         {

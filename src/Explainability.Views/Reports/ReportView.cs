@@ -60,6 +60,10 @@ public sealed record ReportView
     /// <c>sampling</c> omission (one decimal of a percentage point); empty otherwise.</summary>
     public string SmallSampleNote { get; init; } = "";
 
+    /// <summary>Whether every SHAP value of the rows is 0 (no factor moved any case from the base value): a business
+    /// manager's report then names no drivers and says so.</summary>
+    public bool NoInfluence { get; init; }
+
     /// <summary>Rows given that were not summarized (0: every row given is in the report).</summary>
     public required int RowsDropped { get; init; }
 

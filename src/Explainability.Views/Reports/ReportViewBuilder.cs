@@ -51,7 +51,9 @@ public static class ReportViewBuilder
         double Share(double v) => total > 0 ? v / total : 0;
 
         var visible = summary.Features.Where(f => !hidden.Contains(f.Name)).OrderByDescending(f => f.MeanAbsShap).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
-        int k = Math.Min(input.Policy.TopK, visible.Count);
+        // Every SHAP value 0: no factor moved any case, so a business manager is told that rather than given drivers of 0%.
+        bool noInfluence = total <= 0;
+        int k = noInfluence && !scientist ? 0 : Math.Min(input.Policy.TopK, visible.Count);
         var shownSummaries = scientist ? visible : visible.Take(k).ToList();
         double largest = shownSummaries.Count == 0 ? 0 : shownSummaries.Max(f => f.MeanAbsShap);
         var features = shownSummaries.Select((f, i) =>
@@ -101,6 +103,7 @@ public static class ReportViewBuilder
             LargestShareStandardError = largestShareError,
             SmallSample = smallSample,
             SmallSampleNote = smallSample ? SmallSampleNote(summary.RowCount, largestShareError) : "",
+            NoInfluence = noInfluence,
             RowsDropped = Math.Max(0, input.RowsGiven - summary.RowCount),
             BaseValue = input.BaseValue,
             Parameters = input.Parameters,
@@ -219,7 +222,7 @@ public static class ReportViewBuilder
                 Sentence(d, Display(card, d.Feature), outcome)))
             .ToList();
         string caption = scientist
-            ? $"Change of mean |SHAP| from the baseline ({Count(input.BaselineRows, "row")}) to the current data ({Count(input.Summary.RowCount, "row")}), in {unit}; red = flagged (PSI >= {Plain(thresholds.Psi)} or mean |SHAP| changed by >= {Percent(thresholds.RelativeMeanAbsChange)})."
+            ? $"Change of mean |SHAP| from the baseline ({Count(input.BaselineRows, "row")}) to the current data ({Count(input.Summary.RowCount, "row")}), in {unit}; red = flagged (PSI >= {Plain(thresholds.Psi)} or mean |SHAP| changed by >= {thresholds.RelativeMeanAbsChange.ToString("0.0##%", CultureInfo.InvariantCulture)})."
             : "How much each factor's influence on the assessments grew (right) or shrank (left) since the earlier period; red = a change large enough to review.";
         var chart = ReportCharts.Drift([.. features.Select(f => (f.DisplayName, f.Name, f.Change, f.Flagged))], unit,
             scientist ? "Attribution drift: change of mean |SHAP| per feature" : "Change in influence since the earlier period", caption);
@@ -260,7 +263,12 @@ public static class ReportViewBuilder
         }
 
         var beyond = visible.Skip(k).ToList();
-        if (beyond.Count > 0)
+        if (beyond.Count > 0 && !scientist && total <= 0)
+        {
+            list.Add(new ReportOmission("beyond-top-k", $"no driver is named: none of the {Count(beyond.Count, "factor")} made any difference to these cases",
+                [.. beyond.Select(f => Display(card, f.Name))], 0));
+        }
+        else if (beyond.Count > 0)
         {
             list.Add(scientist
                 ? new ReportOmission("beyond-top-k",
@@ -272,10 +280,11 @@ public static class ReportViewBuilder
         }
 
         list.Add(Sampling(summary.RowCount, listed, scientist, unit));
+        string rowNoun = scientist ? "row" : "case";
         list.Add(new ReportOmission("rows",
             input.RowsGiven > summary.RowCount
-                ? $"{input.RowsGiven - summary.RowCount} of {input.RowsGiven} rows given were not summarized"
-                : summary.RowCount == 1 ? "no rows dropped: the one row given is summarized" : $"no rows dropped: all {summary.RowCount} rows given are summarized", [], null));
+                ? $"{input.RowsGiven - summary.RowCount} of {Count(input.RowsGiven, rowNoun)} given were not summarized"
+                : summary.RowCount == 1 ? $"no {rowNoun}s dropped: the one {rowNoun} given is summarized" : $"no {rowNoun}s dropped: all {summary.RowCount} {rowNoun}s given are summarized", [], null));
         if (scientist)
         {
             list.Add(new ReportOmission("binned",
@@ -372,10 +381,15 @@ public static class ReportViewBuilder
             return "";
         }
 
+        bool both = Math.Max(baselineRows, currentRows) < FewRows;
         string side = baselineRows <= currentRows ? "baseline" : "current";
+        string which = scientist
+            ? both ? $"the baseline data has {Count(baselineRows, "row")} and the current data {Count(currentRows, "row")}" : $"the {side} data has {Count(fewest, "row")}"
+            : both ? $"the earlier period has {Count(baselineRows, "case")} and the current period {Count(currentRows, "case")}"
+            : $"the {(side == "baseline" ? "earlier" : "current")} period has {Count(fewest, "case")}";
         return scientist
-            ? $"Few rows: the {side} data has {Count(fewest, "row")} (under {FewRows}), so PSI and changes of mean |SHAP| are mostly sampling noise; read the flags as prompts to look, not as findings."
-            : $"Few cases: the {(side == "baseline" ? "earlier period has" : "current period has")} {Count(fewest, "case")} (under {FewRows}), so these changes may be chance; read them as prompts to look, not as findings.";
+            ? $"Few rows: {which} (under {FewRows}), so PSI and changes of mean |SHAP| are mostly sampling noise; read the flags as prompts to look, not as findings."
+            : $"Few cases: {which} (under {FewRows}), so these changes may be chance; read them as prompts to look, not as findings.";
     }
 
     private static FeatureCard? Card(ModelCard? card, string name) => card?.Features.FirstOrDefault(f => f.Name == name);
@@ -387,5 +401,5 @@ public static class ReportViewBuilder
 
     private static string Percent(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
 
-    private static string Plain(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Plain(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 }

@@ -215,10 +215,30 @@ public sealed class ReportViewTests
         var quiet = ReportViewBuilder.Build(Input(Audiences.DataScientist, idle) with { RowsGiven = 40 }, "log-odds").Features.Single(f => f.Name == data.FeatureNames[0]);
         Assert.Equal(("none", "made no difference to whether the application is declined for any of these cases"), (quiet.Direction, quiet.DirectionText));
 
+        // Every SHAP value 0: the business manager is told no factor moved the cases, not given five drivers of 0%; no
+        // empty text bar (an empty code span) is printed.
+        var nothing = Copies(40, (_, _) => 0);
+        var still = ReportViewBuilder.Build(Input(Audiences.BusinessManager, nothing) with { RowsGiven = 40 }, "log-odds");
+        Assert.True(still.NoInfluence);
+        Assert.Empty(still.Features);
+        Assert.Equal($"no driver is named: none of the {m} factors made any difference to these cases", Assert.Single(still.Omissions, o => o.Kind == "beyond-top-k").Description);
+        string stillMd = Service.Renderer.RenderReport(still, "md");
+        Assert.Contains("No factor moved these assessments", stillMd, StringComparison.Ordinal);
+        Assert.DoesNotContain("``", stillMd, StringComparison.Ordinal);
+        Assert.DoesNotContain("| Driver | Influence |", stillMd, StringComparison.Ordinal);
+        Assert.Contains("id=\"no-influence\"", Service.Renderer.RenderReport(still, "html"), StringComparison.Ordinal);
+        var stillScientist = ReportViewBuilder.Build(Input(Audiences.DataScientist, nothing) with { RowsGiven = 40 }, "log-odds");
+        Assert.Equal(m, stillScientist.Features.Count);
+        Assert.DoesNotContain("``", Service.Renderer.RenderReport(stillScientist, "md"), StringComparison.Ordinal);
+        Assert.False(sixty.NoInfluence);
+
         // Drift against five rows: the statistics are noise at that size, and the report says so; at 60 rows each it does not.
         var drift = ReportViewBuilder.Build(Input(Audiences.DataScientist, data, baseline: five), "log-odds").Drift!;
         Assert.Equal("Few rows: the baseline data has 5 rows (under 30), so PSI and changes of mean |SHAP| are mostly sampling noise; read the flags as prompts to look, not as findings.", drift.Caveat);
         Assert.Equal("", ReportViewBuilder.Build(Input(Audiences.DataScientist, data, baseline: data), "log-odds").Drift!.Caveat);
+        Assert.Equal("Few rows: the baseline data has 5 rows and the current data 1 row (under 30), so PSI and changes of mean |SHAP| are mostly sampling noise; read the flags as prompts to look, not as findings.",
+            ReportViewBuilder.DriftCaveat(5, 1));
+        Assert.Equal("no cases dropped: the one case given is summarized", Assert.Single(single.Omissions, o => o.Kind == "rows").Description);
         var managerDrift = ReportViewBuilder.Build(Input(Audiences.BusinessManager, data, baseline: five), "log-odds");
         Assert.Contains("**Few cases: the earlier period has 5 cases (under 30)", Service.Renderer.RenderReport(managerDrift, "md"), StringComparison.Ordinal);
         Assert.Contains("(5 cases earlier against 60 cases now)", Service.Renderer.RenderReport(managerDrift, "md"), StringComparison.Ordinal);
