@@ -82,7 +82,9 @@ public sealed class ExplainErrorTests : IDisposable
     {
         string input = File.ReadAllText(CreditRows()).Replace(',', ';');
         string path = Write("semi.csv", input.TrimEnd().Split('\n'));
-        AssertFails(["--model", CreditRisk, "--input", path], "missing feature 'checking_status'", "the input's header is one column holding ';'", "the file looks semicolon-separated");
+        string header = File.ReadLines(path).First();
+        AssertFails(["--model", CreditRisk, "--input", path], "missing feature 'checking_status'", "the input's header is one column holding ';'", "the file looks semicolon-separated",
+            $"({header.Length} characters)");
     }
 
     [Theory]

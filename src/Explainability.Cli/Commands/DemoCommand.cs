@@ -48,6 +48,11 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"Method {e.Method}, covers {e.Parameters.GetValueOrDefault("covers_source")}; all {e.RowCount} background rows explained: max |additivity residual| {maxResidual:G3}; max |link(margin) - ONNX Runtime| {outcome.RuntimeMaxAbsoluteError:G3}"));
+            if (rowCount > e.RowCount)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"--rows {rowCount}: the background has {e.RowCount} rows, all of them shown"));
+            }
+
             foreach (int r in Showcase(model, e, rowCount))
             {
                 foreach (var audience in Audiences.All)

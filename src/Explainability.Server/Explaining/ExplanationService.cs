@@ -525,12 +525,10 @@ public sealed class ExplanationService(ViewService views)
         ArgumentNullException.ThrowIfNull(columns);
         if (columns.Count == 1 && columns[0].Split(';').Length > 1)
         {
-            return $"; the input's header is one column holding ';' ({MessageText.Quote(Shorten(columns[0]))}): the file looks semicolon-separated, and the input must be comma-separated";
+            return $"; the input's header is one column holding ';' ({MessageText.Quote(columns[0])}): the file looks semicolon-separated, and the input must be comma-separated";
         }
 
         var near = columns.FirstOrDefault(c => !string.Equals(c, feature, StringComparison.Ordinal) && string.Equals(c.Trim(), feature.Trim(), StringComparison.OrdinalIgnoreCase));
         return near is null ? "" : $"; the input has {MessageText.Quote(near)}, which differs only in case or surrounding spaces (names must match exactly)";
     }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 }
