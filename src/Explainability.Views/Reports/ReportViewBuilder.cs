@@ -233,8 +233,8 @@ public static class ReportViewBuilder
     private static string Sentence(FeatureDrift d, string label, string outcome)
     {
         string how = !double.IsFinite(d.RelativeChange) ? "had no influence before and has some now"
-            : d.RelativeChange >= 0 ? $"weighs {Percent(d.RelativeChange)} more than before"
-            : $"weighs {Percent(-d.RelativeChange)} less than before";
+            : d.RelativeChange >= 0 ? $"weighs {WholePercent(d.RelativeChange)} more than before"
+            : $"weighs {WholePercent(-d.RelativeChange)} less than before";
         bool weight = d.Flags.Contains("mean_abs_change"), shape = d.Flags.Contains("psi");
         return (weight, shape) switch
         {
@@ -257,8 +257,10 @@ public static class ReportViewBuilder
             var gone = summary.Features.Where(f => hidden.Contains(f.Name)).ToList();
             var groups = summary.Groups.Where(g => g.Features.Any(hidden.Contains)).Select(g => g.Name).ToList();
             list.Add(new ReportOmission("hidden-tagged",
-                $"{Count(gone.Count, "feature")} tagged {string.Join(" or ", input.Policy.HiddenTags)} left out by policy, {Percent(Share(gone))} of the total mean |SHAP|"
-                + (groups.Count > 0 ? $"; with {Count(groups.Count, "feature group")} holding them ({string.Join(", ", groups)})" : ""),
+                (scientist
+                    ? $"{Count(gone.Count, "feature")} tagged {string.Join(" or ", input.Policy.HiddenTags)} left out by policy, {Percent(Share(gone))} of the total mean |SHAP|"
+                    : $"{Count(gone.Count, "factor")} tagged {string.Join(" or ", input.Policy.HiddenTags)} left out by policy, carrying {WholePercent(Share(gone))} of the model's overall influence")
+                + (groups.Count > 0 ? $"; with {Count(groups.Count, scientist ? "feature group" : "area")} holding them ({string.Join(", ", groups)})" : ""),
                 [.. gone.Select(f => Display(card, f.Name))], Share(gone)));
         }
 
@@ -275,7 +277,7 @@ public static class ReportViewBuilder
                     $"beeswarm and dependence charts only for the top {k} features: {Count(beyond.Count, "feature")} without them, {Percent(Share(beyond))} of the total mean |SHAP| (their numbers are in the table)",
                     [.. beyond.Select(f => Display(card, f.Name))], Share(beyond))
                 : new ReportOmission("beyond-top-k",
-                    $"only the {k} strongest drivers are named: {Count(beyond.Count, "other factor")} together account for {Percent(Share(beyond))} of the model's overall influence",
+                    $"only the {k} strongest drivers are named: {Count(beyond.Count, "other factor")} together account for {WholePercent(Share(beyond))} of the model's overall influence",
                     [.. beyond.Select(f => Display(card, f.Name))], Share(beyond)));
         }
 
@@ -400,6 +402,11 @@ public static class ReportViewBuilder
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     private static string Percent(double share) => share.ToString("0.0%", CultureInfo.InvariantCulture);
+
+    /// <summary>A share in whole percent, as a business manager's report prints its shares (<c>31%</c>); a share that
+    /// would round to 0% but is not 0 is "less than 1%".</summary>
+    private static string WholePercent(double share) =>
+        share > 0 && share < 0.005 ? "less than 1%" : share.ToString("0%", CultureInfo.InvariantCulture);
 
     private static string Plain(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 }

@@ -300,6 +300,8 @@ public sealed class ReportViewTests
         double total = input.Summary.Features.Sum(f => f.MeanAbsShap);
         Assert.Equal(input.Summary.Features.Where(f => f.Name is "age" or "personal_status").Sum(f => f.MeanAbsShap) / total, hidden.Share!.Value, 12);
         Assert.Equal(["Age", "Sex and marital status"], hidden.Features);
+        // In the business manager's words and whole percent, as the report prints its shares: no "mean |SHAP|".
+        Assert.Equal($"2 factors tagged protected left out by policy, carrying {hidden.Share!.Value.ToString("0%", CultureInfo.InvariantCulture)} of the model's overall influence; with 1 area holding them (Personal)", hidden.Description);
         Assert.Equal(5, view.Features.Count);
         Assert.Empty(view.Beeswarms);
     }
@@ -361,7 +363,7 @@ public sealed class ReportViewTests
 
         Assert.Contains("1. **Loan duration** (", md, StringComparison.Ordinal);
         Assert.Contains("How long the loan runs", md, StringComparison.Ordinal);
-        Assert.Contains("- Loan duration weighs 200.0% more than before in deciding whether the application is declined", md, StringComparison.Ordinal);
+        Assert.Contains("- Loan duration weighs 200% more than before in deciding whether the application is declined", md, StringComparison.Ordinal);
         Assert.Contains("**1** factor changed enough to need a review", md, StringComparison.Ordinal);
         Assert.DoesNotContain("log-odds)", md.Split("## What this report leaves out")[0], StringComparison.Ordinal);
         Assert.Contains("6 factors whose influence changed less than the review thresholds", md, StringComparison.Ordinal);
