@@ -145,4 +145,19 @@ public sealed class DriftCommandTests
 
         Assert.Equal((2, $"error: {empty} has no rows, only its column names; expected at least one row"), (run.Code, run.Error.TrimEnd()));
     }
+
+    /// <summary>A bad row in one of the two files: the message names the option and the file it came from.</summary>
+    [Fact]
+    public void A_bad_row_is_named_by_its_file()
+    {
+        using var temp = new TempFolder();
+        string bad = Path.Combine(temp.Path, "bad.csv");
+        var lines = File.ReadAllLines(Background);
+        File.WriteAllLines(bad, [lines[0], "," + lines[1][(lines[1].IndexOf(',', StringComparison.Ordinal) + 1)..]]);
+
+        var run = CliRun.Of("drift", "--model", Model, "--baseline", Background, "--current", bad);
+
+        Assert.Equal(2, run.Code);
+        Assert.StartsWith($"error: --current {bad}: row 0: feature 'checking_status' is categorical and has no value", run.Error, StringComparison.Ordinal);
+    }
 }

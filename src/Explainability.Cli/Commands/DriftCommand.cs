@@ -66,7 +66,7 @@ internal sealed class DriftCommand(TextWriter output) : ICliCommand
 
         using var loaded = LoadedModel.Load(modelPath, InputTable.Columns(baselinePath), backgroundPath);
         var options = new SummarizeOptions(new ExplainOptions(method, AllowExtraColumns: true, DegreeOfParallelism: Environment.ProcessorCount));
-        var outcome = DriftService.Compare(loaded, Read(loaded, baselinePath), Read(loaded, currentPath), options, thresholds);
+        var outcome = DriftService.Compare(loaded, Read(loaded, baselinePath), Read(loaded, currentPath), options, thresholds, ($"--baseline {baselinePath}", $"--current {currentPath}"));
         var a = outcome.Baseline.Whole;
         var report = new DriftReport(loaded.Id, loaded.Version, loaded.Sha256, a.Method, a.OutputSpace.ToString().ToLowerInvariant(), a.OutputName, a.RowCount,
             outcome.Current.Whole.RowCount, outcome.Baseline.Parameters, thresholds, outcome.Features);

@@ -95,7 +95,7 @@ internal sealed class ReportCommand(TextWriter output) : ICliCommand
         {
             var baseline = InputTable.Read(comparePath, loaded.Card);
             ExplainCommand.RequireOnlyModelInputs(loaded, baseline);
-            var drift = DriftService.Compare(loaded, baseline, rows, options, thresholds);
+            var drift = DriftService.Compare(loaded, baseline, rows, options, thresholds, ($"--compare {comparePath}", $"--data {dataPath}"));
             rendered = ReportService.Render(views, drift.Current, audience, format, options.Bins, drift);
         }
 

@@ -18,20 +18,23 @@ public static class DriftService
     /// <param name="current">Current rows, <c>[C, columns]</c>; at least one.</param>
     /// <param name="options">How both are explained and summarized (method, output space, bins, ...).</param>
     /// <param name="thresholds">When a feature is flagged; null for the defaults.</param>
+    /// <param name="names">How messages name the two datasets (the CLI: <c>--baseline a.csv</c>); null for "the baseline
+    /// dataset" and "the current dataset".</param>
     /// <returns>Both summaries and the drift of every feature, in the explanation's unit.</returns>
     /// <exception cref="ArgumentException">A threshold is negative or not a number; or as <see cref="SummaryService.Summarize"/>
     /// (the message says which dataset).</exception>
     /// <exception cref="Onnx.InputException">Bad rows, as <see cref="SummaryService.Summarize"/>.</exception>
     /// <exception cref="Onnx.UnsupportedModelException">The method needs a model the model does not have.</exception>
-    public static DriftOutcome Compare(LoadedModel model, FeatureTable baseline, FeatureTable current, SummarizeOptions options, DriftThresholds? thresholds = null)
+    public static DriftOutcome Compare(
+        LoadedModel model, FeatureTable baseline, FeatureTable current, SummarizeOptions options, DriftThresholds? thresholds = null, (string Baseline, string Current)? names = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(current);
         ArgumentNullException.ThrowIfNull(options);
         thresholds = RequireValid(thresholds ?? new DriftThresholds());
-        var a = Summarize(model, baseline, options, "baseline");
-        var b = Summarize(model, current, options, "current");
+        var a = Summarize(model, baseline, options, names?.Baseline ?? "the baseline dataset");
+        var b = Summarize(model, current, options, names?.Current ?? "the current dataset");
         var features = AttributionDrift.Compare(a.Data.FeatureNames, a.Data.Shap, b.Data.Shap, thresholds);
         return new DriftOutcome(a, b, thresholds, features);
     }
@@ -60,7 +63,7 @@ public static class DriftService
     {
         if (rows.RowCount == 0)
         {
-            throw new ArgumentException($"the {dataset} dataset has no rows; expected at least one");
+            throw new ArgumentException($"{dataset} has no rows; expected at least one");
         }
 
         try
@@ -70,7 +73,7 @@ public static class DriftService
         catch (Onnx.InputException e)
         {
             // Two datasets: the message says which one holds the bad row or lacks the column.
-            throw new Onnx.InputException(e.FeatureName ?? "", $"the {dataset} dataset: {e.Message}");
+            throw new Onnx.InputException(e.FeatureName ?? "", $"{dataset}: {e.Message}");
         }
     }
 }
