@@ -21,6 +21,10 @@ public static class AttributionDrift
     /// <summary>Smallest share a bin is given in the PSI (an empty bin would make it infinite).</summary>
     public const double MinimumBinShare = 1e-4;
 
+    /// <summary>A change of mean |SHAP| within this share of the larger mean is rounding and counts as none: summing a
+    /// million values in another order moves the mean by up to about 1e-10 of itself, a real drift by far more.</summary>
+    public const double RoundingTolerance = 1e-9;
+
     /// <summary>Drift of every feature.</summary>
     /// <param name="features">Feature names, <c>[features]</c>.</param>
     /// <param name="baseline">Baseline SHAP values of the explained output, <c>[rows, features]</c> row-major.</param>
@@ -43,6 +47,13 @@ public static class AttributionDrift
         for (int f = 0; f < m; f++)
         {
             double change = currentMean[f] - baseMean[f];
+            // Rounding, not drift: sums of n values carry a relative error up to about n * 1.1e-16, so the same values in
+            // another order or twice over give means a few units in the last place apart; such a difference is no change.
+            if (Math.Abs(change) <= RoundingTolerance * Math.Max(baseMean[f], currentMean[f]))
+            {
+                change = 0;
+            }
+
             double relative = baseMean[f] > 0 ? change / baseMean[f] : change == 0 ? 0 : double.PositiveInfinity;
             double psi = Psi(baseColumns[f], currentColumns[f]);
             double w = Wasserstein(baseColumns[f], currentColumns[f]);

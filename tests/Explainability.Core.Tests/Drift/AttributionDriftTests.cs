@@ -80,6 +80,14 @@ public sealed class AttributionDriftTests
         var reversed = Enumerable.Range(0, Rows).Reverse().SelectMany(r => baseline.AsSpan(r * 3, 3).ToArray()).ToArray();
         var reorderedAtZero = AttributionDrift.Compare(features, baseline, reversed, new DriftThresholds(0, 0, 0));
         Assert.All(reorderedAtZero, d => Assert.Equal((0.0, 0.0, 0.0, 0.0, false), (d.MeanAbsChange, d.RelativeChange, d.Psi, d.Wasserstein, d.Flagged)));
+        // Every row twice, shuffled: the same distribution, whose mean differs from the original's only by rounding.
+        var shuffle = new Random(11);
+        var doubled = Enumerable.Range(0, 2 * Rows).OrderBy(_ => shuffle.Next()).SelectMany(r => baseline.AsSpan((r % Rows) * 3, 3).ToArray()).ToArray();
+        var doubledAtZero = AttributionDrift.Compare(features, baseline, doubled, new DriftThresholds(0, 0, 0));
+        Assert.All(doubledAtZero, d => Assert.Equal((0.0, 0.0, 0.0, 0.0, false), (d.MeanAbsChange, d.RelativeChange, d.Psi, d.Wasserstein, d.Flagged)));
+        // A real change of one part in a million is kept.
+        var nudged = baseline.Select(v => v * (1 + 1e-6)).ToArray();
+        Assert.All(AttributionDrift.Compare(features, baseline, nudged, new DriftThresholds(0, 0, 0)), d => Assert.Equal(1e-6, d.RelativeChange, 9));
         Assert.Equal(["b"], drift.Where(d => d.Flagged).Select(d => d.Feature));
         Assert.Equal(["psi", "mean_abs_change"], drift[1].Flags);
         Assert.Equal(1.0, drift[1].Wasserstein, 9);
