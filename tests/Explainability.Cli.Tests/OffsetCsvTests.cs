@@ -89,6 +89,10 @@ public sealed class OffsetCsvTests
         var run = CliRun.Of("explain", "--model", C11, "--input", input, "--background", background, "--audience", "customer");
         Assert.Equal(2, run.Code);
         Assert.Contains("the customer audience needs a model card", run.Error, StringComparison.Ordinal);
+        // With other audiences before it: refused before any of their views is written.
+        var mixed = CliRun.Of("explain", "--model", C11, "--input", input, "--background", background, "--audience", "data-scientist,customer");
+        Assert.Equal((2, ""), (mixed.Code, mixed.Output));
+        Assert.Contains("the customer audience needs a model card", mixed.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -74,8 +74,12 @@ internal sealed class DemoCommand(TextWriter output) : ICliCommand
     /// <exception cref="CliException">Some audience has no template in the format; the message names them and the formats all have.</exception>
     private static void RequireFormatOfEveryAudience(ViewService views, string format)
     {
-        TemplateRenderer.RequireFormat(format, TemplateRenderer.ExplanationFormats);
         var common = Audiences.All.Select(a => views.Renderer.FormatsFor(a)).Aggregate((x, y) => [.. x.Intersect(y, StringComparer.Ordinal)]);
+        if (!TemplateRenderer.ExplanationFormats.Contains(format, StringComparer.Ordinal))
+        {
+            TemplateRenderer.RequireFormat(format, common);
+        }
+
         if (!common.Contains(format, StringComparer.Ordinal))
         {
             var lacking = Audiences.All.Where(a => !views.Renderer.FormatsFor(a).Contains(format, StringComparer.Ordinal)).ToList();

@@ -154,6 +154,11 @@ internal sealed class ExplainCommand(TextWriter output) : ICliCommand
         var header = CsvTableReader.Parse(FirstLine(inputPath), inputPath).Columns;
         using var loaded = LoadedModel.Load(modelPath, header, backgroundPath);
         RequireOnlyModelInputs(loaded, new FeatureTable(header, []));
+        if (loaded.CardIsDerived && audienceList is not null && audiences.Contains(Audiences.Customer, StringComparer.Ordinal))
+        {
+            // Refused before any view is written, not after the other audiences' views of the first rows.
+            throw new CliException($"the customer audience needs a model card: model '{loaded.Id}' has none, so no feature is known to be protected or internal; pass the model folder with its model-card.json");
+        }
 
         // Extra columns reach the service only for a model with a card (a bare model's were refused above).
         // The background was read by the model (the card's, or --background overriding it): every method uses that one.

@@ -15,7 +15,7 @@ internal static class DriftTextWriter
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{report.ModelId} {report.ModelVersion}: baseline of {Rows(report.BaselineRows)} against current of {Rows(report.CurrentRows)}, {report.Method}, output '{report.Output}' in {report.OutputSpace} space"));
         writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{flagged} of {report.Features.Count} features flagged (PSI >= {report.Thresholds.Psi:0.######}, or mean |SHAP| changed by >= {report.Thresholds.RelativeMeanAbsChange:0.0##%}; never below {report.Thresholds.MinimumMeanAbsShare:0.0##%} of the largest mean |SHAP|)"));
+            $"{flagged} of {report.Features.Count} features flagged (PSI >= {report.Thresholds.Psi:0.######}, or mean |SHAP| changed by >= {report.Thresholds.RelativeMeanAbsChange:#,0.0##%}; never below {report.Thresholds.MinimumMeanAbsShare:0.0##%} of the largest mean |SHAP|)"));
         if (ReportViewBuilder.DriftCaveat(report.BaselineRows, report.CurrentRows) is { Length: > 0 } caveat)
         {
             writer.WriteLine(caveat);
@@ -26,7 +26,7 @@ internal static class DriftTextWriter
         {
             table.AddRow(
                 Markup.Escape(f.Feature), Number(f.BaselineMeanAbs), Number(f.CurrentMeanAbs),
-                double.IsFinite(f.RelativeChange) ? f.RelativeChange.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture) : "new",
+                double.IsFinite(f.RelativeChange) ? f.RelativeChange.ToString("+#,0.0%;-#,0.0%;0.0%", CultureInfo.InvariantCulture) : "new",
                 Number(f.Psi), Number(f.Wasserstein), Markup.Escape(string.Join(", ", f.Flags)));
         }
 

@@ -54,6 +54,12 @@ public static class ReportViewBuilder
         // Every SHAP value 0: no factor moved any case, so a business manager is told that rather than given drivers of 0%.
         bool noInfluence = total <= 0;
         int k = noInfluence && !scientist ? 0 : Math.Min(input.Policy.TopK, visible.Count);
+        // A business manager's drivers moved something: a feature whose SHAP values are all 0 is no driver.
+        if (!scientist)
+        {
+            k = Math.Min(k, visible.Count(f => f.MeanAbsShap > 0));
+        }
+
         var shownSummaries = scientist ? visible : visible.Take(k).ToList();
         double largest = shownSummaries.Count == 0 ? 0 : shownSummaries.Max(f => f.MeanAbsShap);
         var features = shownSummaries.Select((f, i) =>
@@ -222,7 +228,7 @@ public static class ReportViewBuilder
                 Sentence(d, Display(card, d.Feature), outcome)))
             .ToList();
         string caption = scientist
-            ? $"Change of mean |SHAP| from the baseline ({Count(input.BaselineRows, "row")}) to the current data ({Count(input.Summary.RowCount, "row")}), in {unit}; red = flagged (PSI >= {Plain(thresholds.Psi)} or mean |SHAP| changed by >= {thresholds.RelativeMeanAbsChange.ToString("0.0##%", CultureInfo.InvariantCulture)})."
+            ? $"Change of mean |SHAP| from the baseline ({Count(input.BaselineRows, "row")}) to the current data ({Count(input.Summary.RowCount, "row")}), in {unit}; red = flagged (PSI >= {Plain(thresholds.Psi)} or mean |SHAP| changed by >= {thresholds.RelativeMeanAbsChange.ToString("#,0.0##%", CultureInfo.InvariantCulture)})."
             : "How much each factor's influence on the assessments grew (right) or shrank (left) since the earlier period; red = a change large enough to review.";
         var chart = ReportCharts.Drift([.. features.Select(f => (f.DisplayName, f.Name, f.Change, f.Flagged))], unit,
             scientist ? "Attribution drift: change of mean |SHAP| per feature" : "Change in influence since the earlier period", caption);
@@ -294,7 +300,7 @@ public static class ReportViewBuilder
                 [], null));
             if (summary.Interactions is null)
             {
-                list.Add(new ReportOmission("interactions", "no SHAP interaction values were computed (ask for them with interactions K, path-dependent TreeSHAP)", [], null));
+                list.Add(new ReportOmission("interactions", "no SHAP interaction values were computed (ask for them with --interactions K, or interactions in the Summarize request; path-dependent TreeSHAP)", [], null));
             }
             else if (summary.Interactions.Pairs.Count > pairsShown)
             {
@@ -312,7 +318,7 @@ public static class ReportViewBuilder
             {
                 var quiet = drift.Features.Where(f => !f.Flagged).ToList();
                 list.Add(new ReportOmission("unflagged-drift",
-                    $"{Count(quiet.Count, "factor")} whose influence changed less than the review thresholds are not described (the HTML report charts them); the drift statistics (PSI, Wasserstein distance) are left out",
+                    $"the drift statistics (PSI, Wasserstein distance) are left out, and {Count(quiet.Count, "factor")} whose influence changed less than the review thresholds {(quiet.Count == 1 ? "is" : "are")} not described in words (the HTML report's drift chart shows every factor)",
                     [.. quiet.Select(f => f.DisplayName)], null));
             }
         }
@@ -349,7 +355,7 @@ public static class ReportViewBuilder
             scientist
                 ? $"mean |SHAP| values are estimates from {rows} rows: standard errors up to {worst.MeanAbsShapStandardError!.Value.ToString("G3", CultureInfo.InvariantCulture)} {unit} ({worst.DisplayName}), {Points(share)} percentage points of share"
                 : $"the shares are estimated from {rows} cases: a driver's share could be about {Points(share)} percentage points higher or lower on other cases of the same kind (one standard error, largest for {worst.DisplayName})",
-            [worst.DisplayName], share);
+            [], share);
     }
 
     /// <summary>A share's standard error below this (0..1) rounds to 0.0 percentage points and is not printed as a number.</summary>

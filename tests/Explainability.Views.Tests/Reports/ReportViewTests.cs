@@ -214,6 +214,13 @@ public sealed class ReportViewTests
         var idle = Copies(40, (r, f) => f == 0 ? 0 : data.Shap[(r * m) + f]);
         var quiet = ReportViewBuilder.Build(Input(Audiences.DataScientist, idle) with { RowsGiven = 40 }, "log-odds").Features.Single(f => f.Name == data.FeatureNames[0]);
         Assert.Equal(("none", "made no difference to whether the application is declined for any of these cases"), (quiet.Direction, quiet.DirectionText));
+        // For a business manager it is no driver, even with room for every feature.
+        var all = AudiencePolicies.For(Audiences.BusinessManager) with { TopK = m };
+        var idleManager = ReportViewBuilder.Build(Input(Audiences.BusinessManager, idle, policy: all) with { RowsGiven = 40 }, "log-odds");
+        Assert.Equal(m - 1, idleManager.Features.Count);
+        Assert.DoesNotContain(idleManager.Features, f => f.Name == data.FeatureNames[0]);
+        Assert.Equal([TestData.CreditCard().Features.Single(f => f.Name == data.FeatureNames[0]).DisplayName["en"]], Assert.Single(idleManager.Omissions, o => o.Kind == "beyond-top-k").Features);
+        Assert.All(idleManager.Omissions.Where(o => o.Kind == "sampling"), o => Assert.Empty(o.Features));
 
         // Every SHAP value 0: the business manager is told no factor moved the cases, not given five drivers of 0%; no
         // empty text bar (an empty code span) is printed.
