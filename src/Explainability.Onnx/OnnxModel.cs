@@ -910,7 +910,7 @@ public sealed class OnnxModel : IDisposable
                 int w = width > 0 ? (int)width : featureNames.Count - staticMatrixWidth;
                 if (w <= 0 || next + w > featureNames.Count)
                 {
-                    throw new InputException(info.Name, $"model input '{info.Name}' has {(width > 0 ? width.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a dynamic number of")} columns; {featureNames.Count} feature names were given for {matrixCount} matrix input(s)");
+                    throw new InputException(info.Name, ColumnCountMessage(info.Name, width, featureNames, matrixCount));
                 }
 
                 names = [.. featureNames.Skip(next).Take(w)];
@@ -963,5 +963,19 @@ public sealed class OnnxModel : IDisposable
 
         return new TreeEnsemble(e.FeatureCount, k, e.TreeRoots, e.Feature, e.Threshold, e.Mode, e.TrueChild, e.FalseChild,
             e.MissingTracksTrue, leaves, [.. outputs.Select(o => e.BaseValues[o])], e.MemberSets, e.Covers, e.CoversSource);
+    }
+
+    /// <summary>Why the column names do not fit a matrix input: its width, how many names the input's header gave (and
+    /// which, when few), and a hint when the one name holds ';' (a semicolon-separated file read as one column).</summary>
+    private static string ColumnCountMessage(string input, long width, IReadOnlyList<string> names, int matrixCount)
+    {
+        string columns = width > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{width} columns") : "a dynamic number of columns";
+        string given = names.Count == 1 ? "1 column name was given" : $"{names.Count} column names were given";
+        string which = names.Count is > 0 and <= 10 ? $" ({string.Join(", ", names.Select(MessageText.Quote))})" : "";
+        string inputs = matrixCount == 1 ? "" : $" for {matrixCount} matrix inputs";
+        string hint = names.Count == 1 && names[0].Contains(';', StringComparison.Ordinal)
+            ? "; the file looks semicolon-separated, and the input must be comma-separated"
+            : "";
+        return $"model input '{input}' has {columns}; {given}{which}{inputs}{hint}";
     }
 }

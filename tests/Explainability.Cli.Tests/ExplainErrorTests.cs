@@ -42,7 +42,7 @@ public sealed class ExplainErrorTests : IDisposable
     public void Too_few_columns_for_a_bare_matrix_onnx()
     {
         string input = Write("rows.csv", "f0,f1,f2", "0,1,1");
-        AssertFails(["--model", Xgboost, "--input", input], "'float_input' has 4 columns", "3 feature names");
+        AssertFails(["--model", Xgboost, "--input", input], "'float_input' has 4 columns", "3 column names were given");
     }
 
     [Fact]
@@ -85,6 +85,19 @@ public sealed class ExplainErrorTests : IDisposable
         string header = File.ReadLines(path).First();
         AssertFails(["--model", CreditRisk, "--input", path], "missing feature 'checking_status'", "the input's header is one column holding ';'", "the file looks semicolon-separated",
             $"({header.Length} characters)");
+    }
+
+    /// <summary>A bare model takes its column names from the header: too few, or one holding ';', is said in those terms.</summary>
+    [Fact]
+    public void A_bare_models_header_of_the_wrong_width_is_named_and_a_semicolon_file_recognised()
+    {
+        string background = Write("bg.csv", "f0,f1,f2,f3", "1,2,3,4", "0,1,0,1");
+        string semicolons = Write("semi.csv", "f0;f1;f2;f3", "1;2;3;4");
+        string three = Write("three.csv", "f0,f1,f2", "1,2,3");
+
+        AssertFails(["--model", Xgboost, "--input", semicolons, "--background", background],
+            "has 4 columns; 1 column name was given ('f0;f1;f2;f3'); the file looks semicolon-separated");
+        AssertFails(["--model", Xgboost, "--input", three, "--background", background], "has 4 columns; 3 column names were given ('f0', 'f1', 'f2')");
     }
 
     [Theory]
