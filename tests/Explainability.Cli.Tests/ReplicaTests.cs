@@ -121,9 +121,23 @@ public sealed class ReplicaTests(ITestOutputHelper log)
             }
 
             // A recorded explanation reads back through any replica: the ledger is theirs in common.
+            // The balancer learns that the killed replica is gone from a refused connection: a call it still sends there is
+            // Unavailable, and a client retries it, as gRPC retries an Unavailable call, on the next replica.
             foreach (string id in ids.Take(12))
             {
-                var recorded = await client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = id });
+                GetExplanationResponse? recorded = null;
+                for (int attempt = 0; recorded is null; attempt++)
+                {
+                    try
+                    {
+                        recorded = await client.GetExplanationAsync(new GetExplanationRequest { ExplanationId = id });
+                    }
+                    catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && attempt < Replicas)
+                    {
+                        log.WriteLine($"read-back of {id} attempt {attempt}: {e.Status.Detail}");
+                    }
+                }
+
                 Assert.Equal((id, 1), (recorded.Explanation.ExplanationId, recorded.Views.Count));
             }
 
