@@ -53,7 +53,7 @@ public static class ReportViewBuilder
         var visible = summary.Features.Where(f => !hidden.Contains(f.Name)).OrderByDescending(f => f.MeanAbsShap).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
         // Every SHAP value 0: no factor moved any case, so a business manager is told that rather than given drivers of 0%.
         bool noInfluence = total <= 0;
-        int k = noInfluence && !scientist ? 0 : Math.Min(input.Policy.TopK, visible.Count);
+        int k = Math.Min(input.Policy.TopK, visible.Count);
         // A business manager's drivers moved something: a feature whose SHAP values are all 0 is no driver.
         if (!scientist)
         {
